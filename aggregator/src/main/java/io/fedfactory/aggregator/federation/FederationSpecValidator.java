@@ -1,0 +1,106 @@
+package io.fedfactory.aggregator.federation;
+
+import io.fedfactory.proto.v1.ClassifierRecipe;
+import io.fedfactory.proto.v1.FederationSpec;
+import io.fedfactory.proto.v1.ImageSpec;
+import io.fedfactory.proto.v1.ModuleKind;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks a federation spec at the boundary; every error names the field and the limit. */
+public final class FederationSpecValidator {
+
+    static final Pattern ID = Pattern.compile("[a-z0-9-]{1,64}");
+    static final int MAX_LABELS = 1000;
+    static final int MAX_SIDE = 1024;
+    static final int MAX_SAMPLES_PER_CLASS = 1_000_000;
+
+    /** @throws InvalidSpecException naming the first field that is wrong */
+    public static void validate(FederationSpec spec) {
+        if (!ID.matcher(spec.getFederationId()).matches()) {
+            throw new InvalidSpecException("spec.federation_id must match [a-z0-9-]{1,64}, got '"
+                    + spec.getFederationId() + "'");
+        }
+        int labels = spec.getLabelNamesCount();
+        if (labels < 2 || labels > MAX_LABELS) {
+            throw new InvalidSpecException("spec.label_names must hold 2.." + MAX_LABELS + " names, got " + labels);
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < labels; i++) {
+            String name = spec.getLabelNames(i);
+            if (name.isBlank() || name.length() > 128) {
+                throw new InvalidSpecException("spec.label_names[" + i + "] must be 1..128 non-blank characters");
+            }
+            if (!seen.add(name)) {
+                throw new InvalidSpecException("spec.label_names[" + i + "] '" + name + "' is a duplicate");
+            }
+        }
+        validate(spec.getImageSpec(), "spec.image_spec");
+        if (spec.getAcceptedKindsCount() == 0) {
+            throw new InvalidSpecException("spec.accepted_kinds must name at least one module kind");
+        }
+        for (ModuleKind kind : spec.getAcceptedKindsList()) {
+            if (kind == ModuleKind.MODULE_KIND_UNSPECIFIED || kind == ModuleKind.UNRECOGNIZED) {
+                throw new InvalidSpecException("spec.accepted_kinds holds an unknown kind: " + kind);
+            }
+        }
+        if (spec.getSamplesPerClass() < 1 || spec.getSamplesPerClass() > MAX_SAMPLES_PER_CLASS) {
+            throw new InvalidSpecException("spec.samples_per_class must be in [1, " + MAX_SAMPLES_PER_CLASS
+                    + "], got " + spec.getSamplesPerClass());
+        }
+        if (spec.hasRecipe()) {
+            validate(spec.getRecipe());
+        }
+        if (spec.getClosePolicy().getExpectedSites() < 0) {
+            throw new InvalidSpecException("spec.close_policy.expected_sites must be >= 0, got "
+                    + spec.getClosePolicy().getExpectedSites());
+        }
+    }
+
+    static void validate(ImageSpec s, String field) {
+        if (s.getChannels() != 1 && s.getChannels() != 3) {
+            throw new InvalidSpecException(field + ".channels must be 1 or 3, got " + s.getChannels());
+        }
+        if (s.getHeight() < 1 || s.getHeight() > MAX_SIDE) {
+            throw new InvalidSpecException(field + ".height must be in [1, " + MAX_SIDE + "], got " + s.getHeight());
+        }
+        if (s.getWidth() < 1 || s.getWidth() > MAX_SIDE) {
+            throw new InvalidSpecException(field + ".width must be in [1, " + MAX_SIDE + "], got " + s.getWidth());
+        }
+        if (!Float.isFinite(s.getValueMin()) || !Float.isFinite(s.getValueMax()) || !(s.getValueMin() < s.getValueMax())) {
+            throw new InvalidSpecException(field + " value range must be finite with value_min < value_max, got ["
+                    + s.getValueMin() + ", " + s.getValueMax() + "]");
+        }
+    }
+
+    static void validate(ClassifierRecipe r) {
+        range("spec.recipe.base_width", r.getBaseWidth(), 4, 256);
+        range("spec.recipe.blocks_per_stage (count)", r.getBlocksPerStageCount(), 1, 4);
+        for (int i = 0; i < r.getBlocksPerStageCount(); i++) {
+            range("spec.recipe.blocks_per_stage[" + i + "]", r.getBlocksPerStage(i), 1, 16);
+        }
+        range("spec.recipe.epochs", r.getEpochs(), 1, 1000);
+        range("spec.recipe.batch_size", r.getBatchSize(), 1, 4096);
+        range("spec.recipe.threads", r.getThreads(), 1, 256);
+        if (!(r.getLearningRate() > 0) || !Float.isFinite(r.getLearningRate())) {
+            throw new InvalidSpecException("spec.recipe.learning_rate must be finite and > 0, got " + r.getLearningRate());
+        }
+        if (!(r.getMomentum() >= 0 && r.getMomentum() < 1)) {
+            throw new InvalidSpecException("spec.recipe.momentum must be in [0, 1), got " + r.getMomentum());
+        }
+        if (!(r.getWeightDecay() >= 0) || !Float.isFinite(r.getWeightDecay())) {
+            throw new InvalidSpecException("spec.recipe.weight_decay must be finite and >= 0, got " + r.getWeightDecay());
+        }
+    }
+
+    private static void range(String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new InvalidSpecException(field + " must be in [" + min + ", " + max + "], got " + value);
+        }
+    }
+
+    private FederationSpecValidator() {
+    }
+}

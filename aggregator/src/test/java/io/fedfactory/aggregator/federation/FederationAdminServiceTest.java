@@ -1,0 +1,134 @@
+package io.fedfactory.aggregator.federation;
+
+import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
+import io.fedfactory.deploy.kafka.SharedKafkaBroker;
+import io.fedfactory.proto.v1.ClosePolicy;
+import io.fedfactory.proto.v1.CreateFederationRequest;
+import io.fedfactory.proto.v1.Event;
+import io.fedfactory.proto.v1.FederationAdminGrpc;
+import io.fedfactory.proto.v1.FederationSpec;
+import io.fedfactory.proto.v1.FederationState;
+import io.fedfactory.proto.v1.FederationStatus;
+import io.fedfactory.proto.v1.FederationStatusRequest;
+import io.fedfactory.proto.v1.ImageSpec;
+import io.fedfactory.proto.v1.ModuleKind;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerTestResource.class)
+class FederationAdminServiceTest {
+
+    @GrpcClient("admin")
+    FederationAdminGrpc.FederationAdminBlockingStub admin;
+
+    static FederationSpec spec(String id) {
+        return FederationSpec.newBuilder()
+                .setFederationId(id)
+                .addAllLabelNames(List.of("melanoma", "nevus", "keratosis"))
+                .setImageSpec(ImageSpec.newBuilder().setChannels(1).setHeight(28).setWidth(28).setValueMin(0).setValueMax(1))
+                .addAcceptedKinds(ModuleKind.MODULE_KIND_DECODER)
+                .setSamplesPerClass(100)
+                .setSeed(7)
+                .setClosePolicy(ClosePolicy.newBuilder().setManual(true))
+                .build();
+    }
+
+    @Test
+    void creatingAFederationPublishesFederationOpened() {
+        FederationStatus status = admin.createFederation(CreateFederationRequest.newBuilder().setSpec(spec("fed-a")).build());
+        assertEquals(FederationState.FEDERATION_STATE_OPEN, status.getState());
+        assertEquals(3, status.getUncoveredClassesCount());
+        // Creating the same spec again is a no-op, not an error.
+        admin.createFederation(CreateFederationRequest.newBuilder().setSpec(spec("fed-a")).build());
+
+        ConsumerRecord<String, byte[]> record = firstRecord("fedfactory.federations", "fed-a");
+        Event event = parse(record.value());
+        assertEquals("io.fedfactory.federation.opened", event.getHeader().getType());
+        assertEquals("fed-a", event.getHeader().getFederationId());
+        assertEquals(spec("fed-a"), event.getFederationOpened().getSpec());
+        assertEquals(event.getHeader().getId(),
+                new String(record.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8));
+        assertEquals("io.fedfactory.federation.opened",
+                new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badSpecsAreRefusedNamingTheField() {
+        var tooFewLabels = spec("fed-b").toBuilder().clearLabelNames().addLabelNames("only").build();
+        var e = assertThrows(StatusRuntimeException.class,
+                () -> admin.createFederation(CreateFederationRequest.newBuilder().setSpec(tooFewLabels).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("spec.label_names must hold 2..1000 names, got 1"),
+                e.getStatus().getDescription());
+
+        var badChannels = spec("fed-b").toBuilder().setImageSpec(spec("x").getImageSpec().toBuilder().setChannels(2)).build();
+        e = assertThrows(StatusRuntimeException.class,
+                () -> admin.createFederation(CreateFederationRequest.newBuilder().setSpec(badChannels).build()));
+        assertTrue(e.getStatus().getDescription().contains("spec.image_spec.channels must be 1 or 3, got 2"));
+
+        e = assertThrows(StatusRuntimeException.class,
+                () -> admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId("fed-b").build()));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+    }
+
+    @Test
+    void aTakenIdWithAnotherSpecIsRefused() {
+        admin.createFederation(CreateFederationRequest.newBuilder().setSpec(spec("fed-c")).build());
+        var other = spec("fed-c").toBuilder().setSeed(8).build();
+        var e = assertThrows(StatusRuntimeException.class,
+                () -> admin.createFederation(CreateFederationRequest.newBuilder().setSpec(other).build()));
+        assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
+    }
+
+    @Test
+    void healthAndMetricsAreExposed() {
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    }
+
+    static Event parse(byte[] bytes) {
+        try {
+            return Event.parseFrom(bytes);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static ConsumerRecord<String, byte[]> firstRecord(String topic, String key) {
+        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (key.equals(r.key())) return r;
+                }
+            }
+        }
+        throw new AssertionError("no record with key " + key + " on " + topic + " within 30 s");
+    }
+}
