@@ -1,0 +1,175 @@
+package io.fedfactory.deploy.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One service of the local system (a packaged Quarkus application) running as a child process, bound
+ * to 127.0.0.1, logging to a file. Stopped by its own PID, never by name.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Process process;
+    private final int httpPort;
+    private final int grpcPort;
+    private final Path log;
+    private final long startedNanos;
+    private double readySeconds = -1;
+
+    private ServiceProcess(String name, Process process, int httpPort, int grpcPort, Path log, long startedNanos) {
+        this.name = name;
+        this.process = process;
+        this.httpPort = httpPort;
+        this.grpcPort = grpcPort;
+        this.log = log;
+        this.startedNanos = startedNanos;
+    }
+
+    /**
+     * Starts {@code java -jar app} with the given configuration as system properties, on free loopback
+     * ports.
+     *
+     * @param app    the Quarkus fast-jar launcher ({@code target/quarkus-app/quarkus-run.jar})
+     * @param config Quarkus/MicroProfile properties, for example {@code kafka.bootstrap.servers}
+     * @param heap   -Xmx value, for example "512m"
+     */
+    public static ServiceProcess start(String name, Path app, Map<String, String> config, String heap, Path logDir) {
+        if (!Files.isRegularFile(app)) {
+            throw new IllegalStateException(name + ": " + app + " does not exist; build it first (./mvnw package -DskipTests)");
+        }
+        int http = freePort();
+        int grpc = freePort();
+        Map<String, String> props = new TreeMap<>(config);
+        props.put("quarkus.http.host", "127.0.0.1");
+        props.put("quarkus.http.port", String.valueOf(http));
+        props.put("quarkus.grpc.server.host", "127.0.0.1");
+        props.put("quarkus.grpc.server.port", String.valueOf(grpc));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + heap);
+        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(app.toAbsolutePath().toString());
+        try {
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(name + ".log");
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            return new ServiceProcess(name, p, http, grpc, log, t0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** Waits until /q/health/ready answers 200, or fails with the log's tail. */
+    public ServiceProcess awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(httpUrl() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start-up:\n" + logTail(30));
+            }
+            try {
+                if (HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    readySeconds = (System.nanoTime() - startedNanos) / 1e9;
+                    return this;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds() + " s:\n" + logTail(30));
+    }
+
+    public String name() { return name; }
+
+    public long pid() { return process.pid(); }
+
+    public int httpPort() { return httpPort; }
+
+    public int grpcPort() { return grpcPort; }
+
+    public String httpUrl() { return "http://127.0.0.1:" + httpPort; }
+
+    public Path log() { return log; }
+
+    /** Seconds from launch to ready, or -1 before {@link #awaitReady}. */
+    public double readySeconds() { return readySeconds; }
+
+    /** Resident memory in MiB from /proc, or -1 where that is unavailable. */
+    public double residentMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** SIGTERM to this process's PID, then SIGKILL after 20 s. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) return;
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

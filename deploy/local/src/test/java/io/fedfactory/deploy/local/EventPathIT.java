@@ -1,0 +1,93 @@
+package io.fedfactory.deploy.local;
+
+import io.fedfactory.deploy.kafka.SharedKafkaBroker;
+import io.fedfactory.proto.v1.CreateFederationRequest;
+import io.fedfactory.proto.v1.FederationAdminGrpc;
+import io.fedfactory.proto.v1.FederationSpec;
+import io.fedfactory.proto.v1.ImageSpec;
+import io.fedfactory.proto.v1.ModuleKind;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The services as separate processes, as deployed: the aggregator publishes an event through the real
+ * broker and the inference service consumes it.
+ */
+class EventPathIT {
+
+    static final Path ROOT = Path.of(System.getProperty("fedfactory.root", "../..")).toAbsolutePath().normalize();
+    static final Path LOGS = Path.of("target", "it-logs");
+
+    static ServiceProcess aggregator;
+    static ServiceProcess inference;
+
+    @BeforeAll
+    static void startServices() {
+        String kafka = SharedKafkaBroker.bootstrapServers();
+        Map<String, String> config = Map.of("kafka.bootstrap.servers", kafka);
+        aggregator = ServiceProcess.start("aggregator", ROOT.resolve("aggregator/target/quarkus-app/quarkus-run.jar"),
+                config, "512m", LOGS);
+        inference = ServiceProcess.start("inference-svc", ROOT.resolve("inference-svc/target/quarkus-app/quarkus-run.jar"),
+                config, "512m", LOGS);
+        aggregator.awaitReady(Duration.ofSeconds(120));
+        inference.awaitReady(Duration.ofSeconds(120));
+        for (ServiceProcess p : new ServiceProcess[] {aggregator, inference}) {
+            System.out.printf("%s: PID %d ready in %.1f s, resident %.0f MiB%n",
+                    p.name(), p.pid(), p.readySeconds(), p.residentMiB());
+        }
+    }
+
+    @AfterAll
+    static void stopServices() {
+        if (inference != null) inference.close();
+        if (aggregator != null) aggregator.close();
+    }
+
+    @Test
+    void aFederationCreatedAtTheAggregatorReachesTheInferenceService() throws Exception {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", aggregator.grpcPort()).usePlaintext().build();
+        try {
+            FederationSpec spec = FederationSpec.newBuilder().setFederationId("fed-e2e")
+                    .addLabelNames("melanoma").addLabelNames("nevus")
+                    .setImageSpec(ImageSpec.newBuilder().setChannels(3).setHeight(32).setWidth(32).setValueMax(1))
+                    .addAcceptedKinds(ModuleKind.MODULE_KIND_DIFFUSION).setSamplesPerClass(10).setSeed(1).build();
+            long t0 = System.nanoTime();
+            FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .createFederation(CreateFederationRequest.newBuilder().setSpec(spec).build());
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest get = HttpRequest.newBuilder(URI.create(inference.httpUrl() + "/v1/federations/fed-e2e")).build();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    assertTrue(r.body().contains("\"melanoma\""), r.body());
+                    assertTrue(r.body().contains("3x32x32"), r.body());
+                    System.out.printf("event path aggregator -> broker -> inference: %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+                    return;
+                }
+                assertEquals(404, r.statusCode(), r.body());
+                Thread.sleep(100);
+            }
+            fail("the inference service never saw fed-e2e; its log:\n" + inference.logTail(40));
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}
