@@ -6,6 +6,7 @@ import io.fedfactory.data.Split;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 import static io.fedfactory.partition.PartitionTestData.coversEveryIndexOnce;
 import static io.fedfactory.partition.PartitionTestData.withCounts;
@@ -23,12 +24,22 @@ class DirichletSchemeTest {
         DirichletScheme scheme = new DirichletScheme(5, 0.5);
         Partition a = scheme.split(data, 42);
         assertEquals(a, scheme.split(data, 42));
-        assertNotEquals(a, scheme.split(data, 43));
+        // Compare the sites, not the partitions: partitions of different seeds differ by their seed alone.
+        assertNotEquals(a.sites(), scheme.split(data, 43).sites());
         assertTrue(coversEveryIndexOnce(a));
         assertEquals(0, a.unassigned());
         for (SiteShard s : a.sites()) assertTrue(s.size() >= 1, s.toString());
         assertEquals("dirichlet(sites=5, alpha=0.5, minPerSite=1)", a.scheme());
         assertEquals(42, a.seed());
+    }
+
+    @Test
+    void partitionOfAGivenSeedNeverChanges() {
+        // Pinned: a change here means every published split with this scheme has changed too.
+        Partition p = new DirichletScheme(3, 0.5).split(withCounts(10, 10, 10), 7);
+        StringBuilder counts = new StringBuilder();
+        for (SiteShard s : p.sites()) counts.append(Arrays.toString(s.classCounts()));
+        assertEquals("[9, 1, 10][0, 8, 0][1, 1, 0]", counts.toString());
     }
 
     /** Mean over sites of the largest class's share of the site: 1 is one class per site, 0.1 is even. */
