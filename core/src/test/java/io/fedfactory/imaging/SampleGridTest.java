@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -100,6 +101,6 @@ class SampleGridTest {
         Path a = OUT.resolve("same-a.png"), b = OUT.resolve("same-b.png");
         g.writePng(a);
         g.writePng(b);
-        assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)));
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
     }
 }
