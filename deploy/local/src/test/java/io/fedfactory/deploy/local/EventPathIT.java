@@ -60,6 +60,17 @@ class EventPathIT {
     }
 
     @Test
+    void theAdminCommandLineCreatesAndReportsAndNamesRefusals() {
+        String agg = "127.0.0.1:" + aggregator.grpcPort();
+        assertEquals(0, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "create", "--id", "fed-cli",
+                "--labels", "a,b,c", "--image", "1x28x28", "--samples-per-class", "50"));
+        assertEquals(0, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "status", "--id", "fed-cli"));
+        assertEquals(1, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "status", "--id", "no-such-fed"));
+        assertEquals(2, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "create", "--id", "fed-cli2",
+                "--labels", "a,b", "--kinds", "gan"));
+    }
+
+    @Test
     void aFederationCreatedAtTheAggregatorReachesTheInferenceService() throws Exception {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", aggregator.grpcPort()).usePlaintext().build();
         try {

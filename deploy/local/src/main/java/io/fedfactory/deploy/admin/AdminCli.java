@@ -1,0 +1,220 @@
+package io.fedfactory.deploy.admin;
+
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import io.fedfactory.proto.v1.ClassifierRecipe;
+import io.fedfactory.proto.v1.CloseFederationRequest;
+import io.fedfactory.proto.v1.ClosePolicy;
+import io.fedfactory.proto.v1.CreateFederationRequest;
+import io.fedfactory.proto.v1.DeleteModulesRequest;
+import io.fedfactory.proto.v1.FederationAdminGrpc;
+import io.fedfactory.proto.v1.FederationSpec;
+import io.fedfactory.proto.v1.FederationStatusRequest;
+import io.fedfactory.proto.v1.GetCertificateRequest;
+import io.fedfactory.proto.v1.ImageSpec;
+import io.fedfactory.proto.v1.ListModelVersionsRequest;
+import io.fedfactory.proto.v1.ListModulesRequest;
+import io.fedfactory.proto.v1.ModuleKind;
+import io.fedfactory.proto.v1.StartTrainingRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** The coordinator's and auditor's command line: talks to the aggregator's administration gRPC API. */
+@Command(name = "fedfactory-admin", mixinStandardHelpOptions = true, version = "fedfactory 0.1.0",
+        description = "Administer federations on a fedfactory aggregator: create, inspect, train, unlearn.",
+        subcommands = {AdminCli.Create.class, AdminCli.Status.class, AdminCli.Close.class, AdminCli.Modules.class,
+                AdminCli.Train.class, AdminCli.Delete.class, AdminCli.Certificate.class, AdminCli.Versions.class,
+                EventsCommand.class},
+        footer = {"", "Every command prints the aggregator's answer as JSON. Exit codes: 0 ok, 1 refused by the "
+                + "aggregator (its message says why), 2 bad usage."})
+public final class AdminCli {
+
+    @Option(names = "--aggregator", defaultValue = "127.0.0.1:9081",
+            description = "Aggregator gRPC address host:port (default: ${DEFAULT-VALUE}).")
+    String aggregator;
+
+    @Option(names = "--timeout", defaultValue = "60", description = "Seconds to wait for an answer (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new AdminCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof StatusRuntimeException s) {
+                cmd.getErr().println("refused: " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
+                return 1;
+            }
+            throw e;
+        }).execute(args);
+    }
+
+    <T> T call(java.util.function.Function<FederationAdminGrpc.FederationAdminBlockingStub, T> rpc) {
+        String[] hp = aggregator.split(":");
+        if (hp.length != 2) throw new CommandLine.ParameterException(new CommandLine(this), "--aggregator must be host:port");
+        ManagedChannel channel = NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext().build();
+        try {
+            return rpc.apply(FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS));
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    static int print(MessageOrBuilder message) throws Exception {
+        System.out.println(JsonFormat.printer().print(message));
+        return 0;
+    }
+
+    /** Base of the subcommands: reach the aggregator through the parent's options. */
+    abstract static class Sub implements Callable<Integer> {
+        @ParentCommand
+        AdminCli cli;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Open a federation.")
+    static final class Create extends Sub {
+        @Option(names = "--id", required = true, description = "Federation id, [a-z0-9-]{1,64}.")
+        String id;
+        @Option(names = "--labels", required = true, split = ",", description = "Class names, comma-separated, in output order.")
+        List<String> labels;
+        @Option(names = "--image", defaultValue = "1x28x28", description = "Image spec CxHxW (default: ${DEFAULT-VALUE}).")
+        String image;
+        @Option(names = "--value-range", defaultValue = "0:1", description = "Pixel range min:max (default: ${DEFAULT-VALUE}).")
+        String range;
+        @Option(names = "--kinds", defaultValue = "decoder,diffusion", split = ",",
+                description = "Accepted module kinds: decoder, diffusion (default: ${DEFAULT-VALUE}).")
+        List<String> kinds;
+        @Option(names = "--samples-per-class", defaultValue = "1000", description = "Synthetic samples per class (default: ${DEFAULT-VALUE}).")
+        int samples;
+        @Option(names = "--seed", defaultValue = "1", description = "Root seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--expected-sites", defaultValue = "0", description = "Close once this many sites uploaded (0: close by hand).")
+        int expectedSites;
+        @Option(names = "--epochs", defaultValue = "3", description = "Classifier epochs (default: ${DEFAULT-VALUE}).")
+        int epochs;
+        @Option(names = "--width", defaultValue = "16", description = "Classifier base width (default: ${DEFAULT-VALUE}).")
+        int width;
+        @Option(names = "--threads", defaultValue = "2", description = "Training threads, pinned (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Override
+        public Integer call() throws Exception {
+            String[] chw = image.split("x");
+            String[] mm = range.split(":");
+            if (chw.length != 3 || mm.length != 2) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--image must be CxHxW and --value-range min:max");
+            }
+            FederationSpec.Builder spec = FederationSpec.newBuilder().setFederationId(id).addAllLabelNames(labels)
+                    .setImageSpec(ImageSpec.newBuilder().setChannels(Integer.parseInt(chw[0]))
+                            .setHeight(Integer.parseInt(chw[1])).setWidth(Integer.parseInt(chw[2]))
+                            .setValueMin(Float.parseFloat(mm[0])).setValueMax(Float.parseFloat(mm[1])))
+                    .setSamplesPerClass(samples).setSeed(seed)
+                    .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(width).addBlocksPerStage(1).addBlocksPerStage(1)
+                            .setEpochs(epochs).setBatchSize(128).setLearningRate(0.05f).setMomentum(0.9f)
+                            .setWeightDecay(1e-4f).setThreads(threads))
+                    .setClosePolicy(ClosePolicy.newBuilder().setExpectedSites(expectedSites).setManual(expectedSites == 0));
+            for (String k : kinds) {
+                spec.addAcceptedKinds(switch (k.trim()) {
+                    case "decoder" -> ModuleKind.MODULE_KIND_DECODER;
+                    case "diffusion" -> ModuleKind.MODULE_KIND_DIFFUSION;
+                    default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                            "--kinds: unknown kind '" + k + "' (decoder, diffusion)");
+                });
+            }
+            return print(cli.call(s -> s.createFederation(CreateFederationRequest.newBuilder().setSpec(spec).build())));
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a federation's state, modules, sites and served model.")
+    static final class Status extends Sub {
+        @Option(names = "--id", required = true) String id;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(cli.call(s -> s.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(id).build())));
+        }
+    }
+
+    @Command(name = "close", mixinStandardHelpOptions = true, description = "Stop accepting uploads.")
+    static final class Close extends Sub {
+        @Option(names = "--id", required = true) String id;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(cli.call(s -> s.closeFederation(CloseFederationRequest.newBuilder().setFederationId(id).build())));
+        }
+    }
+
+    @Command(name = "modules", mixinStandardHelpOptions = true, description = "List admitted (and optionally deleted) modules.")
+    static final class Modules extends Sub {
+        @Option(names = "--id", required = true) String id;
+        @Option(names = "--site", defaultValue = "", description = "Only this site's modules.") String site;
+        @Option(names = "--include-deleted") boolean deleted;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(cli.call(s -> s.listModules(ListModulesRequest.newBuilder().setFederationId(id)
+                    .setSiteId(site).setIncludeDeleted(deleted).build())));
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Start synthesis and global training (closes the federation first); follow with `events`.")
+    static final class Train extends Sub {
+        @Option(names = "--id", required = true) String id;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(cli.call(s -> s.startTraining(StartTrainingRequest.newBuilder().setFederationId(id).build())));
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Unlearn: delete modules by id or all of a site's, revoke affected models, retrain, certify.")
+    static final class Delete extends Sub {
+        @Option(names = "--id", required = true, description = "Federation id.") String id;
+        @Option(names = "--module", split = ",", description = "Module ids to delete.") List<String> modules = List.of();
+        @Option(names = "--site", defaultValue = "", description = "Delete every module of this site.") String site;
+        @Option(names = "--reason", required = true, description = "Why (kept in the audit log).") String reason;
+        @Option(names = "--by", required = true, description = "Who orders the deletion.") String by;
+
+        @Override
+        public Integer call() throws Exception {
+            if (modules.isEmpty() == site.isEmpty()) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "give either --module or --site");
+            }
+            return print(cli.call(s -> s.deleteModules(DeleteModulesRequest.newBuilder().setFederationId(id)
+                    .addAllModuleIds(modules).setSiteId(site).setReason(reason).setRequestedBy(by).build())));
+        }
+    }
+
+    @Command(name = "certificate", mixinStandardHelpOptions = true, description = "Show an unlearning certificate.")
+    static final class Certificate extends Sub {
+        @Option(names = "--cert", required = true, description = "Certificate id.") String id;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(cli.call(s -> s.getCertificate(GetCertificateRequest.newBuilder().setCertificateId(id).build())));
+        }
+    }
+
+    @Command(name = "versions", mixinStandardHelpOptions = true, description = "List model versions with lineage.")
+    static final class Versions extends Sub {
+        @Option(names = "--id", required = true) String id;
+
+        @Override
+        public Integer call() throws Exception {
+            return print(cli.call(s -> s.listModelVersions(ListModelVersionsRequest.newBuilder().setFederationId(id).build())));
+        }
+    }
+}
