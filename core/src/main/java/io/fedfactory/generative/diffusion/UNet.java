@@ -10,11 +10,12 @@ import io.fedfactory.generative.nn.TensorOps;
  * {@code c_skip = sd^2/(sigma^2+sd^2)}, {@code c_out = sigma sd/sqrt(sigma^2+sd^2)},
  * {@code c_in = 1/sqrt(sigma^2+sd^2)}, {@code c_noise = ln(sigma)/4}.
  *
- * <p>F has two resolution levels below the input (H -> H/2 -> H/4, stride-2 convolutions down,
- * nearest-neighbour 2x upsampling and a 3x3 conv up, skip connections by concatenation) and one residual block per
- * level and direction. Each block is GroupNorm, SiLU, 3x3 conv, plus a per-channel projection of the
- * noise embedding, then GroupNorm, SiLU, 3x3 conv, and a residual connection. The noise embedding is
- * sin/cos features of c_noise through a two-layer MLP.
+ * <p>F has two resolution levels below the input (H -> H/2 -> H/4; stride-2 3x3 convolutions down;
+ * a 3x3 convolution then nearest-neighbour 2x upsampling up; additive skip connections) and one
+ * residual block per level and direction, widths (w, 2w, 2w). Each block is GroupNorm, SiLU,
+ * 3x3 conv, plus a per-channel projection of the noise embedding, then GroupNorm, SiLU, 3x3 conv,
+ * and a residual connection. The noise embedding is sin/cos features of c_noise through a two-layer
+ * MLP.
  *
  * <p>Every approximate elementwise operation (log, sin, cos, sigmoid) runs on per-sample rows whose
  * length is a multiple of 16 floats, which makes ONNX Runtime's result for a sample independent of
@@ -74,9 +75,9 @@ public final class UNet {
         conv("down2", c2, c2, 3);
         block("mid", c2, c2);
         conv("up2", c2, c2, 3);
-        block("dec2", 2 * c2, c2);
+        block("dec2", c2, c2);
         conv("up1", c2, c1, 3);
-        block("dec1", 2 * c1, c1);
+        block("dec1", c1, c1);
         norm("out.norm", c1);
         conv("out", c1, channels, 3);
     }
@@ -124,10 +125,13 @@ public final class UNet {
         T skip2 = block(ops, h, emb, "enc2", c2, c2, h2, w2);
         h = conv(ops, skip2, "down2", 2, 1);
         h = block(ops, h, emb, "mid", c2, c2, h4, w4);
-        h = conv(ops, ops.upsample2x(h, c2, h4, w4), "up2", 1, 1);
-        h = block(ops, ops.concat(h, skip2), emb, "dec2", 2 * c2, c2, h2, w2);
-        h = conv(ops, ops.upsample2x(h, c2, h2, w2), "up1", 1, 1);
-        h = block(ops, ops.concat(h, skip1), emb, "dec1", 2 * c1, c1, height, width);
+        // Convolve before upsampling and add the skips rather than concatenating them: about 1.4x the
+        // training throughput of upsample-then-convolve with concatenated skips at width 16, for a
+        // slightly higher loss at equal steps (measured on Fashion-MNIST).
+        h = ops.upsample2x(conv(ops, h, "up2", 1, 1), c2, h4, w4);
+        h = block(ops, ops.add(h, skip2), emb, "dec2", c2, c2, h2, w2);
+        h = ops.upsample2x(conv(ops, h, "up1", 1, 1), c1, h2, w2);
+        h = block(ops, ops.add(h, skip1), emb, "dec1", c1, c1, height, width);
         h = ops.silu(norm(ops, h, "out.norm", c1, height, width));
         return conv(ops, h, "out", 1, 1);
     }

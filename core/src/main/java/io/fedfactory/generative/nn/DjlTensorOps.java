@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
 
 import java.util.Map;
 import java.util.Objects;
@@ -124,12 +125,13 @@ public final class DjlTensorOps implements TensorOps<NDArray> {
 
     @Override
     public NDArray groupStandardize(NDArray x, int groups, long channels, long height, long width, float epsilon) {
+        // PyTorch's fused layer norm over each (sample, group) row; unit scale and zero shift are exact.
         long n = x.getShape().get(0);
-        NDArray grouped = keep(x.reshape(n, groups, -1));
-        NDArray mean = keep(grouped.mean(new int[] {2}, true));
-        NDArray centered = keep(grouped.sub(mean));
-        NDArray variance = keep(keep(centered.square()).mean(new int[] {2}, true));
-        NDArray std = keep(keep(variance.add(epsilon)).sqrt());
-        return keep(keep(centered.div(std)).reshape(n, channels, height, width));
+        long rowLength = channels / groups * height * width;
+        NDArray grouped = keep(x.reshape(n, groups, rowLength));
+        NDArray ones = scratch.ones(new Shape(rowLength));
+        NDArray zeros = scratch.zeros(new Shape(rowLength));
+        NDArray normed = keep(LayerNorm.layerNorm(grouped, new Shape(rowLength), ones, zeros, epsilon).singletonOrThrow());
+        return keep(normed.reshape(n, channels, height, width));
     }
 }
