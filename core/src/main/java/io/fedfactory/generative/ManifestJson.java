@@ -135,7 +135,13 @@ final class ManifestJson {
             JsonReader reader = new JsonReader(new StringReader(json));
             reader.setStrictness(Strictness.STRICT);
             JsonElement root = JsonParser.parseReader(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
+            boolean trailing;
+            try {
+                trailing = reader.peek() != JsonToken.END_DOCUMENT;
+            } catch (IOException e) {
+                trailing = true;
+            }
+            if (trailing) {
                 throw new IllegalArgumentException("manifest JSON has trailing content after the top-level object");
             }
             if (!root.isJsonObject()) {
