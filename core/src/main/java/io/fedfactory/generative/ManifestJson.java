@@ -148,7 +148,7 @@ final class ManifestJson {
                 throw new IllegalArgumentException("manifest JSON must be an object, got " + root);
             }
             return root.getAsJsonObject();
-        } catch (JsonParseException | IOException | IllegalStateException e) {
+        } catch (JsonParseException | IllegalStateException e) {
             throw new IllegalArgumentException("manifest JSON is malformed: " + e.getMessage(), e);
         }
     }
