@@ -5,6 +5,9 @@ import io.fedfactory.data.Dataset;
 /**
  * Trains one generative module on the images of one class. The dataset's label names are the
  * federation's, so the module's class is recorded by its federation index and name.
+ *
+ * <p>The DJL trainers run one at a time per JVM: DJL's PyTorch gradient collector and the PyTorch
+ * thread count are process-wide. Train a site's classes one after another.
  */
 public interface GenerativeModuleTrainer {
 

@@ -49,7 +49,9 @@ public final class ModuleSampler implements AutoCloseable {
             SampleGenerator generator;
             if (manifest.sampler() instanceof DiffusionSampling d) {
                 expect(session, manifest, DenoiserGraph.INPUT_X, true, image);
-                expect(session, manifest, DenoiserGraph.INPUT_SIGMA, true, new long[] {-1});
+                long[] sigma = session.floatTensorShape(DenoiserGraph.INPUT_SIGMA, true)
+                        .filter(s -> s.length == 4).isPresent() ? new long[] {-1, 1, 1, 1} : new long[] {-1};
+                expect(session, manifest, DenoiserGraph.INPUT_SIGMA, true, sigma);
                 expect(session, manifest, DenoiserGraph.OUTPUT, false, image);
                 DiffusionSampling params = options.diffusionSteps() == 0 ? d : d.withSteps(options.diffusionSteps());
                 generator = new HeunSampler(new OnnxDenoiser(session, spec), spec, params);
@@ -59,7 +61,7 @@ public final class ModuleSampler implements AutoCloseable {
                 expect(session, manifest, DecoderGraph.OUTPUT, false, image);
                 generator = new LatentDecoding(new OnnxDecoder(session, latent), spec, latent);
             }
-            return new ModuleSampler(manifest, session, generator, options.batchSize());
+            return new ModuleSampler(manifest, session, generator, options.batchSize(manifest.kind()));
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -85,6 +87,11 @@ public final class ModuleSampler implements AutoCloseable {
 
     public ModuleManifest manifest() {
         return manifest;
+    }
+
+    /** Samples per ONNX Runtime call (per Heun integration for diffusion). */
+    public int batchSize() {
+        return batchSize;
     }
 
     /** One image per seed, flat CHW in the manifest's spec range, computed in batches. */

@@ -88,9 +88,18 @@ public final class Synthesizer {
         SamplingOptions o = header.diffusionSteps() > 0 ? options.withDiffusionSteps(header.diffusionSteps()) : options;
         try (ModuleSampler sampler = ModuleSampler.open(onnx, m, o);
              ShardWriter writer = new ShardWriter(file, header)) {
-            for (int from = 0; from < header.count(); from += options.batchSize()) {
-                int to = Math.min(header.count(), from + options.batchSize());
-                writer.append(sampler.sample(SampleSeeds.range(header.federationSeed(), m.moduleId(), from, to)));
+            int batch = sampler.batchSize();
+            int pixels = m.spec().pixels();
+            for (int from = 0; from < header.count(); from += batch) {
+                int to = Math.min(header.count(), from + batch);
+                float[] images = sampler.sample(SampleSeeds.range(header.federationSeed(), m.moduleId(), from, to));
+                for (int i = 0; i < images.length; i++) {
+                    if (!Float.isFinite(images[i])) {
+                        throw new IllegalStateException("module " + m.moduleId() + " produced " + images[i]
+                                + " in sample " + (from + i / pixels) + " (pixel " + i % pixels + ")");
+                    }
+                }
+                writer.append(images);
                 run.generated(to - from, m.moduleId());
             }
             return writer.commit();

@@ -35,11 +35,11 @@ public final class GenerativeSpeed {
         if (args.length > 0 && args[0].equals("train")) return;
         TrainedModule decoder = trainDecoder(trousers, DecoderTrainingConfig.defaults(3, 1));
         TrainedModule diffusion = new DiffusionTrainer(DiffusionTrainingConfig.defaults(5, 1)).train(trousers, "bench");
-        sample(decoder, new SamplingOptions(1, 256, 0), 2048);
-        sample(decoder, new SamplingOptions(2, 256, 0), 2048);
+        sample(decoder, new SamplingOptions(1, 256, 64, 0), 2048);
+        sample(decoder, new SamplingOptions(2, 256, 64, 0), 2048);
         for (int steps : new int[] {18, 50}) {
-            sample(diffusion, new SamplingOptions(1, 64, steps), 64);
-            sample(diffusion, new SamplingOptions(2, 64, steps), 64);
+            sample(diffusion, new SamplingOptions(1, 256, 64, steps), 64);
+            sample(diffusion, new SamplingOptions(2, 256, 64, steps), 64);
         }
     }
 
@@ -89,12 +89,12 @@ public final class GenerativeSpeed {
 
     private static void sample(TrainedModule m, SamplingOptions o, int n) {
         try (ModuleSampler s = ModuleSampler.open(m.onnx(), m.manifest(), o)) {
-            s.sample(Math.min(n, o.batchSize()), 0);
+            s.sample(Math.min(n, s.batchSize()), 0);
             long t0 = System.nanoTime();
             long c0 = cpuNanos();
             s.sample(n, 1);
             System.out.printf("BENCH %s sampling (ONNX Runtime, %d threads, batch %d%s): %s%n",
-                    m.manifest().kind().wireName(), o.intraOpThreads(), o.batchSize(),
+                    m.manifest().kind().wireName(), o.intraOpThreads(), o.batchSize(m.manifest().kind()),
                     o.diffusionSteps() > 0 ? ", " + o.diffusionSteps() + " Heun steps" : "",
                     rates(n, System.nanoTime() - t0, cpuNanos() - c0));
         }
@@ -105,11 +105,9 @@ public final class GenerativeSpeed {
         System.out.println("BENCH diffusion trained in " + diffusion.manifest().provenance().wallSeconds() + " s");
         TrainedModule decoder = trainDecoder(data, DecoderTrainingConfig.defaults(decoderEpochs, 1));
         System.out.println("BENCH decoder trained in " + decoder.manifest().provenance().wallSeconds() + " s");
-        grid(diffusion, new SamplingOptions(2, 64, 18), "target/samples-diffusion.png");
-        grid(decoder, new SamplingOptions(2, 64, 0), "target/samples-decoder.png");
-        try (ModuleSampler s = ModuleSampler.open(decoder.onnx(), decoder.manifest(), SamplingOptions.defaults())) {
-            writeGrid(data.pixelsView(), "target/samples-real.png");
-        }
+        grid(diffusion, new SamplingOptions(2, 64, 64, 18), "target/samples-diffusion.png");
+        grid(decoder, new SamplingOptions(2, 64, 64, 0), "target/samples-decoder.png");
+        writeGrid(data.pixelsView(), "target/samples-real.png");
     }
 
     private static void grid(TrainedModule m, SamplingOptions o, String file) throws Exception {

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SynthesizerTest {
 
     static final long SEED = 2026;
-    static final SamplingOptions OPTIONS = new SamplingOptions(1, 2, 3);
+    static final SamplingOptions OPTIONS = new SamplingOptions(1, 2, 2, 3);
 
     static final Map<String, byte[]> bytes = new HashMap<>();
     static SynthesisPlan plan;
@@ -103,7 +103,7 @@ class SynthesizerTest {
     @Test
     void shardsDoNotDependOnBatchingOrThreads(@TempDir Path other) throws IOException {
         SynthesisResult a = new Synthesizer(OPTIONS).synthesize(plan, source(), dir, SynthesisListener.NONE);
-        SynthesisResult b = new Synthesizer(new SamplingOptions(2, 7, 3)).synthesize(plan, source(), other,
+        SynthesisResult b = new Synthesizer(new SamplingOptions(2, 7, 7, 3)).synthesize(plan, source(), other,
                 SynthesisListener.NONE);
         assertEquals(a.hashesByFileName(), b.hashesByFileName());
     }

@@ -7,7 +7,10 @@ import io.fedfactory.onnx.OnnxGraphBuilder;
 
 import java.util.Map;
 
-/** The ONNX contract of a diffusion module: inputs {@code x} [N,C,H,W], {@code sigma} [N]; output {@code denoised}. */
+/**
+ * The ONNX contract of a diffusion module: inputs {@code x} [N,C,H,W] and {@code sigma} [N] (or
+ * [N,1,1,1], as other exporters write it); output {@code denoised} [N,C,H,W]; data in [-1, 1].
+ */
 public final class DenoiserGraph {
 
     public static final String INPUT_X = "x";

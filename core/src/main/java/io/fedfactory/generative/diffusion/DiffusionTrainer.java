@@ -110,7 +110,8 @@ public final class DiffusionTrainer implements GenerativeModuleTrainer {
                     try (GradientCollector collector = engine.newGradientCollector()) {
                         DjlTensorOps ops = new DjlTensorOps(scratch, params.arrays());
                         NDArray denoised = net.denoise(ops, y, s);
-                        NDArray l = ops.mul(lambda, ops.mul(ops.sub(denoised, x0), ops.sub(denoised, x0))).mean();
+                        NDArray error = ops.sub(denoised, x0);
+                        NDArray l = ops.mul(lambda, ops.mul(error, error)).mean();
                         l.attach(scratch);
                         collector.backward(l);
                         loss = l.getFloat();

@@ -94,7 +94,7 @@ class DecoderModuleTest {
             again = s.sample(50, 9);
             other = s.sample(50, 10);
         }
-        try (ModuleSampler s = ModuleSampler.open(module.onnx(), module.manifest(), new SamplingOptions(2, 7, 0))) {
+        try (ModuleSampler s = ModuleSampler.open(module.onnx(), module.manifest(), new SamplingOptions(2, 7, 7, 0))) {
             small = s.sample(seeds);
         }
         assertArrayEquals(big, again);
