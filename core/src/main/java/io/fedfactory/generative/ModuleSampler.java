@@ -1,0 +1,125 @@
+package io.fedfactory.generative;
+
+import io.fedfactory.data.ImageSpec;
+import io.fedfactory.generative.decoder.DecoderGraph;
+import io.fedfactory.generative.decoder.LatentDecoding;
+import io.fedfactory.generative.decoder.OnnxDecoder;
+import io.fedfactory.generative.diffusion.DenoiserGraph;
+import io.fedfactory.generative.diffusion.HeunSampler;
+import io.fedfactory.generative.diffusion.OnnxDenoiser;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Samples a module with ONNX Runtime from its ONNX bytes and manifest alone, whatever framework
+ * trained it. Sample i depends only on its seed: the same seeds give bit-identical images for any
+ * batch size.
+ */
+public final class ModuleSampler implements AutoCloseable {
+
+    private final ModuleManifest manifest;
+    private final OnnxSession session;
+    private final SampleGenerator generator;
+    private final int batchSize;
+
+    private ModuleSampler(ModuleManifest manifest, OnnxSession session, SampleGenerator generator, int batchSize) {
+        this.manifest = manifest;
+        this.session = session;
+        this.generator = generator;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * Opens a session over {@code onnx}, after checking that its hash is the manifest's module id and
+     * that its inputs and outputs follow the manifest's kind and image spec.
+     */
+    public static ModuleSampler open(byte[] onnx, ModuleManifest manifest, SamplingOptions options) {
+        Objects.requireNonNull(manifest, "manifest");
+        Objects.requireNonNull(options, "options");
+        String hash = ContentHash.sha256Hex(onnx);
+        if (!hash.equals(manifest.moduleId())) {
+            throw new IllegalArgumentException("module bytes hash to " + hash + " but the manifest's moduleId is "
+                    + manifest.moduleId());
+        }
+        OnnxSession session = OnnxSession.open(onnx, options.intraOpThreads());
+        try {
+            ImageSpec spec = manifest.spec();
+            long[] image = {-1, spec.channels(), spec.height(), spec.width()};
+            SampleGenerator generator;
+            if (manifest.sampler() instanceof DiffusionSampling d) {
+                expect(session, manifest, DenoiserGraph.INPUT_X, true, image);
+                long[] sigma = session.floatTensorShape(DenoiserGraph.INPUT_SIGMA, true)
+                        .filter(s -> s.length == 4).isPresent() ? new long[] {-1, 1, 1, 1} : new long[] {-1};
+                expect(session, manifest, DenoiserGraph.INPUT_SIGMA, true, sigma);
+                expect(session, manifest, DenoiserGraph.OUTPUT, false, image);
+                DiffusionSampling params = options.diffusionSteps() == 0 ? d : d.withSteps(options.diffusionSteps());
+                generator = new HeunSampler(new OnnxDenoiser(session, spec), spec, params);
+            } else {
+                int latent = ((DecoderSampling) manifest.sampler()).latentDim();
+                expect(session, manifest, DecoderGraph.INPUT, true, new long[] {-1, latent});
+                expect(session, manifest, DecoderGraph.OUTPUT, false, image);
+                generator = new LatentDecoding(new OnnxDecoder(session, latent), spec, latent);
+            }
+            return new ModuleSampler(manifest, session, generator, options.batchSize(manifest.kind()));
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** Fails unless the graph has a float tensor {@code name} whose known dims equal {@code dims} (-1: any). */
+    private static void expect(OnnxSession session, ModuleManifest m, String name, boolean input, long[] dims) {
+        String role = input ? "input" : "output";
+        long[] actual = session.floatTensorShape(name, input).orElseThrow(() -> new IllegalArgumentException(
+                m.kind().wireName() + " module " + m.moduleId() + " must have a float " + role + " '" + name
+                        + "', has " + session.signature()));
+        boolean ok = actual.length == dims.length;
+        for (int i = 0; ok && i < dims.length; i++) {
+            ok = dims[i] < 0 || actual[i] < 0 || actual[i] == dims[i];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(m.kind().wireName() + " module " + m.moduleId() + ": " + role + " '"
+                    + name + "' has shape " + Arrays.toString(actual) + ", the manifest requires "
+                    + Arrays.toString(dims) + " (-1: any)");
+        }
+    }
+
+    public ModuleManifest manifest() {
+        return manifest;
+    }
+
+    /** Samples per ONNX Runtime call (per Heun integration for diffusion). */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** One image per seed, flat CHW in the manifest's spec range, computed in batches. */
+    public float[] sample(long[] seeds) {
+        int pixels = manifest.spec().pixels();
+        float[] out = new float[Math.multiplyExact(seeds.length, pixels)];
+        for (int from = 0; from < seeds.length; from += batchSize) {
+            int to = Math.min(seeds.length, from + batchSize);
+            float[] batch = generator.generate(Arrays.copyOfRange(seeds, from, to));
+            System.arraycopy(batch, 0, out, from * pixels, batch.length);
+        }
+        return out;
+    }
+
+    /** {@code n} images; image i's seed is {@link SeededRandom#childSeed}(seed, i). */
+    public float[] sample(int n, long seed) {
+        return sample(seedsFor(n, seed));
+    }
+
+    /** The per-sample seeds {@link #sample(int, long)} uses. */
+    public static long[] seedsFor(int n, long seed) {
+        long[] seeds = new long[n];
+        for (int i = 0; i < n; i++) seeds[i] = SeededRandom.childSeed(seed, i);
+        return seeds;
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

@@ -1,0 +1,27 @@
+package io.fedfactory.generative.decoder;
+
+import io.fedfactory.data.ImageSpec;
+import io.fedfactory.generative.nn.OnnxTensorOps;
+import io.fedfactory.generative.nn.Weights;
+import io.fedfactory.onnx.OnnxGraphBuilder;
+
+import java.util.Map;
+
+/** The ONNX contract of a decoder module: input {@code z} [N, latent]; output {@code image} [N,C,H,W]. */
+public final class DecoderGraph {
+
+    public static final String INPUT = "z";
+    public static final String OUTPUT = "image";
+
+    private DecoderGraph() {}
+
+    /** The VAE's decoder with {@code weights} as an ONNX model; same weights, same bytes. */
+    public static byte[] export(Vae vae, ImageSpec spec, Weights weights) {
+        OnnxGraphBuilder g = new OnnxGraphBuilder("vae_decoder");
+        String z = g.input(INPUT, -1, vae.latentDim());
+        String image = vae.decode(new OnnxTensorOps(g, weights), z);
+        g.identity(image, OUTPUT);
+        g.output(OUTPUT, -1, spec.channels(), spec.height(), spec.width());
+        return g.toBytes("fedfactory", Map.of("fedfactory.kind", "decoder"));
+    }
+}

@@ -1,0 +1,132 @@
+package io.fedfactory.generative.decoder;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.fedfactory.data.Dataset;
+import io.fedfactory.data.ImageSpec;
+import io.fedfactory.generative.ClassLabel;
+import io.fedfactory.generative.ContentHash;
+import io.fedfactory.generative.DecoderSampling;
+import io.fedfactory.generative.GenerativeModuleTrainer;
+import io.fedfactory.generative.ModuleKind;
+import io.fedfactory.generative.ModuleManifest;
+import io.fedfactory.generative.SeededRandom;
+import io.fedfactory.generative.TrainedModule;
+import io.fedfactory.generative.TrainingListener;
+import io.fedfactory.generative.TrainingProvenance;
+import io.fedfactory.generative.nn.BatchOrder;
+import io.fedfactory.generative.nn.DjlTensorOps;
+import io.fedfactory.generative.nn.TorchThreads;
+import io.fedfactory.generative.nn.TrainableParameters;
+import io.fedfactory.generative.nn.Weights;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Trains a decoder module (a {@link Vae}) on one class with DJL and exports its decoder to ONNX.
+ * The loss is the negative ELBO per image: Bernoulli cross-entropy of the pixels scaled to [0, 1]
+ * plus the KL divergence of q(z | x) from N(0, I).
+ */
+public final class DecoderTrainer implements GenerativeModuleTrainer {
+
+    private final DecoderTrainingConfig config;
+
+    public DecoderTrainer(DecoderTrainingConfig config) {
+        this.config = Objects.requireNonNull(config);
+    }
+
+    @Override
+    public ModuleKind kind() {
+        return ModuleKind.DECODER;
+    }
+
+    @Override
+    public TrainedModule train(Dataset oneClass, String siteId, TrainingListener listener) {
+        ClassLabel label = GenerativeModuleTrainer.singleClassOf(oneClass);
+        ImageSpec spec = oneClass.spec();
+        Vae vae = new Vae(spec, config.hiddenWidth(), config.latentDim());
+        TorchThreads.pin(config.threads());
+        long started = System.nanoTime();
+
+        int stepsPerEpoch = (oneClass.size() + config.batchSize() - 1) / config.batchSize();
+        long steps = (long) stepsPerEpoch * config.epochs();
+        Weights trained = fit(vae, unitRange(oneClass.pixelsView(), spec), oneClass.size(), spec, steps, listener);
+        String broken = trained.firstNonFinite();
+        if (broken != null) {
+            throw new IllegalStateException("decoder training diverged: weight " + broken + " is not finite");
+        }
+        byte[] onnx = DecoderGraph.export(vae, spec, trained);
+        double wallSeconds = (System.nanoTime() - started) / 1e9;
+
+        long examples = steps * config.batchSize();
+        TrainingProvenance provenance = new TrainingProvenance(oneClass.size(), examples,
+                (double) examples / oneClass.size(), steps, config.seed(), config.threads(), wallSeconds,
+                TorchThreads.libraryVersions(), config.asProvenance());
+        ModuleManifest manifest = new ModuleManifest(ModuleKind.DECODER, List.of(label), spec,
+                new DecoderSampling(config.latentDim()), provenance, siteId, ContentHash.sha256Hex(onnx));
+        return new TrainedModule(onnx, manifest);
+    }
+
+    private static float[] unitRange(float[] pixels, ImageSpec spec) {
+        double scale = 1.0 / ((double) spec.valueMax() - spec.valueMin());
+        float[] out = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) out[i] = (float) ((pixels[i] - (double) spec.valueMin()) * scale);
+        return out;
+    }
+
+    private Weights fit(Vae vae, float[] data, int count, ImageSpec spec, long steps, TrainingListener listener) {
+        int pixels = spec.pixels();
+        int batch = config.batchSize();
+        int latent = config.latentDim();
+        BatchOrder order = new BatchOrder(count, SeededRandom.childSeed(config.seed(), 1));
+        SeededRandom noise = new SeededRandom(SeededRandom.childSeed(config.seed(), 2));
+        float[] images = new float[batch * pixels];
+        float[] eps = new float[batch * latent];
+        Shape imageShape = new Shape(batch, spec.channels(), spec.height(), spec.width());
+
+        Engine engine = Engine.getEngine("PyTorch");
+        try (NDManager root = engine.newBaseManager()) {
+            TrainableParameters params = new TrainableParameters(root, vae.layout().initialize(
+                    SeededRandom.childSeed(config.seed(), 0)));
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
+            for (long step = 0; step < steps; step++) {
+                int[] idx = order.next(batch);
+                for (int b = 0; b < batch; b++) {
+                    System.arraycopy(data, idx[b] * pixels, images, b * pixels, pixels);
+                }
+                noise.fillGaussian(eps, 0, eps.length);
+                double loss;
+                try (NDManager scratch = root.newSubManager()) {
+                    NDArray x = scratch.create(images, imageShape);
+                    NDArray target = scratch.create(images, new Shape(batch, pixels));
+                    NDArray e = scratch.create(eps, new Shape(batch, latent));
+                    try (GradientCollector collector = engine.newGradientCollector()) {
+                        DjlTensorOps ops = new DjlTensorOps(scratch, params.arrays());
+                        Vae.Encoding<NDArray> q = vae.encode(ops, x);
+                        NDArray z = q.mean().add(q.logVariance().mul(0.5f).exp().mul(e));
+                        NDArray logits = vae.logits(ops, z);
+                        NDArray reconstruction = Activation.softPlus(logits).sub(logits.mul(target)).sum(new int[] {1});
+                        NDArray kl = q.logVariance().exp().add(q.mean().square()).sub(q.logVariance()).sub(1f)
+                                .sum(new int[] {1}).mul(0.5f);
+                        NDArray l = reconstruction.add(kl).mean();
+                        collector.backward(l);
+                        loss = l.getFloat();
+                    }
+                    params.step(adam);
+                }
+                if (!Double.isFinite(loss)) {
+                    throw new IllegalStateException("decoder training diverged at step " + step + ": loss " + loss);
+                }
+                listener.onStep(step, loss);
+            }
+            return params.snapshot();
+        }
+    }
+}

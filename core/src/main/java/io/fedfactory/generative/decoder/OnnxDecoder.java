@@ -1,0 +1,23 @@
+package io.fedfactory.generative.decoder;
+
+import io.fedfactory.generative.OnnxSession;
+
+import java.util.Objects;
+
+/** A decoder module's ONNX graph run by ONNX Runtime. */
+public final class OnnxDecoder implements Decoder {
+
+    private final OnnxSession session;
+    private final int latentDim;
+
+    /** Uses {@code session} (not closed here) whose graph follows {@link DecoderGraph}'s contract. */
+    public OnnxDecoder(OnnxSession session, int latentDim) {
+        this.session = Objects.requireNonNull(session);
+        this.latentDim = latentDim;
+    }
+
+    @Override
+    public float[] decode(float[] z, int n) {
+        return session.run(DecoderGraph.OUTPUT, new OnnxSession.Feed(DecoderGraph.INPUT, z, n, latentDim));
+    }
+}
