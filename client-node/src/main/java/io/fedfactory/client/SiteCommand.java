@@ -1,0 +1,161 @@
+package io.fedfactory.client;
+
+import io.fedfactory.client.evaluation.ModelEvaluation;
+import io.fedfactory.client.site.SiteData;
+import io.fedfactory.client.training.ModuleTraining;
+import io.fedfactory.client.upload.ManifestWire;
+import io.fedfactory.client.upload.ModuleUploader;
+import io.fedfactory.data.Dataset;
+import io.fedfactory.data.Split;
+import io.fedfactory.generative.TrainedModule;
+import io.fedfactory.metrics.ClassificationReport;
+import io.fedfactory.proto.v1.FederationAdminGrpc;
+import io.fedfactory.proto.v1.FederationSpec;
+import io.fedfactory.proto.v1.FederationStatusRequest;
+import io.fedfactory.proto.v1.ListModelVersionsRequest;
+import io.fedfactory.proto.v1.ModelVersionInfo;
+import io.fedfactory.proto.v1.SiteMetricsReport;
+import io.fedfactory.proto.v1.UploadReceipt;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** The site's main path: load local data, train modules, upload them once, then evaluate the global model. */
+@Command(name = "client-node", mixinStandardHelpOptions = true, version = "fedfactory 0.1.0",
+        description = {"A site of a fedfactory federation. Trains one generative module per local class on the local "
+                + "images (which never leave the site), uploads the modules once to the aggregator, prints the "
+                + "receipts and, with --evaluate, waits for the global model, evaluates it on the local test data "
+                + "and reports the metrics.", "",
+                "Without arguments the node runs as a service (health at /q/health, metrics at /metrics)."},
+        footer = {"", "Example: client-node --site-id site-00 --federation fmnist --data run/sites/site-00 --format idx "
+                + "--kind decoder --evaluate"})
+public final class SiteCommand implements Callable<Integer> {
+
+    @Option(names = "--site-id", required = true, description = "This site's id, [a-z0-9-]{1,64}.")
+    String siteId;
+    @Option(names = "--federation", required = true, description = "Federation id to join.")
+    String federation;
+    @Option(names = "--data", required = true, description = "Path of the local data (see --format).")
+    Path data;
+    @Option(names = "--format", defaultValue = "IDX",
+            description = "IDX (folder with train-/t10k- IDX files), NPZ (MedMNIST), CIFAR10 (binary batches), "
+                    + "FOLDER (one sub-folder per class). Default: ${DEFAULT-VALUE}.")
+    SiteData.Format format;
+    @Option(names = "--aggregator", defaultValue = "127.0.0.1:9081", description = "Aggregator gRPC host:port (default: ${DEFAULT-VALUE}).")
+    String aggregator;
+    @Option(names = "--kind", defaultValue = "decoder", description = "Module kind: decoder (fast) or diffusion (default: ${DEFAULT-VALUE}).")
+    String kind;
+    @Option(names = "--decoder-epochs", defaultValue = "20", description = "Decoder training epochs (default: ${DEFAULT-VALUE}).")
+    int decoderEpochs;
+    @Option(names = "--diffusion-steps", defaultValue = "1500", description = "Diffusion training steps (default: ${DEFAULT-VALUE}).")
+    int diffusionSteps;
+    @Option(names = "--diffusion-width", defaultValue = "16", description = "Diffusion UNet width (default: ${DEFAULT-VALUE}).")
+    int diffusionWidth;
+    @Option(names = "--seed", defaultValue = "1", description = "Training seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--threads", defaultValue = "1", description = "Training threads, pinned (default: ${DEFAULT-VALUE}).")
+    int threads;
+    @Option(names = "--chunk-kib", defaultValue = "256", description = "Upload chunk size in KiB (default: ${DEFAULT-VALUE}).")
+    int chunkKiB;
+    @Option(names = "--evaluate", description = "Wait for a model trained on this site's modules, evaluate it on the local test split, report.")
+    boolean evaluate;
+    @Option(names = "--wait-seconds", defaultValue = "900", description = "How long --evaluate waits for a model (default: ${DEFAULT-VALUE}).")
+    int waitSeconds;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!siteId.matches("[a-z0-9-]{1,64}")) {
+            throw new IllegalArgumentException("--site-id must match [a-z0-9-]{1,64}, got '" + siteId + "'");
+        }
+        String[] hp = aggregator.split(":");
+        ManagedChannel channel = NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext()
+                .maxInboundMessageSize(16 << 20).build();
+        try {
+            FederationSpec spec = awaitFederation(channel);
+            Dataset train = SiteData.load(format, data, Split.TRAIN, spec);
+            out.printf("[%s] %d local images of classes %s%n", siteId, train.size(), presentClasses(train));
+
+            ModuleTraining.Plan plan = new ModuleTraining.Plan(kind, decoderEpochs, diffusionSteps, diffusionWidth, seed, threads);
+            List<TrainedModule> modules = ModuleTraining.trainAll(train, siteId, plan, out);
+
+            ModuleUploader uploader = new ModuleUploader(channel, chunkKiB * 1024, 5, 300);
+            Set<String> mine = new HashSet<>();
+            for (TrainedModule m : modules) {
+                long t0 = System.nanoTime();
+                UploadReceipt r = uploader.upload(federation, ManifestWire.toWire(m.manifest()), m.onnx(), null);
+                mine.add(r.getModuleId());
+                out.printf("[%s] receipt: module %s %s, %d bytes in %.2f s, checks %s%n", siteId,
+                        r.getModuleId().substring(0, 12), r.getAlreadyStored() ? "already stored" : "admitted",
+                        r.getStoredBytes(), (System.nanoTime() - t0) / 1e9, r.getChecksPassedList());
+            }
+            if (evaluate) evaluate(channel, spec, mine);
+            return 0;
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private void evaluate(ManagedChannel channel, FederationSpec spec, Set<String> mine) throws Exception {
+        Dataset test = SiteData.load(format, data, Split.TEST, spec);
+        out.printf("[%s] waiting up to %d s for a model trained on this site's modules...%n", siteId, waitSeconds);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
+        while (System.nanoTime() < deadline) {
+            Optional<ModelVersionInfo> v = newestWith(channel, mine);
+            if (v.isPresent()) {
+                var model = ModelEvaluation.download(channel, federation, v.get().getVersion());
+                ClassificationReport report = ModelEvaluation.evaluate(model.onnx(), test, threads);
+                out.printf("[%s] model %s on %d local test images: %s%n", siteId, v.get().getVersion(), test.size(),
+                        report.summary().replace("\n", "; "));
+                FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .reportSiteMetrics(SiteMetricsReport.newBuilder().setFederationId(federation).setSiteId(siteId)
+                                .setVersion(v.get().getVersion())
+                                .setMetrics(ModelEvaluation.toWire(report, spec.getLabelNamesList())).build());
+                return;
+            }
+            Thread.sleep(2000);
+        }
+        throw new IllegalStateException("no model trained on this site's modules within " + waitSeconds + " s");
+    }
+
+    private Optional<ModelVersionInfo> newestWith(ManagedChannel channel, Set<String> mine) {
+        return FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .listModelVersions(ListModelVersionsRequest.newBuilder().setFederationId(federation).build())
+                .getVersionsList().stream()
+                .filter(v -> !v.getRevoked() && v.getLineageList().containsAll(mine))
+                .reduce((a, b) -> b);
+    }
+
+    private FederationSpec awaitFederation(ManagedChannel channel) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(federation).build())
+                        .getSpec();
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || System.nanoTime() > deadline) throw e;
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    private static List<String> presentClasses(Dataset d) {
+        int[] counts = d.classCounts();
+        return java.util.stream.IntStream.range(0, counts.length).filter(c -> counts[c] > 0)
+                .mapToObj(c -> d.labelNames().get(c) + "=" + counts[c]).toList();
+    }
+}

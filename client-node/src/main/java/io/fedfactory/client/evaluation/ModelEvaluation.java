@@ -1,0 +1,93 @@
+package io.fedfactory.client.evaluation;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.fedfactory.data.Dataset;
+import io.fedfactory.metrics.ClassificationReport;
+import io.fedfactory.proto.v1.ClassificationMetrics;
+import io.fedfactory.proto.v1.ModelChunk;
+import io.fedfactory.proto.v1.ModelDownloadGrpc;
+import io.fedfactory.proto.v1.ModelDownloadRequest;
+import io.fedfactory.proto.v1.ModelVersionInfo;
+import io.grpc.Channel;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.FloatBuffer;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Downloads a published model, verifies its hash, and evaluates it on the site's local test data,
+ * which never leaves the site: only the metrics are reported.
+ */
+public final class ModelEvaluation {
+
+    /** A downloaded, verified model. */
+    public record DownloadedModel(ModelVersionInfo info, byte[] onnx) {
+    }
+
+    public static DownloadedModel download(Channel channel, String federationId, String version) {
+        Iterator<ModelChunk> chunks = ModelDownloadGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS)
+                .download(ModelDownloadRequest.newBuilder().setFederationId(federationId).setVersion(version).build());
+        ModelVersionInfo info = null;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        while (chunks.hasNext()) {
+            ModelChunk c = chunks.next();
+            if (c.hasInfo()) info = c.getInfo();
+            if (c.getOffset() != bytes.size()) {
+                throw new IllegalStateException("model chunk at offset " + c.getOffset() + " but " + bytes.size() + " bytes received");
+            }
+            bytes.writeBytes(c.getData().toByteArray());
+        }
+        if (info == null) throw new IllegalStateException("model download carried no version info");
+        byte[] onnx = bytes.toByteArray();
+        String hash = io.fedfactory.client.upload.ModuleUploader.sha256(onnx);
+        if (!hash.equals(info.getOnnxSha256())) {
+            throw new IllegalStateException("model " + info.getVersion() + " failed verification: SHA-256 " + hash
+                    + " but the aggregator announced " + info.getOnnxSha256());
+        }
+        return new DownloadedModel(info, onnx);
+    }
+
+    /** Class probabilities of every test image, in batches, with ONNX Runtime. */
+    public static ClassificationReport evaluate(byte[] onnx, Dataset test, int threads) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            try (OrtSession session = env.createSession(onnx, options)) {
+                var spec = test.spec();
+                int per = spec.pixels();
+                float[][] scores = new float[test.size()][];
+                int batch = 256;
+                for (int start = 0; start < test.size(); start += batch) {
+                    int n = Math.min(batch, test.size() - start);
+                    FloatBuffer buf = FloatBuffer.wrap(test.pixelsView(), start * per, n * per).slice();
+                    try (OnnxTensor x = OnnxTensor.createTensor(env, buf,
+                            new long[] {n, spec.channels(), spec.height(), spec.width()});
+                         OrtSession.Result r = session.run(Map.of("image", x))) {
+                        float[][] p = (float[][]) r.get(0).getValue();
+                        System.arraycopy(p, 0, scores, start, n);
+                    }
+                }
+                return ClassificationReport.evaluate(test.labels(), scores, test.labelNames());
+            }
+        }
+    }
+
+    public static ClassificationMetrics toWire(ClassificationReport r, java.util.List<String> labels) {
+        ClassificationMetrics.Builder m = ClassificationMetrics.newBuilder().setExamples(r.examples())
+                .setAccuracy(r.accuracy()).setBalancedAccuracy(r.balancedAccuracy())
+                .setMacroAuroc(Double.isNaN(r.macroAuroc()) ? 0 : r.macroAuroc()).setMacroF1(r.macroF1());
+        double[] f1 = r.f1();
+        for (int c = 0; c < labels.size(); c++) {
+            m.putPerClassF1(labels.get(c), f1[c]);
+        }
+        return m.build();
+    }
+
+    private ModelEvaluation() {
+    }
+}

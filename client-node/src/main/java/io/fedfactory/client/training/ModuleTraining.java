@@ -1,0 +1,67 @@
+package io.fedfactory.client.training;
+
+import io.fedfactory.data.Dataset;
+import io.fedfactory.data.Datasets;
+import io.fedfactory.generative.GenerativeModuleTrainer;
+import io.fedfactory.generative.DiffusionSampling;
+import io.fedfactory.generative.TrainedModule;
+import io.fedfactory.generative.decoder.DecoderTrainer;
+import io.fedfactory.generative.decoder.DecoderTrainingConfig;
+import io.fedfactory.generative.diffusion.DiffusionTrainer;
+import io.fedfactory.generative.diffusion.DiffusionTrainingConfig;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trains one generative module per local class (the method's unit), one after another: DJL's
+ * training state is process-wide. Prints a progress line per module.
+ */
+public final class ModuleTraining {
+
+    /** What to train: the module kind and its size. */
+    public record Plan(String kind, int decoderEpochs, int diffusionSteps, int diffusionWidth, long seed, int threads) {
+        public Plan {
+            if (!kind.equals("decoder") && !kind.equals("diffusion")) {
+                throw new IllegalArgumentException("--kind must be decoder or diffusion, got '" + kind + "'");
+            }
+        }
+
+        GenerativeModuleTrainer trainer(int classIndex) {
+            long classSeed = seed * 1_000_003L + classIndex;
+            return kind.equals("decoder")
+                    ? new DecoderTrainer(new DecoderTrainingConfig(400, 16, decoderEpochs, 64, 1e-3f, classSeed, threads))
+                    : new DiffusionTrainer(new DiffusionTrainingConfig(diffusionWidth, diffusionSteps, 64, 1e-3f, -0.8, 1.6,
+                            DiffusionSampling.edmDefaults(), classSeed, threads));
+        }
+    }
+
+    public static List<TrainedModule> trainAll(Dataset local, String siteId, Plan plan, PrintStream out) {
+        int[] counts = local.classCounts();
+        List<TrainedModule> modules = new ArrayList<>();
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] == 0) continue;
+            Dataset oneClass = Datasets.filterClasses(local, siteId + "/" + local.labelNames().get(c), c);
+            GenerativeModuleTrainer trainer = plan.trainer(c);
+            String name = local.labelNames().get(c);
+            long t0 = System.nanoTime();
+            long[] lastPrint = {t0};
+            TrainedModule m = trainer.train(oneClass, siteId, (step, loss) -> {
+                long now = System.nanoTime();
+                if (now - lastPrint[0] > 2_000_000_000L) {
+                    out.printf("  [%s] %s module for '%s': step %d, loss %.4f, %.0f s%n", siteId, plan.kind(), name,
+                            step + 1, loss, (now - t0) / 1e9);
+                    lastPrint[0] = now;
+                }
+            });
+            out.printf("  [%s] %s module for '%s' trained on %d images in %.1f s: %s (%d bytes)%n", siteId, plan.kind(),
+                    name, counts[c], (System.nanoTime() - t0) / 1e9, m.id().substring(0, 12), m.onnx().length);
+            modules.add(m);
+        }
+        return modules;
+    }
+
+    private ModuleTraining() {
+    }
+}

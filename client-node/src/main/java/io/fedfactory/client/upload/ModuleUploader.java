@@ -1,0 +1,139 @@
+package io.fedfactory.client.upload;
+
+import com.google.protobuf.ByteString;
+import io.fedfactory.proto.v1.ModuleManifest;
+import io.fedfactory.proto.v1.ModuleUploadGrpc;
+import io.fedfactory.proto.v1.UploadChunk;
+import io.fedfactory.proto.v1.UploadHeader;
+import io.fedfactory.proto.v1.UploadOffset;
+import io.fedfactory.proto.v1.UploadOffsetRequest;
+import io.fedfactory.proto.v1.UploadReceipt;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import org.jboss.logging.Logger;
+
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends one module to the aggregator: chunked, resumable after a dropped connection (asks how much is
+ * stored, sends the rest), idempotent (the module id is its content hash, so a repeat is stored once).
+ */
+public final class ModuleUploader {
+
+    private static final Logger LOG = Logger.getLogger(ModuleUploader.class);
+    /** Failures worth another attempt: the connection, not the module, was the problem. */
+    private static final Set<Status.Code> RETRIABLE = Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED,
+            Status.Code.CANCELLED, Status.Code.ABORTED, Status.Code.RESOURCE_EXHAUSTED);
+
+    private final Channel channel;
+    private final int chunkBytes;
+    private final int maxAttempts;
+    private final long timeoutSeconds;
+
+    public ModuleUploader(Channel channel, int chunkBytes, int maxAttempts, long timeoutSeconds) {
+        if (chunkBytes < 1024 || chunkBytes > (4 << 20)) {
+            throw new IllegalArgumentException("chunk size must be in [1 KiB, 4 MiB], got " + chunkBytes);
+        }
+        if (maxAttempts < 1) throw new IllegalArgumentException("max attempts must be >= 1, got " + maxAttempts);
+        this.channel = channel;
+        this.chunkBytes = chunkBytes;
+        this.maxAttempts = maxAttempts;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    /**
+     * Uploads {@code onnx} with its manifest; the upload id is derived from the content hash and site so
+     * that a re-run of the same site resumes rather than restarts.
+     *
+     * @param progress called with bytes sent so far (may be null)
+     */
+    public UploadReceipt upload(String federationId, ModuleManifest manifest, byte[] onnx,
+                                java.util.function.LongConsumer progress) throws InterruptedException {
+        String uploadId = "up-" + manifest.getSiteId() + "-" + manifest.getContentSha256().substring(0, 16);
+        UploadHeader header = UploadHeader.newBuilder().setFederationId(federationId).setManifest(manifest)
+                .setTotalBytes(onnx.length).setUploadId(uploadId).build();
+        long backoffMs = 200;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                long offset = attempt == 1 ? 0 : storedBytes(uploadId);
+                if (offset > onnx.length) offset = 0;
+                return send(header, onnx, offset, progress);
+            } catch (StatusRuntimeException e) {
+                if (!RETRIABLE.contains(e.getStatus().getCode()) || attempt >= maxAttempts) throw e;
+                LOG.warnf("upload %s attempt %d failed (%s); resuming in %d ms", uploadId, attempt,
+                        e.getStatus().getCode(), backoffMs);
+                Thread.sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, 5_000);
+            }
+        }
+    }
+
+    /** Bytes of {@code uploadId} the aggregator already holds. */
+    public long storedBytes(String uploadId) {
+        UploadOffset o = ModuleUploadGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
+                .getUploadOffset(UploadOffsetRequest.newBuilder().setUploadId(uploadId).build());
+        return o.getStoredBytes();
+    }
+
+    private UploadReceipt send(UploadHeader header, byte[] onnx, long from, java.util.function.LongConsumer progress)
+            throws InterruptedException {
+        CompletableFuture<UploadReceipt> result = new CompletableFuture<>();
+        StreamObserver<UploadChunk> out = ModuleUploadGrpc.newStub(channel)
+                .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
+                .upload(new StreamObserver<>() {
+                    @Override
+                    public void onNext(UploadReceipt receipt) {
+                        result.complete(receipt);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        result.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        if (!result.isDone()) {
+                            result.completeExceptionally(Status.INTERNAL.withDescription("no receipt").asRuntimeException());
+                        }
+                    }
+                });
+        long offset = from;
+        boolean first = true;
+        do {
+            int n = (int) Math.min(chunkBytes, onnx.length - offset);
+            UploadChunk.Builder chunk = UploadChunk.newBuilder().setOffset(offset)
+                    .setData(ByteString.copyFrom(onnx, (int) offset, n));
+            if (first) chunk.setHeader(header);
+            first = false;
+            if (result.isDone()) break; // refused early: stop sending
+            out.onNext(chunk.build());
+            offset += n;
+            if (progress != null) progress.accept(offset);
+        } while (offset < onnx.length);
+        out.onCompleted();
+        try {
+            return result.get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StatusRuntimeException s) throw s;
+            throw Status.UNKNOWN.withCause(e.getCause()).asRuntimeException();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw Status.DEADLINE_EXCEEDED.withDescription("no receipt within " + timeoutSeconds + " s").asRuntimeException();
+        }
+    }
+
+    /** Lowercase hex SHA-256, the module id. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
