@@ -1,0 +1,230 @@
+package io.fedfactory.classifier;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.fedfactory.data.Dataset;
+import io.fedfactory.data.ImageSpec;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A classifier exported by {@link ClassifierOnnxExport}, loaded in ONNX Runtime with a pinned number
+ * of intra-op threads (spinning off, so it yields the cores it shares). Loading checks the graph's
+ * input, output and metadata; predictions are class probabilities.
+ * Safe to call from several threads; close it once.
+ */
+public final class OnnxClassifier implements AutoCloseable {
+
+    /** Images per ONNX Runtime call when predicting a dataset. */
+    public static final int DEFAULT_BATCH = 256;
+    public static final int MAX_THREADS = 256;
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final ImageSpec spec;
+    private final List<String> labelNames;
+    private final String weightHash;
+    private final String recipeJson;
+
+    private OnnxClassifier(OrtEnvironment env, OrtSession session, ImageSpec spec, List<String> labelNames,
+                           String weightHash, String recipeJson) {
+        this.env = env;
+        this.session = session;
+        this.spec = spec;
+        this.labelNames = labelNames;
+        this.weightHash = weightHash;
+        this.recipeJson = recipeJson;
+    }
+
+    /** Loads model bytes; fails naming the first check that does not hold. */
+    public static OnnxClassifier load(byte[] model, int threads) {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("onnx classifier: threads must be in [1, " + MAX_THREADS + "], got " + threads);
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            session = env.createSession(model, options);
+        } catch (OrtException e) {
+            throw new IllegalArgumentException("onnx classifier: ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+        try {
+            Map<String, String> meta = session.getMetadata().getCustomMetadata();
+            ImageSpec spec = readSpec(meta);
+            List<String> labels = readLabels(meta);
+            String hash = require(meta, ClassifierOnnxExport.WEIGHTS_SHA256);
+            String recipe = require(meta, ClassifierOnnxExport.RECIPE);
+            checkIo(session, spec, labels.size());
+            return new OnnxClassifier(env, session, spec, labels, hash, recipe);
+        } catch (OrtException | RuntimeException e) {
+            try {
+                session.close();
+            } catch (OrtException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof IllegalArgumentException iae) throw iae;
+            throw new IllegalArgumentException("onnx classifier: " + e.getMessage(), e);
+        }
+    }
+
+    public ImageSpec spec() { return spec; }
+
+    public List<String> labelNames() { return labelNames; }
+
+    public int numClasses() { return labelNames.size(); }
+
+    /** SHA-256 of the weights, as written at export. */
+    public String weightHash() { return weightHash; }
+
+    /** The recipe the model was trained with, as canonical JSON. */
+    public String recipeJson() { return recipeJson; }
+
+    /**
+     * Probabilities [count][classes] for {@code count} images laid out as the spec says. Pixels must
+     * be finite and within the spec's value range.
+     */
+    public float[][] predict(float[] pixels, int count) {
+        if (count < 1) throw new IllegalArgumentException("predict: count must be at least 1, got " + count);
+        long expected = (long) count * spec.pixels();
+        if (pixels.length != expected) {
+            throw new IllegalArgumentException("predict: " + count + " images of " + spec + " need " + expected
+                    + " floats, got " + pixels.length);
+        }
+        for (int i = 0; i < pixels.length; i++) {
+            float v = pixels[i];
+            if (!(v >= spec.valueMin() && v <= spec.valueMax())) {
+                throw new IllegalArgumentException("predict: pixel " + (i % spec.pixels()) + " of image " + (i / spec.pixels())
+                        + " is " + v + ", outside the value range [" + spec.valueMin() + ", " + spec.valueMax() + "]");
+            }
+        }
+        return run(FloatBuffer.wrap(pixels), count);
+    }
+
+    /** Probabilities [size][classes] for every image of {@code data}, in order. */
+    public float[][] predict(Dataset data) {
+        return predict(data, DEFAULT_BATCH);
+    }
+
+    public float[][] predict(Dataset data, int batchSize) {
+        if (!data.spec().equals(spec)) {
+            throw new IllegalArgumentException("predict: dataset " + data.name() + " has images " + data.spec()
+                    + ", the model expects " + spec);
+        }
+        if (batchSize < 1) throw new IllegalArgumentException("predict: batchSize must be at least 1, got " + batchSize);
+        float[][] out = new float[data.size()][];
+        int px = spec.pixels();
+        float[] all = data.pixelsView();
+        for (int start = 0; start < data.size(); start += batchSize) {
+            int n = Math.min(batchSize, data.size() - start);
+            float[][] probs = run(FloatBuffer.wrap(all, start * px, n * px).slice(), n);
+            System.arraycopy(probs, 0, out, start, n);
+        }
+        return out;
+    }
+
+    private float[][] run(FloatBuffer pixels, int count) {
+        long[] shape = {count, spec.channels(), spec.height(), spec.width()};
+        try (OnnxTensor input = OnnxTensor.createTensor(env, pixels, shape);
+             OrtSession.Result result = session.run(Map.of(ClassifierOnnxExport.INPUT, input))) {
+            return (float[][]) result.get(0).getValue();
+        } catch (OrtException e) {
+            throw new IllegalStateException("onnx classifier: inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("onnx classifier: closing the session failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String require(Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        if (v == null) throw new IllegalArgumentException("onnx classifier: metadata " + key + " is missing");
+        return v;
+    }
+
+    private static int requireInt(Map<String, String> meta, String key, int min, int max) {
+        String v = require(meta, key);
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) throw new NumberFormatException();
+            return i;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("onnx classifier: metadata " + key + " must be an integer in [" + min
+                    + ", " + max + "], got '" + v + "'");
+        }
+    }
+
+    private static float requireFloat(Map<String, String> meta, String key) {
+        String v = require(meta, key);
+        try {
+            return Float.parseFloat(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("onnx classifier: metadata " + key + " must be a number, got '" + v + "'");
+        }
+    }
+
+    private static ImageSpec readSpec(Map<String, String> meta) {
+        String kind = require(meta, ClassifierOnnxExport.KIND);
+        if (!ClassifierOnnxExport.KIND_CLASSIFIER.equals(kind)) {
+            throw new IllegalArgumentException("onnx classifier: metadata " + ClassifierOnnxExport.KIND + " is '" + kind
+                    + "', expected '" + ClassifierOnnxExport.KIND_CLASSIFIER + "'");
+        }
+        return new ImageSpec(
+                requireInt(meta, ClassifierOnnxExport.CHANNELS, 1, 3),
+                requireInt(meta, ClassifierOnnxExport.HEIGHT, 1, ImageSpec.MAX_SIDE),
+                requireInt(meta, ClassifierOnnxExport.WIDTH, 1, ImageSpec.MAX_SIDE),
+                requireFloat(meta, ClassifierOnnxExport.VALUE_MIN),
+                requireFloat(meta, ClassifierOnnxExport.VALUE_MAX));
+    }
+
+    private static List<String> readLabels(Map<String, String> meta) {
+        int count = requireInt(meta, ClassifierOnnxExport.LABEL_COUNT, 2, ClassifierArchitecture.MAX_CLASSES);
+        List<String> labels = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) labels.add(require(meta, ClassifierOnnxExport.LABEL_PREFIX + i));
+        return Collections.unmodifiableList(labels);
+    }
+
+    private static void checkIo(OrtSession session, ImageSpec spec, int classes) throws OrtException {
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        if (inputs.size() != 1 || !inputs.containsKey(ClassifierOnnxExport.INPUT)) {
+            throw new IllegalArgumentException("onnx classifier: expected one input '" + ClassifierOnnxExport.INPUT
+                    + "', got " + inputs.keySet());
+        }
+        if (outputs.size() != 1 || !outputs.containsKey(ClassifierOnnxExport.OUTPUT)) {
+            throw new IllegalArgumentException("onnx classifier: expected one output '" + ClassifierOnnxExport.OUTPUT
+                    + "', got " + outputs.keySet());
+        }
+        long[] in = ((TensorInfo) inputs.get(ClassifierOnnxExport.INPUT).getInfo()).getShape();
+        long[] wantIn = {-1, spec.channels(), spec.height(), spec.width()};
+        if (!Arrays.equals(in, wantIn)) {
+            throw new IllegalArgumentException("onnx classifier: input '" + ClassifierOnnxExport.INPUT + "' has shape "
+                    + Arrays.toString(in) + ", metadata implies " + Arrays.toString(wantIn));
+        }
+        long[] out = ((TensorInfo) outputs.get(ClassifierOnnxExport.OUTPUT).getInfo()).getShape();
+        long[] wantOut = {-1, classes};
+        if (!Arrays.equals(out, wantOut)) {
+            throw new IllegalArgumentException("onnx classifier: output '" + ClassifierOnnxExport.OUTPUT + "' has shape "
+                    + Arrays.toString(out) + ", metadata implies " + Arrays.toString(wantOut));
+        }
+    }
+}
