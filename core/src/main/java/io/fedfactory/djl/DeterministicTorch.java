@@ -14,8 +14,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>PyTorch CPU kernels reduce in an order that depends on the number of threads, so the same
  * seed and data give bit-identical results only at the same thread count. The count is process
  * state in libtorch, so pinned work is serialized within the JVM: a concurrent caller with another
- * count would otherwise change it mid-run. The count is set on the calling thread (OpenMP keeps it
- * per thread) and restored afterwards.
+ * count would otherwise change it mid-run, and DJL allows only one gradient collector per process.
+ * The count is set on the calling thread (OpenMP keeps it per thread) and restored afterwards.
+ *
+ * <p>Gradient recording is switched off on the calling thread for the duration: PyTorch's grad mode
+ * is per thread and on by default, DJL only turns it off on the thread that loaded the engine, and
+ * with it on, in-place updates of parameters fail and inference records graphs. Inside a
+ * {@code GradientCollector} it is on as usual.
  */
 public final class DeterministicTorch {
 
@@ -56,7 +61,9 @@ public final class DeterministicTorch {
         Engine engine = engine();
         PINNED.lock();
         int before = JniUtils.getNumThreads();
+        boolean gradMode = JniUtils.isGradMode();
         try {
+            JniUtils.setGradMode(false);
             JniUtils.setNumThreads(threads);
             int actual = JniUtils.getNumThreads();
             if (actual != threads) {
@@ -70,6 +77,7 @@ public final class DeterministicTorch {
         } catch (Exception e) {
             throw new IllegalStateException("pinned work failed: " + e.getMessage(), e);
         } finally {
+            JniUtils.setGradMode(gradMode);
             JniUtils.setNumThreads(before);
             PINNED.unlock();
         }
