@@ -3,7 +3,6 @@ package io.fedfactory.classifier;
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.onnx.OnnxGraphBuilder;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,8 +12,8 @@ import java.util.Map;
  * the stored running statistics, so the graph's initializers are exactly the hashed weights (ONNX
  * Runtime folds it into the convolution when it optimizes the graph).
  *
- * <p>Metadata: label names ({@value #LABEL_COUNT} and {@code fedfactory.label.<i>}), the image spec,
- * the recipe as JSON and the weights' SHA-256. Same inputs give byte-identical models.
+ * <p>Metadata ({@link ClassifierMetadata}): label names, the image spec, the recipe as JSON and the
+ * weights' SHA-256. Same inputs give byte-identical models.
  */
 public final class ClassifierOnnxExport {
 
@@ -22,17 +21,6 @@ public final class ClassifierOnnxExport {
     public static final String OUTPUT = "probabilities";
     public static final String PRODUCER = "fedfactory";
 
-    public static final String KIND = "fedfactory.kind";
-    public static final String KIND_CLASSIFIER = "classifier";
-    public static final String LABEL_COUNT = "fedfactory.label.count";
-    public static final String LABEL_PREFIX = "fedfactory.label.";
-    public static final String CHANNELS = "fedfactory.image.channels";
-    public static final String HEIGHT = "fedfactory.image.height";
-    public static final String WIDTH = "fedfactory.image.width";
-    public static final String VALUE_MIN = "fedfactory.image.value_min";
-    public static final String VALUE_MAX = "fedfactory.image.value_max";
-    public static final String RECIPE = "fedfactory.recipe";
-    public static final String WEIGHTS_SHA256 = "fedfactory.weights.sha256";
 
     private ClassifierOnnxExport() {
     }
@@ -61,7 +49,7 @@ public final class ClassifierOnnxExport {
         String logits = g.node("Gemm", List.of(pooled, "head.weight", "head.bias"), Map.of("transB", 1));
         g.identity(g.node("Softmax", List.of(logits), Map.of("axis", 1)), OUTPUT);
         g.output(OUTPUT, -1, labelNames.size());
-        return g.toBytes(PRODUCER, metadata(recipe, spec, labelNames, weights));
+        return g.toBytes(PRODUCER, new ClassifierMetadata(spec, labelNames, recipe.toJson(), weights.sha256()).toMap());
     }
 
     private static String convBn(OnnxGraphBuilder g, String x, ClassifierArchitecture.Conv c) {
@@ -74,21 +62,5 @@ public final class ClassifierOnnxExport {
         return g.node("BatchNormalization",
                 List.of(y, bn + "gamma", bn + "beta", bn + "runningMean", bn + "runningVar"),
                 Map.of("epsilon", ClassifierNetwork.BN_EPSILON));
-    }
-
-    private static Map<String, String> metadata(ClassifierRecipe recipe, ImageSpec spec, List<String> labelNames,
-                                                ClassifierWeights weights) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(KIND, KIND_CLASSIFIER);
-        m.put(LABEL_COUNT, Integer.toString(labelNames.size()));
-        for (int i = 0; i < labelNames.size(); i++) m.put(LABEL_PREFIX + i, labelNames.get(i));
-        m.put(CHANNELS, Integer.toString(spec.channels()));
-        m.put(HEIGHT, Integer.toString(spec.height()));
-        m.put(WIDTH, Integer.toString(spec.width()));
-        m.put(VALUE_MIN, Float.toString(spec.valueMin()));
-        m.put(VALUE_MAX, Float.toString(spec.valueMax()));
-        m.put(RECIPE, recipe.toJson());
-        m.put(WEIGHTS_SHA256, weights.sha256());
-        return m;
     }
 }

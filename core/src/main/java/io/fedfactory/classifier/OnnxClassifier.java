@@ -10,9 +10,7 @@ import io.fedfactory.data.Dataset;
 import io.fedfactory.data.ImageSpec;
 
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -30,19 +28,14 @@ public final class OnnxClassifier implements AutoCloseable {
 
     private final OrtEnvironment env;
     private final OrtSession session;
+    private final ClassifierMetadata metadata;
     private final ImageSpec spec;
-    private final List<String> labelNames;
-    private final String weightHash;
-    private final String recipeJson;
 
-    private OnnxClassifier(OrtEnvironment env, OrtSession session, ImageSpec spec, List<String> labelNames,
-                           String weightHash, String recipeJson) {
+    private OnnxClassifier(OrtEnvironment env, OrtSession session, ClassifierMetadata metadata) {
         this.env = env;
         this.session = session;
-        this.spec = spec;
-        this.labelNames = labelNames;
-        this.weightHash = weightHash;
-        this.recipeJson = recipeJson;
+        this.metadata = metadata;
+        this.spec = metadata.spec();
     }
 
     /** Loads model bytes; fails naming the first check that does not hold. */
@@ -63,13 +56,9 @@ public final class OnnxClassifier implements AutoCloseable {
             throw new IllegalArgumentException("onnx classifier: ONNX Runtime cannot load the model: " + e.getMessage(), e);
         }
         try {
-            Map<String, String> meta = session.getMetadata().getCustomMetadata();
-            ImageSpec spec = readSpec(meta);
-            List<String> labels = readLabels(meta);
-            String hash = require(meta, ClassifierOnnxExport.WEIGHTS_SHA256);
-            String recipe = require(meta, ClassifierOnnxExport.RECIPE);
-            checkIo(session, spec, labels.size());
-            return new OnnxClassifier(env, session, spec, labels, hash, recipe);
+            ClassifierMetadata metadata = ClassifierMetadata.fromMap(session.getMetadata().getCustomMetadata());
+            checkIo(session, metadata.spec(), metadata.labelNames().size());
+            return new OnnxClassifier(env, session, metadata);
         } catch (OrtException | RuntimeException e) {
             try {
                 session.close();
@@ -81,17 +70,20 @@ public final class OnnxClassifier implements AutoCloseable {
         }
     }
 
+    /** What the model says about itself: spec, labels, recipe, weight hash. */
+    public ClassifierMetadata metadata() { return metadata; }
+
     public ImageSpec spec() { return spec; }
 
-    public List<String> labelNames() { return labelNames; }
+    public List<String> labelNames() { return metadata.labelNames(); }
 
-    public int numClasses() { return labelNames.size(); }
+    public int numClasses() { return metadata.labelNames().size(); }
 
     /** SHA-256 of the weights, as written at export. */
-    public String weightHash() { return weightHash; }
+    public String weightHash() { return metadata.weightsSha256(); }
 
     /** The recipe the model was trained with, as canonical JSON. */
-    public String recipeJson() { return recipeJson; }
+    public String recipeJson() { return metadata.recipeJson(); }
 
     /**
      * Probabilities [count][classes] for {@code count} images laid out as the spec says. Pixels must
@@ -153,54 +145,6 @@ public final class OnnxClassifier implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("onnx classifier: closing the session failed: " + e.getMessage(), e);
         }
-    }
-
-    private static String require(Map<String, String> meta, String key) {
-        String v = meta.get(key);
-        if (v == null) throw new IllegalArgumentException("onnx classifier: metadata " + key + " is missing");
-        return v;
-    }
-
-    private static int requireInt(Map<String, String> meta, String key, int min, int max) {
-        String v = require(meta, key);
-        try {
-            int i = Integer.parseInt(v);
-            if (i < min || i > max) throw new NumberFormatException();
-            return i;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("onnx classifier: metadata " + key + " must be an integer in [" + min
-                    + ", " + max + "], got '" + v + "'");
-        }
-    }
-
-    private static float requireFloat(Map<String, String> meta, String key) {
-        String v = require(meta, key);
-        try {
-            return Float.parseFloat(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("onnx classifier: metadata " + key + " must be a number, got '" + v + "'");
-        }
-    }
-
-    private static ImageSpec readSpec(Map<String, String> meta) {
-        String kind = require(meta, ClassifierOnnxExport.KIND);
-        if (!ClassifierOnnxExport.KIND_CLASSIFIER.equals(kind)) {
-            throw new IllegalArgumentException("onnx classifier: metadata " + ClassifierOnnxExport.KIND + " is '" + kind
-                    + "', expected '" + ClassifierOnnxExport.KIND_CLASSIFIER + "'");
-        }
-        return new ImageSpec(
-                requireInt(meta, ClassifierOnnxExport.CHANNELS, 1, 3),
-                requireInt(meta, ClassifierOnnxExport.HEIGHT, 1, ImageSpec.MAX_SIDE),
-                requireInt(meta, ClassifierOnnxExport.WIDTH, 1, ImageSpec.MAX_SIDE),
-                requireFloat(meta, ClassifierOnnxExport.VALUE_MIN),
-                requireFloat(meta, ClassifierOnnxExport.VALUE_MAX));
-    }
-
-    private static List<String> readLabels(Map<String, String> meta) {
-        int count = requireInt(meta, ClassifierOnnxExport.LABEL_COUNT, 2, ClassifierArchitecture.MAX_CLASSES);
-        List<String> labels = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) labels.add(require(meta, ClassifierOnnxExport.LABEL_PREFIX + i));
-        return Collections.unmodifiableList(labels);
     }
 
     private static void checkIo(OrtSession session, ImageSpec spec, int classes) throws OrtException {

@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.ImageSpec;
@@ -74,7 +72,7 @@ public final class SgdTraining {
         long seen = 0;
         try (NDManager root = DeterministicTorch.newCpuManager();
              ClassifierNetwork net = new ClassifierNetwork(root, architecture, start)) {
-            Optimizer opt = new Optimizer(root, net, plan, anchor);
+            SgdStep opt = new SgdStep(root, net, plan, anchor);
             float[] pixels = new float[plan.batchSize() * spec.pixels()];
             int[] labels = new int[plan.batchSize()];
             long step = 0;
@@ -155,47 +153,6 @@ public final class SgdTraining {
                     Duration.ofNanos(elapsed), Duration.ofNanos(remaining)));
         } catch (RuntimeException e) {
             LOG.warn("training progress listener failed; training continues", e);
-        }
-    }
-
-    /** The SGD update of {@link SgdPlan}, in place on the network's trainable parameters. */
-    private static final class Optimizer {
-        private final ClassifierNetwork net;
-        private final SgdPlan plan;
-        private final int[] trainable;
-        private final NDArray[] buffers;
-        private final NDArray[] anchors;
-
-        Optimizer(NDManager manager, ClassifierNetwork net, SgdPlan plan, ClassifierWeights anchor) {
-            this.net = net;
-            this.plan = plan;
-            this.trainable = net.trainableSlots();
-            this.buffers = new NDArray[trainable.length];
-            this.anchors = anchor == null ? null : new NDArray[trainable.length];
-            for (int t = 0; t < trainable.length; t++) {
-                NDArray w = net.parameter(trainable[t]);
-                if (plan.momentum() > 0f) buffers[t] = manager.zeros(w.getShape());
-                if (anchors != null) {
-                    anchors[t] = manager.create(anchor.tensors().get(trainable[t]).valuesView(), w.getShape());
-                }
-            }
-        }
-
-        /** Runs outside gradient recording; the arrays it creates belong to the caller's scope. */
-        void step(float lr) {
-            for (int t = 0; t < trainable.length; t++) {
-                NDArray w = net.parameter(trainable[t]);
-                NDArray g = w.getGradient();
-                if (lr > 0f) {
-                    if (anchors != null) g.addi(w.sub(anchors[t]).muli(plan.proximalMu()));
-                    if (plan.weightDecay() > 0f) g.addi(w.mul(plan.weightDecay()));
-                    NDArray direction = g;
-                    if (buffers[t] != null) direction = buffers[t].muli(plan.momentum()).addi(g);
-                    // lr 0 skips the update so frozen weights keep their exact bits.
-                    w.subi(direction.mul(lr));
-                }
-                JniUtils.zeroGrad((PtNDArray) w);
-            }
         }
     }
 }

@@ -101,7 +101,7 @@ class ClassifierOnnxExportTest {
         g.output("probabilities", -1, 1, 28, 28);
         IllegalArgumentException noMeta = assertThrows(IllegalArgumentException.class,
                 () -> OnnxClassifier.load(g.toBytes("test", Map.of()), 1));
-        assertTrue(noMeta.getMessage().contains(ClassifierOnnxExport.KIND), noMeta.getMessage());
+        assertTrue(noMeta.getMessage().contains(ClassifierMetadata.KIND), noMeta.getMessage());
 
         try (OnnxClassifier onnx = OnnxClassifier.load(trained.toOnnx(), 1)) {
             IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
