@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClassifierArchitectureTest {
 
+    private static final ClassifierRecipe WIDTH_16 = ClassifierRecipe.quick().withArchitecture(16, List.of(1, 1, 1));
+
     @Test
     void stagesDoubleWidthAndDownsampleWithProjections() {
         ClassifierRecipe r = ClassifierRecipe.quick().withArchitecture(8, List.of(2, 1, 1));
@@ -44,7 +46,7 @@ class ClassifierArchitectureTest {
 
     @Test
     void colourStemAndClassCountFollowTheData() {
-        ClassifierArchitecture a = new ClassifierArchitecture(ClassifierRecipe.quick(), ImageSpec.unitRange(3, 32, 32), 7);
+        ClassifierArchitecture a = new ClassifierArchitecture(WIDTH_16, ImageSpec.unitRange(3, 32, 32), 7);
         assertArrayEquals(new long[] {16, 3, 3, 3}, a.slots().get(0).shape());
         assertEquals(7, a.classes());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -54,7 +56,7 @@ class ClassifierArchitectureTest {
 
     @Test
     void initializationIsSeededAndFollowsTheRoles() {
-        ClassifierArchitecture a = new ClassifierArchitecture(ClassifierRecipe.quick(), ImageSpec.unitRange(1, 28, 28), 10);
+        ClassifierArchitecture a = new ClassifierArchitecture(WIDTH_16, ImageSpec.unitRange(1, 28, 28), 10);
         ClassifierWeights w = SeededInitialization.of(a, 3);
         assertEquals(w, SeededInitialization.of(a, 3));
         assertFalse(w.equals(SeededInitialization.of(a, 4)));
