@@ -11,6 +11,7 @@ import ai.djl.nn.pooling.Pool;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The classifier as DJL arrays and functional ops, walking its {@link ClassifierArchitecture}. The
@@ -52,7 +53,7 @@ public final class ClassifierNetwork implements AutoCloseable {
     /** Indices (into {@link ClassifierArchitecture#slots()}) of the parameters SGD updates. */
     int[] trainableSlots() {
         List<ClassifierArchitecture.Slot> slots = architecture.slots();
-        return java.util.stream.IntStream.range(0, slots.size()).filter(i -> slots.get(i).role().trainable()).toArray();
+        return IntStream.range(0, slots.size()).filter(i -> slots.get(i).role().trainable()).toArray();
     }
 
     NDArray parameter(int slot) {
@@ -69,6 +70,8 @@ public final class ClassifierNetwork implements AutoCloseable {
      */
     public NDArray forward(NDArray images, boolean training) {
         ClassifierArchitecture a = architecture;
+        // Slots come in the architecture's order: five per convolution (weight, gamma, beta, running
+        // mean, running variance), then the head's weight and bias.
         int p = 0;
         NDArray x = convBn(images, a.stem(), p, training);
         p += 5;
