@@ -51,6 +51,15 @@ public final class ServiceProcess implements AutoCloseable {
      * @param heap   -Xmx value, for example "512m"
      */
     public static ServiceProcess start(String name, Path app, Map<String, String> config, String heap, Path logDir) {
+        return start(name, app, config, heap, logDir, Map.of(), List.of());
+    }
+
+    /**
+     * As {@link #start(String, Path, Map, String, Path)}, with environment variables and program
+     * arguments (a client node given arguments runs its site job and exits).
+     */
+    public static ServiceProcess start(String name, Path app, Map<String, String> config, String heap, Path logDir,
+                                       Map<String, String> env, List<String> args) {
         if (!Files.isRegularFile(app)) {
             throw new IllegalStateException(name + ": " + app + " does not exist; build it first (./mvnw package -DskipTests)");
         }
@@ -67,12 +76,15 @@ public final class ServiceProcess implements AutoCloseable {
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(app.toAbsolutePath().toString());
+        cmd.addAll(args);
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(env);
+            Process p = pb.start();
             return new ServiceProcess(name, p, http, grpc, log, t0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
@@ -103,6 +115,21 @@ public final class ServiceProcess implements AutoCloseable {
         }
         throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds() + " s:\n" + logTail(30));
     }
+
+    /** Waits for the process to end by itself and returns its exit code; fails with the log's tail on time-out. */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s:\n" + logTail(20));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name, e);
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() { return process.isAlive(); }
 
     public String name() { return name; }
 

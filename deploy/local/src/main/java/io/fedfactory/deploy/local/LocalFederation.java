@@ -1,0 +1,253 @@
+package io.fedfactory.deploy.local;
+
+import io.fedfactory.data.Dataset;
+import io.fedfactory.data.FashionMnist;
+import io.fedfactory.data.Split;
+import io.fedfactory.partition.Partition;
+import io.fedfactory.partition.SiloScheme;
+import io.fedfactory.proto.v1.ClassifierRecipe;
+import io.fedfactory.proto.v1.ClosePolicy;
+import io.fedfactory.proto.v1.CreateFederationRequest;
+import io.fedfactory.proto.v1.DeleteModulesRequest;
+import io.fedfactory.proto.v1.DeleteModulesResponse;
+import io.fedfactory.proto.v1.FederationAdminGrpc;
+import io.fedfactory.proto.v1.FederationSpec;
+import io.fedfactory.proto.v1.FederationState;
+import io.fedfactory.proto.v1.FederationStatus;
+import io.fedfactory.proto.v1.FederationStatusRequest;
+import io.fedfactory.proto.v1.GetCertificateRequest;
+import io.fedfactory.proto.v1.ImageSpec;
+import io.fedfactory.proto.v1.ModuleKind;
+import io.fedfactory.proto.v1.StartTrainingRequest;
+import io.fedfactory.proto.v1.UnlearningCertificate;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The main job, on one machine: a real Kafka broker, the aggregator, the inference service and one
+ * client-node process per site, on Fashion-MNIST split one class per site. Runs the federation to a
+ * served model, evaluates it, asks the inference service about real test images, deletes one site's
+ * modules, shows the revoked version refused and the new model, prints the certificate, stops
+ * everything it started and writes a JSON summary.
+ */
+@Command(name = "run-local", mixinStandardHelpOptions = true, version = "fedfactory 0.1.0",
+        description = "Run a whole federation locally on Fashion-MNIST, end to end, then unlearn one site.")
+public final class LocalFederation implements Callable<Integer> {
+
+    @Option(names = "--sites", defaultValue = "10", description = "Sites (classes are dealt one per site; default: ${DEFAULT-VALUE}).")
+    int sites;
+    @Option(names = "--kind", defaultValue = "decoder", description = "Module kind the sites train: decoder or diffusion (default: ${DEFAULT-VALUE}).")
+    String kind;
+    @Option(names = "--decoder-epochs", defaultValue = "15", description = "Epochs of each site's decoder (default: ${DEFAULT-VALUE}).")
+    int decoderEpochs;
+    @Option(names = "--diffusion-steps", defaultValue = "300", description = "Steps of each site's diffusion module (default: ${DEFAULT-VALUE}).")
+    int diffusionSteps;
+    @Option(names = "--samples-per-class", defaultValue = "2000", description = "Synthetic samples per class (default: ${DEFAULT-VALUE}).")
+    int samplesPerClass;
+    @Option(names = "--classifier-epochs", defaultValue = "4", description = "Global classifier epochs (default: ${DEFAULT-VALUE}).")
+    int classifierEpochs;
+    @Option(names = "--seed", defaultValue = "1", description = "Federation seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--delete-site", defaultValue = "site-03", description = "Site whose modules are deleted at the end (default: ${DEFAULT-VALUE}).")
+    String deleteSite;
+    @Option(names = "--parallel-sites", defaultValue = "3", description = "Client nodes running at once (default: ${DEFAULT-VALUE}).")
+    int parallelSites;
+    @Option(names = "--run-dir", defaultValue = "run/local", description = "Where data, logs and the summary go (default: ${DEFAULT-VALUE}).")
+    Path runDir;
+    @Option(names = "--root", defaultValue = ".", description = "Project root holding the packaged services (default: ${DEFAULT-VALUE}).")
+    Path root;
+
+    private final Map<String, Object> summary = new LinkedHashMap<>();
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final long t0 = System.nanoTime();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LocalFederation()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        runDir = runDir.toAbsolutePath().normalize();
+        root = root.toAbsolutePath().normalize();
+        Files.createDirectories(runDir);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "stop-local-federation"));
+        try {
+            run();
+            return 0;
+        } finally {
+            stopAll();
+            Path out = runDir.resolve("summary.json");
+            Files.writeString(out, Json.write(summary) + "\n");
+            say("summary written to %s", out);
+        }
+    }
+
+    private void run() throws Exception {
+        step("1. Fashion-MNIST, one class per site, written to each site's folder");
+        Dataset train = FashionMnist.load(Split.TRAIN);
+        Dataset test = FashionMnist.load(Split.TEST);
+        Partition partition = new SiloScheme(sites).split(train, seed);
+        List<Path> siteDirs = SiteFiles.write(train, test, partition, runDir.resolve("sites"));
+        say("%d sites under %s", siteDirs.size(), runDir.resolve("sites"));
+
+        step("2. Kafka broker, aggregator, inference service");
+        BrokerProcess broker = BrokerProcess.start(runDir.resolve("kafka"), Duration.ofSeconds(90));
+        started.add(broker);
+        say("Kafka broker PID %d at %s, ready in %.1f s", broker.pid(), broker.bootstrapServers(), broker.readySeconds());
+        Map<String, String> env = mlEnvironment();
+        ServiceProcess aggregator = ServiceProcess.start("aggregator", app("aggregator"), Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "fedfactory.aggregator.data-dir", runDir.resolve("aggregator").toString(),
+                "java.io.tmpdir", tmp().toString(), "ai.djl.offline", "true",
+                "ai.djl.pytorch.num_interop_threads", "1"), "3g", runDir.resolve("logs"), env, List.of());
+        started.add(aggregator);
+        ServiceProcess inference = ServiceProcess.start("inference-svc", app("inference-svc"), Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "fedfactory.aggregator.grpc-port", String.valueOf(aggregator.grpcPort()),
+                "fedfactory.inference.cache-dir", runDir.resolve("inference").toString(),
+                "java.io.tmpdir", tmp().toString()), "768m", runDir.resolve("logs"), env, List.of());
+        started.add(inference);
+        aggregator.awaitReady(Duration.ofSeconds(180));
+        inference.awaitReady(Duration.ofSeconds(180));
+        for (ServiceProcess p : List.of(aggregator, inference)) {
+            say("%s PID %d: HTTP %s, gRPC %d, ready in %.1f s, log %s", p.name(), p.pid(), p.httpUrl(), p.grpcPort(),
+                    p.readySeconds(), p.log());
+        }
+
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", aggregator.grpcPort()).usePlaintext()
+                .maxInboundMessageSize(32 << 20).build();
+        started.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        var admin = FederationAdminGrpc.newBlockingStub(channel);
+        String fed = "fmnist-local";
+        FederationSpec spec = FederationSpec.newBuilder().setFederationId(fed)
+                .addAllLabelNames(train.labelNames())
+                .setImageSpec(ImageSpec.newBuilder().setChannels(1).setHeight(28).setWidth(28).setValueMin(0).setValueMax(1))
+                .addAcceptedKinds(ModuleKind.MODULE_KIND_DECODER).addAcceptedKinds(ModuleKind.MODULE_KIND_DIFFUSION)
+                .setSamplesPerClass(samplesPerClass).setSeed(seed)
+                .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(8).addBlocksPerStage(1).addBlocksPerStage(1)
+                        .addBlocksPerStage(1).setEpochs(classifierEpochs).setBatchSize(128).setLearningRate(0.1f)
+                        .setMomentum(0.9f).setWeightDecay(1e-4f).setAugment(false).setThreads(2))
+                .setClosePolicy(ClosePolicy.newBuilder().setExpectedSites(sites))
+                .build();
+        admin.withDeadlineAfter(30, TimeUnit.SECONDS).createFederation(CreateFederationRequest.newBuilder().setSpec(spec).build());
+        say("federation %s opened: %d classes, %d samples per class, closes after %d sites", fed,
+                spec.getLabelNamesCount(), samplesPerClass, sites);
+
+        step("3. Sites train their modules and upload them once");
+        long tSites = System.nanoTime();
+        SiteRuns.run(siteDirs, parallelSites, dir -> ServiceProcess.start("client-" + dir.getFileName(), app("client-node"),
+                Map.of("java.io.tmpdir", tmp().toString(), "ai.djl.offline", "true",
+                        "ai.djl.pytorch.num_interop_threads", "1", "quarkus.http.host", "127.0.0.1"),
+                "1g", runDir.resolve("logs"), env, List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
+                        "--data", dir.toString(), "--format", "idx", "--aggregator", "127.0.0.1:" + aggregator.grpcPort(),
+                        "--kind", kind, "--decoder-epochs", String.valueOf(decoderEpochs),
+                        "--diffusion-steps", String.valueOf(diffusionSteps), "--seed", String.valueOf(seed),
+                        "--threads", "1")), this::say);
+        summary.put("sites_seconds", secondsSince(tSites));
+        FederationStatus status = admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build());
+        say("%d modules from %d sites; state %s", status.getModules(), status.getSitesCount(), status.getState());
+
+        step("4. Synthesis and global training on the aggregator");
+        long tTrain = System.nanoTime();
+        admin.withDeadlineAfter(30, TimeUnit.SECONDS).startTraining(StartTrainingRequest.newBuilder().setFederationId(fed).build());
+        Inspection inspect = new Inspection(inference, channel, fed, test, this::say);
+        String v1 = inspect.awaitServedVersion(null, Duration.ofMinutes(20));
+        summary.put("training_seconds", secondsSince(tTrain));
+        say("model %s published and served after %.1f s", v1, secondsSince(tTrain));
+
+        step("5. Test accuracy of " + v1 + " through the inference service (10,000 test images)");
+        Map<String, Object> eval1 = inspect.evaluate(v1);
+        summary.put("model_v1", eval1);
+        inspect.showPngPredictions(6);
+
+        step("6. Unlearning: delete every module of " + deleteSite);
+        long tDelete = System.nanoTime();
+        DeleteModulesResponse deletion = admin.withDeadlineAfter(60, TimeUnit.SECONDS).deleteModules(
+                DeleteModulesRequest.newBuilder().setFederationId(fed).setSiteId(deleteSite)
+                        .setReason("consent withdrawn").setRequestedBy("auditor@local").build());
+        say("deleted %s; revoked %s; certificate %s", deletion.getDeletedModuleIdsList(),
+                deletion.getRevokedVersionsList(), deletion.getCertificateId());
+        double refusedAfter = inspect.awaitRefused(v1, Duration.ofSeconds(60));
+        summary.put("seconds_from_deletion_to_refusal", refusedAfter);
+        say("inference service refuses %s %.2f s after the deletion request", v1, refusedAfter);
+        String v2 = inspect.awaitServedVersion(v1, Duration.ofMinutes(20));
+        summary.put("unlearning_seconds", secondsSince(tDelete));
+        say("model %s served %.1f s after the deletion", v2, secondsSince(tDelete));
+        Map<String, Object> eval2 = inspect.evaluate(v2);
+        summary.put("model_v2", eval2);
+        int deletedClass = partition.site(siteIndex(partition, deleteSite)).classes()[0];
+        long predictedDeleted = inspect.countPredicted(v2, deletedClass);
+        summary.put("v2_predictions_of_deleted_class", predictedDeleted);
+        say("%s predicted the deleted class '%s' for %d of 10,000 test images", v2, train.labelNames().get(deletedClass),
+                predictedDeleted);
+
+        step("7. Unlearning certificate");
+        UnlearningCertificate cert = inspect.awaitCertificate(admin, deletion.getCertificateId(), Duration.ofMinutes(20));
+        System.out.println(com.google.protobuf.util.JsonFormat.printer().print(cert));
+        summary.put("certificate_from_scratch_matches", cert.getFromScratchMatches());
+        summary.put("certificate_id", cert.getCertificateId());
+        summary.put("total_seconds", secondsSince(t0));
+    }
+
+    private static int siteIndex(Partition p, String siteId) {
+        for (int s = 0; s < p.siteCount(); s++) {
+            if (p.site(s).siteId().equals(siteId)) return s;
+        }
+        throw new IllegalArgumentException("--delete-site: no site '" + siteId + "' among " + p.siteCount() + " sites");
+    }
+
+    private Map<String, String> mlEnvironment() {
+        return Map.of("DJL_CACHE_DIR", root.resolve(".cache/djl").toString(), "OMP_NUM_THREADS", "1",
+                "OMP_WAIT_POLICY", "PASSIVE");
+    }
+
+    private Path tmp() {
+        Path t = runDir.resolve("tmp");
+        try {
+            Files.createDirectories(t);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return t;
+    }
+
+    private Path app(String module) {
+        return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private void stopAll() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e);
+            }
+        }
+        started.clear();
+    }
+
+    private void step(String title) {
+        System.out.printf("%n== %s  [%.0f s]%n", title, secondsSince(t0));
+    }
+
+    void say(String format, Object... args) {
+        System.out.printf("   " + format + "%n", args);
+    }
+
+    static double secondsSince(long t) {
+        return Math.round((System.nanoTime() - t) / 1e7) / 100.0;
+    }
+}
