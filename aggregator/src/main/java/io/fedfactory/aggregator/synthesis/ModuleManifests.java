@@ -1,0 +1,43 @@
+package io.fedfactory.aggregator.synthesis;
+
+import io.fedfactory.data.ImageSpec;
+import io.fedfactory.generative.ClassLabel;
+import io.fedfactory.generative.DecoderSampling;
+import io.fedfactory.generative.DiffusionSampling;
+import io.fedfactory.generative.ModuleKind;
+import io.fedfactory.generative.ModuleManifest;
+import io.fedfactory.generative.SamplerParameters;
+import io.fedfactory.generative.TrainingProvenance;
+import io.fedfactory.proto.v1.FederationSpec;
+
+import java.util.List;
+
+/** An admitted module's wire manifest as the ML core samples it: classes become federation indices. */
+public final class ModuleManifests {
+
+    public static ModuleManifest toCore(io.fedfactory.proto.v1.ModuleManifest m, FederationSpec federation) {
+        var s = m.getImageSpec();
+        ImageSpec spec = new ImageSpec(s.getChannels(), s.getHeight(), s.getWidth(), s.getValueMin(), s.getValueMax());
+        List<ClassLabel> classes = m.getClassesList().stream().map(name -> {
+            int index = federation.getLabelNamesList().indexOf(name);
+            if (index < 0) throw new IllegalArgumentException("manifest.classes: '" + name + "' is not a federation label");
+            return new ClassLabel(index, name);
+        }).toList();
+        SamplerParameters sampler = switch (m.getKind()) {
+            case MODULE_KIND_DIFFUSION -> new DiffusionSampling(m.getDiffusion().getSteps(), m.getDiffusion().getSigmaMin(),
+                    m.getDiffusion().getSigmaMax(), m.getDiffusion().getRho(), m.getDiffusion().getSigmaData());
+            case MODULE_KIND_DECODER -> new DecoderSampling(m.getDecoder().getLatentDim());
+            default -> throw new IllegalArgumentException("manifest.kind: unsupported " + m.getKind());
+        };
+        var p = m.getProvenance();
+        TrainingProvenance provenance = new TrainingProvenance(p.getDatasetSize(), p.getExamples(), p.getEpochs(),
+                p.getSteps(), p.getSeed(), Math.max(1, p.getThreads()), Math.max(0, p.getWallSeconds()),
+                p.getLibraryVersionsMap(), p.getHyperparametersMap());
+        ModuleKind kind = m.getKind() == io.fedfactory.proto.v1.ModuleKind.MODULE_KIND_DIFFUSION
+                ? ModuleKind.DIFFUSION : ModuleKind.DECODER;
+        return new ModuleManifest(kind, classes, spec, sampler, provenance, m.getSiteId(), m.getContentSha256());
+    }
+
+    private ModuleManifests() {
+    }
+}
