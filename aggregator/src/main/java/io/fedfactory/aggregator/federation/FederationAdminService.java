@@ -5,6 +5,8 @@ import io.fedfactory.proto.v1.CreateFederationRequest;
 import io.fedfactory.proto.v1.FederationAdminGrpc;
 import io.fedfactory.proto.v1.FederationStatus;
 import io.fedfactory.proto.v1.FederationStatusRequest;
+import io.fedfactory.proto.v1.ListModulesRequest;
+import io.fedfactory.proto.v1.ListModulesResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -37,12 +39,19 @@ public class FederationAdminService extends FederationAdminGrpc.FederationAdminI
         answer(response, () -> registry.status(request.getFederationId()));
     }
 
+    @Override
+    public void listModules(ListModulesRequest request, StreamObserver<ListModulesResponse> response) {
+        answer(response, () -> ListModulesResponse.newBuilder()
+                .addAllModules(registry.modules(request.getFederationId(), request.getSiteId(), request.getIncludeDeleted()))
+                .build());
+    }
+
     /** Maps domain errors to gRPC status codes with their messages. */
     static <T> void answer(StreamObserver<T> response, Supplier<T> call) {
         T value;
         try {
             value = call.get();
-        } catch (InvalidSpecException e) {
+        } catch (InvalidSpecException | InvalidRequestException e) {
             response.onError(error(Status.INVALID_ARGUMENT, e));
             return;
         } catch (UnknownFederationException e) {
@@ -50,6 +59,9 @@ public class FederationAdminService extends FederationAdminGrpc.FederationAdminI
             return;
         } catch (FederationConflictException e) {
             response.onError(error(Status.ALREADY_EXISTS, e));
+            return;
+        } catch (FederationClosedException e) {
+            response.onError(error(Status.FAILED_PRECONDITION, e));
             return;
         } catch (RuntimeException e) {
             response.onError(error(Status.UNAVAILABLE, e));

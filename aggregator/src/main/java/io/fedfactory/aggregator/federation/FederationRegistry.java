@@ -1,71 +1,170 @@
 package io.fedfactory.aggregator.federation;
 
-import io.fedfactory.aggregator.events.EventPublisher;
-import io.fedfactory.aggregator.events.Topics;
-import io.fedfactory.proto.v1.Event;
-import io.fedfactory.proto.v1.FederationClosed;
-import io.fedfactory.proto.v1.FederationOpened;
+import io.fedfactory.aggregator.events.FederationEvents;
+import io.fedfactory.aggregator.store.AggregatorStore;
+import io.fedfactory.aggregator.store.records.StoredFederation;
+import io.fedfactory.aggregator.store.records.StoredModule;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.FederationState;
 import io.fedfactory.proto.v1.FederationStatus;
+import io.fedfactory.proto.v1.ModuleRecord;
+import io.fedfactory.proto.v1.ModuleState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
-/** The federations this aggregator runs: creation, closing, status. */
+/**
+ * The federations this aggregator runs: creation, closing, status, their modules. State lives in the
+ * {@link AggregatorStore}, so federations survive a restart. Every state change is durable before its
+ * event is published, and the registry's lock orders state changes and their events per federation.
+ */
 @ApplicationScoped
 public class FederationRegistry {
 
     private static final Logger LOG = Logger.getLogger(FederationRegistry.class);
 
-    private final Map<String, FederationStatus> federations = new ConcurrentHashMap<>();
+    @Inject
+    AggregatorStore store;
 
     @Inject
-    EventPublisher events;
+    FederationEvents events;
 
     /** Opens a federation; the same spec twice is a no-op, a different spec under a taken id is refused. */
-    public FederationStatus create(FederationSpec spec) {
+    public synchronized FederationStatus create(FederationSpec spec) {
         FederationSpecValidator.validate(spec);
         String id = spec.getFederationId();
-        synchronized (this) {
-            FederationStatus existing = federations.get(id);
-            if (existing != null) {
-                if (existing.getSpec().equals(spec)) return existing;
+        StoredFederation existing = store.federation(id).orElse(null);
+        if (existing != null) {
+            if (!existing.getSpec().equals(spec)) {
                 throw new FederationConflictException("federation '" + id + "' already exists with a different spec");
             }
-            FederationStatus status = FederationStatus.newBuilder()
-                    .setSpec(spec)
-                    .setState(FederationState.FEDERATION_STATE_OPEN)
-                    .addAllUncoveredClasses(spec.getLabelNamesList())
-                    .build();
-            federations.put(id, status);
-            events.publish(Topics.FEDERATIONS, id, "io.fedfactory.federation.opened", id,
-                    Event.newBuilder().setFederationOpened(FederationOpened.newBuilder().setSpec(spec)));
-            LOG.infof("federation %s opened: %d classes, image %dx%dx%d, %d samples per class", id,
-                    spec.getLabelNamesCount(), spec.getImageSpec().getChannels(), spec.getImageSpec().getHeight(),
-                    spec.getImageSpec().getWidth(), spec.getSamplesPerClass());
-            return status;
+            // A repeated create after a failed announcement is the caller's way to retry it.
+            if (!existing.getAnnounced()) events.announce(existing, status(existing).getModules());
+            return status(existing);
         }
+        StoredFederation federation = StoredFederation.newBuilder()
+                .setSpec(spec)
+                .setState(FederationState.FEDERATION_STATE_OPEN)
+                .setOpenedAt(AggregatorStore.rfc3339(Instant.now()))
+                .build();
+        store.putFederation(federation);
+        events.announce(federation, 0);
+        LOG.infof("federation %s opened: %d classes, image %dx%dx%d, %d samples per class", id,
+                spec.getLabelNamesCount(), spec.getImageSpec().getChannels(), spec.getImageSpec().getHeight(),
+                spec.getImageSpec().getWidth(), spec.getSamplesPerClass());
+        return status(federation);
+    }
+
+    /** The federation's durable record. */
+    public StoredFederation get(String id) {
+        return store.federation(id).orElseThrow(() -> new UnknownFederationException(id));
     }
 
     public FederationStatus status(String id) {
-        FederationStatus status = federations.get(id);
-        if (status == null) throw new UnknownFederationException(id);
-        return status;
+        return status(get(id));
     }
 
     /** Stops accepting uploads; closing a closed federation is a no-op. */
     public synchronized FederationStatus close(String id, String reason) {
-        FederationStatus status = status(id);
-        if (status.getState() != FederationState.FEDERATION_STATE_OPEN) return status;
-        FederationStatus closed = status.toBuilder().setState(FederationState.FEDERATION_STATE_CLOSED).build();
-        federations.put(id, closed);
-        events.publish(Topics.FEDERATIONS, id, "io.fedfactory.federation.closed", id, Event.newBuilder()
-                .setFederationClosed(FederationClosed.newBuilder().setReason(reason).setModules(closed.getModules())));
-        LOG.infof("federation %s closed (%s)", id, reason);
-        return closed;
+        StoredFederation federation = get(id);
+        if (federation.getState() != FederationState.FEDERATION_STATE_OPEN) return status(federation);
+        StoredFederation closed = federation.toBuilder()
+                .setState(FederationState.FEDERATION_STATE_CLOSED)
+                .setCloseReason(reason)
+                .setClosedAt(AggregatorStore.rfc3339(Instant.now()))
+                .setAnnounced(false)
+                .build();
+        store.putFederation(closed);
+        FederationStatus status = status(closed);
+        events.announce(closed, status.getModules());
+        LOG.infof("federation %s closed (%s) with %d modules from %d sites", id, reason, status.getModules(),
+                status.getSitesCount());
+        return status;
+    }
+
+    /**
+     * Runs {@code commit} while the federation is open and no other state change of any federation can
+     * interleave; afterwards closes it if its close policy's expected_sites is reached.
+     *
+     * @throws FederationClosedException if the federation is not open (any more)
+     */
+    public synchronized <T> T commitWhileOpen(String id, Function<StoredFederation, T> commit) {
+        StoredFederation federation = get(id);
+        requireOpen(federation);
+        T result = commit.apply(federation);
+        int expected = federation.getSpec().getClosePolicy().getExpectedSites();
+        if (expected > 0 && status(federation).getSitesCount() >= expected) {
+            close(id, "expected_sites");
+        }
+        return result;
+    }
+
+    /** @throws FederationClosedException naming the state and why it closed */
+    public static void requireOpen(StoredFederation federation) {
+        if (federation.getState() != FederationState.FEDERATION_STATE_OPEN) {
+            throw new FederationClosedException("federation '" + federation.getSpec().getFederationId() + "' is "
+                    + federation.getState().name().replace("FEDERATION_STATE_", "")
+                    + (federation.getCloseReason().isEmpty() ? "" : " (closed: " + federation.getCloseReason() + ")")
+                    + " and accepts no uploads");
+        }
+    }
+
+    /** Modules of a federation, oldest admission first; deleted ones only on request. */
+    public List<ModuleRecord> modules(String id, String siteId, boolean includeDeleted) {
+        get(id);
+        if (!siteId.isEmpty() && !FederationSpecValidator.ID.matcher(siteId).matches()) {
+            throw new InvalidRequestException("site_id must be empty or match [a-z0-9-]{1,64}, got '" + siteId + "'");
+        }
+        return store.modules(id).stream()
+                .map(StoredModule::getRecord)
+                .filter(r -> includeDeleted || r.getState() == ModuleState.MODULE_STATE_ADMITTED)
+                .filter(r -> siteId.isEmpty() || r.getManifest().getSiteId().equals(siteId))
+                .sorted(Comparator.comparing(ModuleRecord::getAdmittedAt).thenComparing(ModuleRecord::getModuleId))
+                .toList();
+    }
+
+    /** Re-publishes events the broker never acknowledged (a crash or an outage right after the change). */
+    public synchronized int announcePending() {
+        int n = 0;
+        for (StoredFederation f : store.federations()) {
+            if (!f.getAnnounced()) {
+                events.announce(f, status(f).getModules());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private FederationStatus status(StoredFederation federation) {
+        FederationSpec spec = federation.getSpec();
+        int modules = 0;
+        Set<String> sites = new TreeSet<>();
+        Set<String> covered = new HashSet<>();
+        for (StoredModule m : store.modules(spec.getFederationId())) {
+            if (m.getRecord().getState() != ModuleState.MODULE_STATE_ADMITTED) continue;
+            modules++;
+            sites.add(m.getRecord().getManifest().getSiteId());
+            covered.addAll(m.getRecord().getManifest().getClassesList());
+        }
+        FederationStatus.Builder status = FederationStatus.newBuilder()
+                .setSpec(spec)
+                .setState(federation.getState())
+                .setModules(modules)
+                .addAllSites(sites);
+        for (String label : spec.getLabelNamesList()) {
+            if (!covered.contains(label)) status.addUncoveredClasses(label);
+        }
+        if (!federation.getCloseReason().isEmpty()) {
+            status.setMessage("closed at " + federation.getClosedAt() + " (" + federation.getCloseReason() + ")");
+        }
+        return status.build();
     }
 }

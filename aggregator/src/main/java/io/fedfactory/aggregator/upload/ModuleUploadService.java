@@ -1,0 +1,48 @@
+package io.fedfactory.aggregator.upload;
+
+import io.fedfactory.proto.v1.ModuleUploadGrpc;
+import io.fedfactory.proto.v1.UploadChunk;
+import io.fedfactory.proto.v1.UploadOffset;
+import io.fedfactory.proto.v1.UploadOffsetRequest;
+import io.fedfactory.proto.v1.UploadReceipt;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+
+/**
+ * gRPC endpoint of the one-shot module upload (see proto/fedfactory/v1/upload.proto).
+ *
+ * <p>{@code @Blocking}: every callback of a stream (each chunk, the end, a cancellation) runs on a
+ * worker thread, in order, since each one writes to disk and the last one loads the module in ONNX
+ * Runtime; the event loop only moves bytes.
+ */
+@GrpcService
+@Blocking
+public class ModuleUploadService extends ModuleUploadGrpc.ModuleUploadImplBase {
+
+    @Inject
+    UploadIntake intake;
+
+    @Inject
+    UploadMetrics metrics;
+
+    @Override
+    public StreamObserver<UploadChunk> upload(StreamObserver<UploadReceipt> response) {
+        return new UploadStream(intake, metrics, response);
+    }
+
+    @Override
+    public void getUploadOffset(UploadOffsetRequest request, StreamObserver<UploadOffset> response) {
+        UploadOffset offset;
+        try {
+            offset = intake.offset(request.getUploadId());
+        } catch (UploadRefusedException e) {
+            response.onError(Status.fromCode(e.code()).withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        response.onNext(offset);
+        response.onCompleted();
+    }
+}
