@@ -37,4 +37,10 @@ public class FederationEvents {
         }
         store.markFederationAnnounced(id, federation.getState());
     }
+
+    /** Announces a site's metrics of a published model (the data stayed at the site). */
+    public void publishSiteMetrics(io.fedfactory.proto.v1.SiteMetricsReport report) {
+        events.publish(Topics.FEDERATIONS, report.getFederationId(), "io.fedfactory.site.metrics", report.getFederationId(),
+                Event.newBuilder().setSiteMetricsReported(io.fedfactory.proto.v1.SiteMetricsReported.newBuilder().setReport(report)));
+    }
 }

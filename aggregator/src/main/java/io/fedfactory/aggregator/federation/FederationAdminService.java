@@ -7,6 +7,21 @@ import io.fedfactory.proto.v1.FederationStatus;
 import io.fedfactory.proto.v1.FederationStatusRequest;
 import io.fedfactory.proto.v1.ListModulesRequest;
 import io.fedfactory.proto.v1.ListModulesResponse;
+import io.fedfactory.aggregator.models.ModelVersions;
+import io.fedfactory.aggregator.training.TrainingJobs;
+import io.fedfactory.aggregator.unlearning.AlreadyDeletedException;
+import io.fedfactory.aggregator.unlearning.Unlearning;
+import io.fedfactory.aggregator.unlearning.UnknownModuleException;
+import io.fedfactory.proto.v1.DeleteModulesRequest;
+import io.fedfactory.proto.v1.DeleteModulesResponse;
+import io.fedfactory.proto.v1.GetCertificateRequest;
+import io.fedfactory.proto.v1.ListModelVersionsRequest;
+import io.fedfactory.proto.v1.ListModelVersionsResponse;
+import io.fedfactory.proto.v1.SiteMetricsAck;
+import io.fedfactory.proto.v1.SiteMetricsReport;
+import io.fedfactory.proto.v1.StartTrainingRequest;
+import io.fedfactory.proto.v1.StartTrainingResponse;
+import io.fedfactory.proto.v1.UnlearningCertificate;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -23,6 +38,15 @@ public class FederationAdminService extends FederationAdminGrpc.FederationAdminI
 
     @Inject
     FederationRegistry registry;
+
+    @Inject
+    TrainingJobs jobs;
+
+    @Inject
+    Unlearning unlearning;
+
+    @Inject
+    ModelVersions versions;
 
     @Override
     public void createFederation(CreateFederationRequest request, StreamObserver<FederationStatus> response) {
@@ -46,6 +70,38 @@ public class FederationAdminService extends FederationAdminGrpc.FederationAdminI
                 .build());
     }
 
+    @Override
+    public void startTraining(StartTrainingRequest request, StreamObserver<StartTrainingResponse> response) {
+        answer(response, () -> StartTrainingResponse.newBuilder().setJobId(jobs.start(request.getFederationId())).build());
+    }
+
+    @Override
+    public void deleteModules(DeleteModulesRequest request, StreamObserver<DeleteModulesResponse> response) {
+        answer(response, () -> unlearning.delete(request));
+    }
+
+    @Override
+    public void getCertificate(GetCertificateRequest request, StreamObserver<UnlearningCertificate> response) {
+        answer(response, () -> unlearning.certificate(request.getCertificateId()).orElseThrow(
+                () -> new UnknownModuleException("no certificate with certificate_id '" + request.getCertificateId() + "'")));
+    }
+
+    @Override
+    public void listModelVersions(ListModelVersionsRequest request, StreamObserver<ListModelVersionsResponse> response) {
+        answer(response, () -> {
+            registry.get(request.getFederationId());
+            return ListModelVersionsResponse.newBuilder().addAllVersions(versions.list(request.getFederationId())).build();
+        });
+    }
+
+    @Override
+    public void reportSiteMetrics(SiteMetricsReport request, StreamObserver<SiteMetricsAck> response) {
+        answer(response, () -> {
+            registry.reportSiteMetrics(request);
+            return SiteMetricsAck.newBuilder().setAccepted(true).build();
+        });
+    }
+
     /** Maps domain errors to gRPC status codes with their messages. */
     static <T> void answer(StreamObserver<T> response, Supplier<T> call) {
         T value;
@@ -54,13 +110,13 @@ public class FederationAdminService extends FederationAdminGrpc.FederationAdminI
         } catch (InvalidSpecException | InvalidRequestException e) {
             response.onError(error(Status.INVALID_ARGUMENT, e));
             return;
-        } catch (UnknownFederationException e) {
+        } catch (UnknownFederationException | UnknownModuleException e) {
             response.onError(error(Status.NOT_FOUND, e));
             return;
         } catch (FederationConflictException e) {
             response.onError(error(Status.ALREADY_EXISTS, e));
             return;
-        } catch (FederationClosedException e) {
+        } catch (FederationClosedException | AlreadyDeletedException | IllegalStateException e) {
             response.onError(error(Status.FAILED_PRECONDITION, e));
             return;
         } catch (RuntimeException e) {

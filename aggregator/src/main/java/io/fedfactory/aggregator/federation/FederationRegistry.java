@@ -1,5 +1,8 @@
 package io.fedfactory.aggregator.federation;
 
+import io.fedfactory.aggregator.models.ModelVersions;
+import io.fedfactory.proto.v1.SiteMetricsReport;
+
 import io.fedfactory.aggregator.events.FederationEvents;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.records.StoredFederation;
@@ -28,6 +31,9 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class FederationRegistry {
+
+    @Inject
+    ModelVersions versions;
 
     private static final Logger LOG = Logger.getLogger(FederationRegistry.class);
 
@@ -131,6 +137,33 @@ public class FederationRegistry {
                 .toList();
     }
 
+    /** Moves a closed federation through training: TRAINING, PUBLISHED or FAILED, with a detail message. */
+    public synchronized void setState(String id, FederationState state, String message) {
+        StoredFederation f = get(id);
+        store.putFederation(f.toBuilder().setState(state).setStatusMessage(message).build());
+        LOG.infof("federation %s is %s: %s", id, state.name().replace("FEDERATION_STATE_", ""), message);
+    }
+
+    /** Keeps a site's metrics of a published model and announces them. */
+    public synchronized void reportSiteMetrics(SiteMetricsReport report) {
+        StoredFederation f = get(report.getFederationId());
+        if (!FederationSpecValidator.ID.matcher(report.getSiteId()).matches()) {
+            throw new InvalidRequestException("site_id must match [a-z0-9-]{1,64}, got '" + report.getSiteId() + "'");
+        }
+        var version = versions.get(report.getVersion())
+                .filter(v -> v.getFederationId().equals(report.getFederationId()))
+                .orElseThrow(() -> new InvalidRequestException("version '" + report.getVersion()
+                        + "' is not a model version of " + report.getFederationId()));
+        double acc = report.getMetrics().getAccuracy();
+        if (!(acc >= 0 && acc <= 1) || report.getMetrics().getExamples() < 1) {
+            throw new InvalidRequestException("metrics.accuracy must be in [0, 1] and metrics.examples >= 1");
+        }
+        store.putFederation(f.toBuilder().putSiteMetrics(report.getSiteId(), report.getMetrics()).build());
+        events.publishSiteMetrics(report);
+        LOG.infof("site %s reports accuracy %.4f of %s on %d local test images", report.getSiteId(), acc,
+                version.getVersion(), report.getMetrics().getExamples());
+    }
+
     /** Re-publishes events the broker never acknowledged (a crash or an outage right after the change). */
     public synchronized int announcePending() {
         int n = 0;
@@ -162,9 +195,13 @@ public class FederationRegistry {
         for (String label : spec.getLabelNamesList()) {
             if (!covered.contains(label)) status.addUncoveredClasses(label);
         }
-        if (!federation.getCloseReason().isEmpty()) {
+        if (!federation.getStatusMessage().isEmpty()) {
+            status.setMessage(federation.getStatusMessage());
+        } else if (!federation.getCloseReason().isEmpty()) {
             status.setMessage("closed at " + federation.getClosedAt() + " (" + federation.getCloseReason() + ")");
         }
+        versions.current(spec.getFederationId()).ifPresent(v -> status.setCurrentModelVersion(v.getVersion()));
+        status.putAllSiteMetrics(federation.getSiteMetricsMap());
         return status.build();
     }
 }

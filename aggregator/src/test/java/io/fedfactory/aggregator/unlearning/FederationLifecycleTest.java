@@ -1,0 +1,150 @@
+package io.fedfactory.aggregator.unlearning;
+
+import io.fedfactory.aggregator.fixtures.BrokerRecords;
+import io.fedfactory.aggregator.fixtures.ModuleFixtures;
+import io.fedfactory.aggregator.fixtures.UploadCall;
+import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
+import io.fedfactory.proto.v1.ClassifierRecipe;
+import io.fedfactory.proto.v1.CreateFederationRequest;
+import io.fedfactory.proto.v1.DeleteModulesRequest;
+import io.fedfactory.proto.v1.DeleteModulesResponse;
+import io.fedfactory.proto.v1.Event;
+import io.fedfactory.proto.v1.FederationAdminGrpc;
+import io.fedfactory.proto.v1.FederationSpec;
+import io.fedfactory.proto.v1.FederationStatusRequest;
+import io.fedfactory.proto.v1.GetCertificateRequest;
+import io.fedfactory.proto.v1.ListModelVersionsRequest;
+import io.fedfactory.proto.v1.ListModulesRequest;
+import io.fedfactory.proto.v1.ModelChunk;
+import io.fedfactory.proto.v1.ModelDownloadGrpc;
+import io.fedfactory.proto.v1.ModelDownloadRequest;
+import io.fedfactory.proto.v1.ModelVersionInfo;
+import io.fedfactory.proto.v1.ModuleState;
+import io.fedfactory.proto.v1.ModuleUploadGrpc;
+import io.fedfactory.proto.v1.StartTrainingRequest;
+import io.fedfactory.proto.v1.UnlearningCertificate;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A whole federation inside the aggregator with tiny real modules: training, publication, download,
+ * then unlearning one site: revoked at once, erased, retrained, certified with a matching from-scratch
+ * retrain.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerTestResource.class)
+class FederationLifecycleTest {
+
+    @GrpcClient("admin")
+    FederationAdminGrpc.FederationAdminBlockingStub admin;
+
+    @GrpcClient("upload")
+    io.grpc.Channel uploadChannel;
+
+    @GrpcClient("models")
+    ModelDownloadGrpc.ModelDownloadBlockingStub models;
+
+    @Test
+    void trainPublishDeleteRetrainCertify() throws Exception {
+        String fed = "fed-life";
+        FederationSpec spec = ModuleFixtures.spec(fed).toBuilder().setSamplesPerClass(48)
+                .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(4).addBlocksPerStage(1).setEpochs(1)
+                        .setBatchSize(16).setLearningRate(0.05f).setMomentum(0.9f).setWeightDecay(1e-4f).setThreads(1))
+                .build();
+        admin.createFederation(CreateFederationRequest.newBuilder().setSpec(spec).build());
+        String[] sites = {"site-a", "site-b", "site-c"};
+        String[] ids = new String[3];
+        for (int i = 0; i < 3; i++) {
+            byte[] onnx = ModuleFixtures.decoder(i + 1);
+            var manifest = ModuleFixtures.decoderManifest(onnx, sites[i], ModuleFixtures.LABELS.get(i));
+            ids[i] = UploadCall.upload(ModuleUploadGrpc.newStub(uploadChannel), ModuleFixtures.header(fed, "up-life-" + i, manifest, onnx.length),
+                    onnx, 0, 512).getModuleId();
+        }
+
+        admin.startTraining(StartTrainingRequest.newBuilder().setFederationId(fed).build());
+        ModelVersionInfo v1 = awaitVersions(fed, 1).get(0);
+        assertEquals(List.of(ids).stream().sorted().toList(), v1.getLineageList());
+        assertEquals(fed + "-v1", v1.getVersion());
+        assertEquals(v1.getOnnxSha256(), ModuleFixtures.sha256(download(v1.getVersion())));
+        assertEquals(fed + "-v1", admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build())
+                .getCurrentModelVersion());
+        assertEquals(v1, BrokerRecords.single("fedfactory.models", v1.getVersion()).getModelPublished().getInfo());
+
+        DeleteModulesResponse deletion = admin.deleteModules(DeleteModulesRequest.newBuilder().setFederationId(fed)
+                .setSiteId("site-b").setReason("consent withdrawn").setRequestedBy("auditor").build());
+        assertEquals(List.of(ids[1]), deletion.getDeletedModuleIdsList());
+        assertEquals(List.of(v1.getVersion()), deletion.getRevokedVersionsList());
+        // Revoked at once: the revocation is on the broker and the version can no longer be downloaded.
+        assertTrue(BrokerRecords.events("fedfactory.models", v1.getVersion()).stream().anyMatch(Event::hasModelRevoked));
+        var refused = assertThrows(StatusRuntimeException.class, () -> download(v1.getVersion()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().contains("revoked"));
+        var deleted = admin.listModules(ListModulesRequest.newBuilder().setFederationId(fed).setIncludeDeleted(true).build())
+                .getModulesList().stream().filter(m -> m.getModuleId().equals(ids[1])).findFirst().orElseThrow();
+        assertEquals(ModuleState.MODULE_STATE_DELETED, deleted.getState());
+
+        UnlearningCertificate cert = awaitCertificate(deletion.getCertificateId());
+        assertEquals(fed + "-v2", cert.getNewVersion());
+        assertEquals(List.of(ids[0], ids[2]).stream().sorted().toList(), cert.getNewLineageList());
+        assertTrue(cert.getFromScratchMatches(), "from-scratch retrain must give the same weights");
+        assertEquals(cert.getWeightSha256(), cert.getFromScratchWeightSha256());
+        assertFalse(cert.getNewLineageList().contains(ids[1]));
+        assertTrue(BrokerRecords.events("fedfactory.audit", cert.getCertificateId()).stream().anyMatch(Event::hasCertificateIssued));
+
+        var again = assertThrows(StatusRuntimeException.class, () -> admin.deleteModules(DeleteModulesRequest.newBuilder()
+                .setFederationId(fed).addModuleIds(ids[1]).setReason("again").setRequestedBy("auditor").build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, again.getStatus().getCode());
+        assertTrue(again.getStatus().getDescription().contains("already deleted"), again.getStatus().getDescription());
+        var unknown = assertThrows(StatusRuntimeException.class, () -> admin.deleteModules(DeleteModulesRequest.newBuilder()
+                .setFederationId(fed).addModuleIds("0".repeat(64)).setReason("x").setRequestedBy("auditor").build()));
+        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+        var noReason = assertThrows(StatusRuntimeException.class, () -> admin.deleteModules(DeleteModulesRequest.newBuilder()
+                .setFederationId(fed).setSiteId("site-a").setRequestedBy("auditor").build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, noReason.getStatus().getCode());
+    }
+
+    private List<ModelVersionInfo> awaitVersions(String fed, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (System.nanoTime() < deadline) {
+            var versions = admin.listModelVersions(ListModelVersionsRequest.newBuilder().setFederationId(fed).build())
+                    .getVersionsList();
+            if (versions.size() >= n) return versions;
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no model version " + n + " within 240 s: "
+                + admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build()));
+    }
+
+    private UnlearningCertificate awaitCertificate(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (System.nanoTime() < deadline) {
+            UnlearningCertificate c = admin.getCertificate(GetCertificateRequest.newBuilder().setCertificateId(id).build());
+            if (c.getComplete()) return c;
+            Thread.sleep(250);
+        }
+        throw new AssertionError("certificate " + id + " not complete within 240 s");
+    }
+
+    private byte[] download(String version) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        var it = models.download(ModelDownloadRequest.newBuilder().setVersion(version).build());
+        while (it.hasNext()) {
+            ModelChunk c = it.next();
+            out.writeBytes(c.getData().toByteArray());
+        }
+        return out.toByteArray();
+    }
+}
