@@ -99,9 +99,7 @@ class ModelServingTest {
     }
 
     static void awaitServed(String federation, String version) {
-        Waiting.until(WAIT, () -> version.equals(given().get("/v1/federations/" + federation).then().extract()
-                .jsonPath().getString("servedVersion")), () -> federation + " does not serve " + version + ": "
-                + given().get("/v1/federations/" + federation).asString());
+        Waiting.untilServed(federation, version);
     }
 
     static PredictResponse predict(String federation, float[] image) {
@@ -231,17 +229,17 @@ class ModelServingTest {
             });
         }
         try {
-            Waiting.until(WAIT, () -> byV1.get() >= 20, () -> "load before the swap: " + errors);
+            Waiting.until(WAIT, () -> byV1.get() >= 20, () -> "load before the swap: " + Waiting.firstFew(errors));
             EventFeed.modelPublished(v2);
             awaitServed(FED, "fed-serve-v2");
             int atSwap = byV2.get();
-            Waiting.until(WAIT, () -> byV2.get() >= atSwap + 20, () -> "load after the swap: " + errors);
+            Waiting.until(WAIT, () -> byV2.get() >= atSwap + 20, () -> "load after the swap: " + Waiting.firstFew(errors));
         } finally {
             stop.set(true);
             callers.shutdown();
             assertTrue(callers.awaitTermination(60, TimeUnit.SECONDS));
         }
-        assertTrue(errors.isEmpty(), "every request answered, by the version it names: " + errors);
+        assertTrue(errors.isEmpty(), "every request answered, by the version it names: " + Waiting.firstFew(errors));
         assertEquals(swaps + 1, ScrapedMetrics.sum("fedfactory_model_swaps_total", "federation=\"" + FED + "\""));
         float[] image = rowImage(0, 1, 0);
         assertEquals("c", predict(FED, image).getPrediction().getTop(0).getLabel(), "v2 reverses the rows");

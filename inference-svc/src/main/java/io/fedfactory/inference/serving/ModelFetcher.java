@@ -203,7 +203,7 @@ public class ModelFetcher {
         } catch (IOException e) {
             throw new FetchFailure("cache_io", "cannot read the model cache " + cache.dir() + ": " + e.getMessage(), e);
         }
-        meters.counter("fedfactory_model_fetches_total", "source", source).increment();
+        meters.counter("fedfactory_model_fetches_total", "federation", info.getFederationId(), "source", source).increment();
         DistributionSummary batchSizes = DistributionSummary.builder("fedfactory_inference_batch_size")
                 .description("images per ONNX Runtime call").tag("federation", info.getFederationId())
                 .publishPercentiles(0.5, 0.99).register(meters);
