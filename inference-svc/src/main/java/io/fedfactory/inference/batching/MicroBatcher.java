@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,7 +70,7 @@ public final class MicroBatcher implements AutoCloseable {
             throw new IllegalArgumentException("image has " + pixels.length + " values, the batcher takes " + imageSize);
         }
         if (closed) {
-            return CompletableFuture.failedFuture(new CancellationException("the batcher is closed"));
+            return CompletableFuture.failedFuture(new IllegalStateException("the batcher is closed"));
         }
         Pending p = new Pending(pixels, System.nanoTime(), new CompletableFuture<>());
         if (!queue.offer(p)) {
@@ -79,7 +78,7 @@ public final class MicroBatcher implements AutoCloseable {
         }
         if (closed && queue.remove(p)) {
             // Closed while we queued: no worker may be left to take it.
-            p.result.completeExceptionally(new CancellationException("the batcher is closed"));
+            p.result.completeExceptionally(new IllegalStateException("the batcher is closed"));
         }
         return p.result;
     }
@@ -115,11 +114,11 @@ public final class MicroBatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            for (Pending p : batch) p.result.completeExceptionally(new CancellationException("the batcher stopped"));
+            for (Pending p : batch) p.result.completeExceptionally(new IllegalStateException("the batcher stopped"));
             if (live.decrementAndGet() == 0) {
                 Pending left;
                 while ((left = queue.poll()) != null) {
-                    left.result.completeExceptionally(new CancellationException("the batcher stopped"));
+                    left.result.completeExceptionally(new IllegalStateException("the batcher stopped"));
                 }
             }
         }

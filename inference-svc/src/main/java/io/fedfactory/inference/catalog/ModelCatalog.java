@@ -59,6 +59,13 @@ public class ModelCatalog {
         return all;
     }
 
+    /** The newest published version of a federation that was revoked. */
+    public Optional<ModelVersionInfo> newestRevoked(String federationId) {
+        return versions.values().stream()
+                .filter(v -> v.getFederationId().equals(federationId) && revoked.containsKey(v.getVersion()))
+                .max(VersionOrder.OLDEST_FIRST);
+    }
+
     /** The newest published, unrevoked version of a federation. */
     public Optional<ModelVersionInfo> current(String federationId) {
         return versions.values().stream()

@@ -41,6 +41,14 @@ public class EventConsumer {
 
     @Incoming("events")
     public void consume(ConsumerRecord<String, byte[]> record) {
+        try {
+            apply(record);
+        } finally {
+            fetcher.eventApplied(record.topic(), record.partition(), record.offset());
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             return; // a tombstone: nothing to apply here
         }

@@ -71,10 +71,17 @@ public class ModelFetcher {
     @ConfigProperty(name = "fedfactory.aggregator.grpc-port", defaultValue = "9081")
     int aggregatorPort;
 
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @ConfigProperty(name = "mp.messaging.incoming.events.topics")
+    List<String> eventTopics;
+
     private ScheduledExecutorService worker;
     private ModelCache cache;
     private ModelDownloader downloader;
     private ModelLoader loader;
+    private EventLogProgress replay;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, FetchStatus> status = new ConcurrentHashMap<>();
@@ -90,6 +97,8 @@ public class ModelFetcher {
             t.setDaemon(true);
             return t;
         });
+        replay = new EventLogProgress(bootstrapServers, eventTopics, settings.replayTimeout());
+        worker.execute(replay::measure);
         LOG.infof("model fetcher: aggregator %s:%d, cache %s", aggregatorHost, aggregatorPort, cache.dir());
     }
 
@@ -109,6 +118,11 @@ public class ModelFetcher {
         }
     }
 
+    /** The event consumer has applied this record (see {@link EventLogProgress}). */
+    public void eventApplied(String topic, int partition, long offset) {
+        replay.processed(topic, partition, offset);
+    }
+
     /** Drops a revoked version's bytes from the cache (it is never loaded again). */
     public void forget(ModelVersionInfo revoked) {
         if (!SHA256.matcher(revoked.getOnnxSha256()).matches() || worker.isShutdown()) return;
@@ -125,10 +139,14 @@ public class ModelFetcher {
         return Optional.ofNullable(status.get(federationId));
     }
 
-    /** The version a pass should load: the catalog's current one, if newer than what the slot had. */
+    /**
+     * The version a pass should load: the catalog's current one, if newer than what the slot had or,
+     * for an empty slot, newer than every revoked version (so that after a restart the service serves
+     * what it served before: nothing when the newest version was revoked).
+     */
     Optional<ModelVersionInfo> target(String federationId) {
         Optional<ModelVersionInfo> current = catalog.current(federationId);
-        Optional<ModelVersionInfo> floor = served.floor(federationId);
+        Optional<ModelVersionInfo> floor = served.floor(federationId).or(() -> catalog.newestRevoked(federationId));
         if (current.isEmpty() || floor.isPresent() && !VersionOrder.newer(current.get(), floor.get())) {
             return Optional.empty();
         }
@@ -137,6 +155,10 @@ public class ModelFetcher {
 
     private void pass(String federationId) {
         queued.remove(federationId);
+        if (!replay.caughtUp()) {
+            worker.schedule(() -> reconcile(federationId), 100, TimeUnit.MILLISECONDS);
+            return;
+        }
         Optional<ModelVersionInfo> target = target(federationId);
         if (target.isEmpty()) {
             status.remove(federationId);

@@ -42,6 +42,9 @@ public interface ServingSettings {
     @WithDefault("5m")
     Duration downloadTimeout();
 
+    @WithDefault("60s")
+    Duration replayTimeout();
+
     @WithDefault("1s")
     Duration fetchRetryInitial();
 
