@@ -33,8 +33,12 @@ public final class EventFeed {
     }
 
     public static void federationOpened(String federation) {
+        federationOpened(federation, TestClassifiers.LABELS, TestClassifiers.SPEC);
+    }
+
+    public static void federationOpened(String federation, java.util.List<String> labels, io.fedfactory.proto.v1.ImageSpec imageSpec) {
         FederationSpec spec = FederationSpec.newBuilder().setFederationId(federation)
-                .addAllLabelNames(TestClassifiers.LABELS).setImageSpec(TestClassifiers.SPEC).setSeed(1).build();
+                .addAllLabelNames(labels).setImageSpec(imageSpec).setSeed(1).build();
         send("fedfactory.federations", federation, "io.fedfactory.federation.opened", federation,
                 Event.newBuilder().setFederationOpened(FederationOpened.newBuilder().setSpec(spec)));
     }

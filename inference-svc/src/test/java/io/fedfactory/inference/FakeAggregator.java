@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real grpc-java {@code ModelDownload} server on a loopback port, keeping the aggregator's contract:
- * info first, then bytes in order (in small chunks, so reassembly is exercised), FAILED_PRECONDITION
+ * info first, then bytes in order (in small chunks for small models, so reassembly is exercised), FAILED_PRECONDITION
  * for a revoked version, NOT_FOUND for an unknown one. A version can be gated: its stream then waits
  * before the bytes until the test opens the gate.
  */
@@ -113,9 +113,10 @@ public final class FakeAggregator extends ModelDownloadGrpc.ModelDownloadImplBas
             return;
         }
         byte[] bytes = stored.bytes;
-        for (int off = 0; off < bytes.length; off += CHUNK) {
+        int chunk = bytes.length > 100_000 ? 1 << 16 : CHUNK;
+        for (int off = 0; off < bytes.length; off += chunk) {
             out.onNext(ModelChunk.newBuilder().setOffset(off)
-                    .setData(ByteString.copyFrom(Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + CHUNK)))).build());
+                    .setData(ByteString.copyFrom(Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + chunk)))).build());
         }
         out.onCompleted();
         completed.computeIfAbsent(version, v -> new AtomicInteger()).incrementAndGet();

@@ -26,17 +26,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
-import java.util.regex.Pattern;
 
 /**
  * Brings each federation's serving slot to the newest published, unrevoked version, on a worker of
  * its own so that the Kafka consumer never waits for a download. A pass takes the version from the
  * cache or the aggregator, verifies and loads it, and swaps it in; a failed pass leaves the slot as it
  * was, counts {@code fedfactory_model_download_failures_total} and tries again with exponential
- * backoff. Passes for one federation coalesce, so replaying the topics at start-up fetches only the
- * version that is current once the replay has been applied (an older one may start loading first; it
- * is discarded when a newer one is announced).
+ * backoff. Passes for one federation coalesce, and none runs before the start-up replay of the topics
+ * has caught up ({@link EventLogProgress}), so a restart fetches only the version that is current
+ * once the whole log is applied. A version announced while an older one loads replaces it: the older
+ * one is discarded at swap time.
  */
 // Started eagerly: a bad property or an unusable cache directory should fail start-up, not the first event.
 @Startup
@@ -44,7 +43,6 @@ import java.util.regex.Pattern;
 public class ModelFetcher {
 
     private static final Logger LOG = Logger.getLogger(ModelFetcher.class);
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     /**
      * The fetch under way for a federation, for the REST view: the version, "loading" or "failed", and
@@ -78,8 +76,7 @@ public class ModelFetcher {
     List<String> eventTopics;
 
     private ScheduledExecutorService worker;
-    private ModelCache cache;
-    private ModelDownloader downloader;
+    private ModelSource source;
     private ModelLoader loader;
     private EventLogProgress replay;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
@@ -89,8 +86,9 @@ public class ModelFetcher {
     @PostConstruct
     void start() {
         settings.check();
-        cache = new ModelCache(Path.of(settings.cacheDir()));
-        downloader = new ModelDownloader(aggregatorHost, aggregatorPort, cache, settings.downloadTimeout(), settings.maxModelBytes());
+        ModelCache cache = new ModelCache(Path.of(settings.cacheDir()));
+        source = new ModelSource(cache, new ModelDownloader(aggregatorHost, aggregatorPort, cache,
+                settings.downloadTimeout(), settings.maxModelBytes()));
         loader = new ModelLoader(settings);
         worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "model-fetch");
@@ -99,13 +97,13 @@ public class ModelFetcher {
         });
         replay = new EventLogProgress(bootstrapServers, eventTopics, settings.replayTimeout());
         worker.execute(replay::measure);
-        LOG.infof("model fetcher: aggregator %s:%d, cache %s", aggregatorHost, aggregatorPort, cache.dir());
+        LOG.infof("model fetcher: aggregator %s:%d, %s", aggregatorHost, aggregatorPort, source.describe());
     }
 
     void stop(@Observes ShutdownEvent event) {
         if (worker != null) {
             worker.shutdownNow();
-            downloader.close();
+            source.close();
         }
         served.retireAll();
     }
@@ -125,10 +123,10 @@ public class ModelFetcher {
 
     /** Drops a revoked version's bytes from the cache (it is never loaded again). */
     public void forget(ModelVersionInfo revoked) {
-        if (!SHA256.matcher(revoked.getOnnxSha256()).matches() || worker.isShutdown()) return;
+        if (worker.isShutdown()) return;
         worker.execute(() -> {
             try {
-                cache.remove(revoked.getOnnxSha256());
+                source.forget(revoked);
             } catch (IOException e) {
                 LOG.warnf("cannot remove the cached bytes of revoked %s: %s", revoked.getVersion(), e.getMessage());
             }
@@ -201,38 +199,25 @@ public class ModelFetcher {
 
     private ServedModel fetchAndLoad(ModelVersionInfo info) throws FetchFailure {
         String version = info.getVersion();
-        if (!SHA256.matcher(info.getOnnxSha256()).matches()) {
-            throw new FetchFailure("info", version + ": the published onnx_sha256 '" + info.getOnnxSha256()
-                    + "' is not 64 lowercase hex digits");
-        }
-        ImageSpec spec = info.hasImageSpec() ? info.getImageSpec()
-                : catalog.federation(info.getFederationId()).map(FederationSpec::getImageSpec).orElse(null);
+        Optional<FederationSpec> federation = catalog.federation(info.getFederationId());
+        ImageSpec spec = info.hasImageSpec() ? info.getImageSpec() : federation.map(FederationSpec::getImageSpec).orElse(null);
         List<String> labels = !info.getLabelNamesList().isEmpty() ? List.copyOf(info.getLabelNamesList())
-                : catalog.federation(info.getFederationId()).<List<String>>map(f -> List.copyOf(f.getLabelNamesList()))
-                        .orElse(List.of());
+                : federation.<List<String>>map(f -> List.copyOf(f.getLabelNamesList())).orElse(List.of());
         if (spec == null || spec.getChannels() < 1 || spec.getHeight() < 1 || spec.getWidth() < 1) {
             throw new FetchFailure("info", version + ": neither the version nor its federation carries an image spec");
         }
         if (labels.size() < 2) {
             throw new FetchFailure("info", version + ": " + labels.size() + " label names; a classifier needs at least 2");
         }
-        byte[] bytes;
-        String source;
-        try {
-            Optional<byte[]> cached = cache.read(info.getOnnxSha256(), info.getSizeBytes());
-            source = cached.isPresent() ? "cache" : "aggregator";
-            bytes = cached.isPresent() ? cached.get() : downloader.download(info);
-        } catch (IOException e) {
-            throw new FetchFailure("cache_io", "cannot read the model cache " + cache.dir() + ": " + e.getMessage(), e);
-        }
-        meters.counter("fedfactory_model_fetches_total", "federation", info.getFederationId(), "source", source).increment();
+        ModelSource.Fetched fetched = source.fetch(info);
+        meters.counter("fedfactory_model_fetches_total", "federation", info.getFederationId(),
+                "source", fetched.source()).increment();
         DistributionSummary batchSizes = DistributionSummary.builder("fedfactory_inference_batch_size")
                 .description("images per ONNX Runtime call").tag("federation", info.getFederationId())
                 .publishPercentiles(0.5, 0.99).register(meters);
-        IntConsumer sizes = batchSizes::record;
-        ServedModel model = loader.load(info, spec, labels, bytes, sizes);
+        ServedModel model = loader.load(info, spec, labels, fetched.bytes(), batchSizes::record);
         LOG.infof("%s verified (sha256 %s, %d bytes, from the %s) and loaded", version,
-                info.getOnnxSha256().substring(0, 12), bytes.length, source);
+                info.getOnnxSha256().substring(0, 12), fetched.bytes().length, fetched.source());
         return model;
     }
 }
