@@ -133,7 +133,12 @@ class PredictionInputTest {
                 .setImage(image).build()), "federation_id: ", "'fed-nowhere'");
         refused(Status.Code.FAILED_PRECONDITION, () -> grpc.predict(request(image).setRequiredVersion("fed-inputs-v9").build()),
                 "required_version: ", "'fed-inputs-v9'", "'fed-inputs-v1'");
-        // Several federations are served by now (earlier tests): the id cannot be left out.
+        // With a second federation served, the id cannot be left out.
+        byte[] other = rowClassifier(new int[] {3, 2, 1});
+        FakeAggregator.shared().put(info("fed-inputs-other", 1, other), other);
+        EventFeed.federationOpened("fed-inputs-other");
+        EventFeed.modelPublished(info("fed-inputs-other", 1, other));
+        Waiting.untilServed("fed-inputs-other", "fed-inputs-other-v1");
         refused(Status.Code.INVALID_ARGUMENT, () -> grpc.predict(PredictRequest.newBuilder().setImage(image).build()),
                 "federation_id: ", "is required", FED);
     }
