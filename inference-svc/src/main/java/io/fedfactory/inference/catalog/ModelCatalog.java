@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,7 +21,8 @@ public class ModelCatalog {
 
     private final Map<String, FederationSpec> federations = new ConcurrentHashMap<>();
     private final Map<String, ModelVersionInfo> versions = new ConcurrentHashMap<>();
-    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    /** Revoked version id to the reason given (may be empty). */
+    private final Map<String, String> revoked = new ConcurrentHashMap<>();
 
     public void federationOpened(FederationSpec spec) {
         federations.put(spec.getFederationId(), spec);
@@ -32,16 +32,25 @@ public class ModelCatalog {
         versions.put(info.getVersion(), info);
     }
 
-    public void modelRevoked(String version) {
-        revoked.add(version);
+    public void modelRevoked(String version, String reason) {
+        revoked.putIfAbsent(version, reason == null ? "" : reason);
     }
 
     public boolean isRevoked(String version) {
-        return revoked.contains(version);
+        return revoked.containsKey(version);
+    }
+
+    /** Why a version was revoked, if it was. */
+    public Optional<String> revocationReason(String version) {
+        return Optional.ofNullable(revoked.get(version));
     }
 
     public Optional<FederationSpec> federation(String id) {
         return Optional.ofNullable(federations.get(id));
+    }
+
+    public Optional<ModelVersionInfo> version(String version) {
+        return Optional.ofNullable(versions.get(version));
     }
 
     public List<FederationSpec> federations() {
@@ -50,10 +59,17 @@ public class ModelCatalog {
         return all;
     }
 
-    /** The newest published, unrevoked version of a federation (versions are "<federation>-v<n>"). */
+    /** The newest published version of a federation that was revoked. */
+    public Optional<ModelVersionInfo> newestRevoked(String federationId) {
+        return versions.values().stream()
+                .filter(v -> v.getFederationId().equals(federationId) && revoked.containsKey(v.getVersion()))
+                .max(VersionOrder.OLDEST_FIRST);
+    }
+
+    /** The newest published, unrevoked version of a federation. */
     public Optional<ModelVersionInfo> current(String federationId) {
         return versions.values().stream()
-                .filter(v -> v.getFederationId().equals(federationId) && !revoked.contains(v.getVersion()))
-                .max(Comparator.comparing(ModelVersionInfo::getPublishedAt).thenComparing(ModelVersionInfo::getVersion));
+                .filter(v -> v.getFederationId().equals(federationId) && !revoked.containsKey(v.getVersion()))
+                .max(VersionOrder.OLDEST_FIRST);
     }
 }

@@ -1,0 +1,31 @@
+package io.fedfactory.inference.api;
+
+import io.fedfactory.inference.prediction.PredictionException;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** REST form of a refused prediction: the status, and a body naming the field and the limit. */
+public class PredictionErrors {
+
+    /** The JSON body of a refusal; {@code code} is the gRPC status the same refusal has over gRPC. */
+    public record ErrorView(String error, String field, String code) {
+    }
+
+    @Inject
+    MeterRegistry meters;
+
+    @ServerExceptionMapper
+    public Response map(PredictionException e) {
+        meters.counter("fedfactory_prediction_refusals_total", "transport", "rest",
+                "code", e.grpcCode().name().toLowerCase()).increment();
+        Response.ResponseBuilder r = Response.status(e.httpStatus()).type(MediaType.APPLICATION_JSON)
+                .entity(new ErrorView(e.getMessage(), e.field(), e.grpcCode().name()));
+        if (e.httpStatus() == 503) {
+            r.header("Retry-After", "1");
+        }
+        return r.build();
+    }
+}

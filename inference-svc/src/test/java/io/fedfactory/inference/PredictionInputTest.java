@@ -1,0 +1,183 @@
+package io.fedfactory.inference;
+
+import com.google.protobuf.ByteString;
+import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
+import io.fedfactory.proto.v1.ImageInput;
+import io.fedfactory.proto.v1.InferenceGrpc;
+import io.fedfactory.proto.v1.PredictBatchRequest;
+import io.fedfactory.proto.v1.PredictRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+import static io.fedfactory.inference.TestClassifiers.ROWS_V1;
+import static io.fedfactory.inference.TestClassifiers.info;
+import static io.fedfactory.inference.TestClassifiers.rowClassifier;
+import static io.fedfactory.inference.TestClassifiers.rowImage;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every malformed request is refused at the boundary with a message naming the field and the limit. */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerTestResource.class)
+@Order(3)
+class PredictionInputTest {
+
+    static final String FED = "fed-inputs";
+    static final String PREDICT = "/v1/federations/" + FED + "/predict";
+    static ManagedChannel channel;
+    static InferenceGrpc.InferenceBlockingStub grpc;
+
+    /** Called by each test rather than in @BeforeAll, which may run before the application is up. */
+    static synchronized void serveOneModel() {
+        if (channel != null) return;
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", 19082).usePlaintext().build();
+        grpc = InferenceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        byte[] bytes = rowClassifier(ROWS_V1);
+        FakeAggregator.shared().put(info(FED, 1, bytes), bytes);
+        EventFeed.federationOpened(FED);
+        EventFeed.modelPublished(info(FED, 1, bytes));
+        Waiting.untilServed(FED, "fed-inputs-v1");
+    }
+
+    @AfterAll
+    static void disconnect() throws InterruptedException {
+        if (channel != null) channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    static PredictRequest.Builder request(ImageInput image) {
+        return PredictRequest.newBuilder().setFederationId(FED).setImage(image);
+    }
+
+    /** The call fails with {@code code} and a description starting with {@code prefix}, containing each of {@code parts}. */
+    static void refused(Status.Code code, Executable call, String prefix, String... parts) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
+        assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+        String message = e.getStatus().getDescription();
+        assertTrue(message.startsWith(prefix), message);
+        for (String part : parts) assertTrue(message.contains(part), "'" + part + "' not in: " + message);
+    }
+
+    @Test
+    void malformedTensorsAreRefusedOverGrpcNamingTheFieldAndTheLimit() {
+        serveOneModel();
+        float[] good = rowImage(1, 1, 0);
+        Status.Code invalid = Status.Code.INVALID_ARGUMENT;
+        refused(invalid, () -> grpc.predict(request(TestImages.tensor(good, 4, 4, 1)).build()),
+                "image.tensor.shape: ", "[1, 4, 4]", "[4, 4, 1]");
+        refused(invalid, () -> grpc.predict(request(TestImages.tensor(Arrays.copyOf(good, 15), 1, 4, 4)).build()),
+                "image.tensor.values: ", "15 values", "needs 16");
+        float[] nan = good.clone();
+        nan[5] = Float.NaN;
+        refused(invalid, () -> grpc.predict(request(TestImages.tensor4x4(nan)).build()), "image.tensor.values[5]: ", "NaN");
+        float[] inf = good.clone();
+        inf[2] = Float.NEGATIVE_INFINITY;
+        refused(invalid, () -> grpc.predict(request(TestImages.tensor4x4(inf)).build()), "image.tensor.values[2]: ", "finite");
+        float[] high = good.clone();
+        high[3] = 1.5f;
+        refused(invalid, () -> grpc.predict(request(TestImages.tensor4x4(high)).build()),
+                "image.tensor.values[3]: ", "1.5", "[0.0, 1.0]");
+        refused(invalid, () -> grpc.predict(PredictRequest.newBuilder().setFederationId(FED).build()),
+                "image: ", "neither tensor nor png");
+        refused(invalid, () -> grpc.predict(request(TestImages.tensor4x4(good)).setTopK(4).build()), "top_k: ", "1..3", "got 4");
+        refused(invalid, () -> grpc.predict(request(TestImages.tensor4x4(good)).setTopK(-1).build()), "top_k: ", "got -1");
+        PredictBatchRequest.Builder tooMany = PredictBatchRequest.newBuilder().setFederationId(FED);
+        for (int i = 0; i < 17; i++) tooMany.addImages(TestImages.tensor4x4(good));
+        refused(invalid, () -> grpc.predictBatch(tooMany.build()), "images: ", "17 images", "at most 16",
+                "fedfactory.inference.max-batch");
+        refused(invalid, () -> grpc.predictBatch(PredictBatchRequest.newBuilder().setFederationId(FED)
+                .addImages(TestImages.tensor4x4(good)).addImages(TestImages.tensor4x4(nan)).build()), "images[1].tensor.values[5]: ");
+        refused(invalid, () -> grpc.predictBatch(PredictBatchRequest.newBuilder().setFederationId(FED).build()),
+                "images: ", "at least one");
+    }
+
+    @Test
+    void badPngsAreRefusedOverGrpc() {
+        serveOneModel();
+        Status.Code invalid = Status.Code.INVALID_ARGUMENT;
+        refused(invalid, () -> grpc.predict(request(TestImages.png("GIF89a not a png".getBytes())).build()),
+                "image.png: ", "not a PNG");
+        byte[] truncated = Arrays.copyOf(TestImages.grayPng(rowImage(1, 1, 0), 4, 4), 30);
+        refused(invalid, () -> grpc.predict(request(TestImages.png(truncated)).build()), "image.png: ", "does not decode");
+        byte[] big = TestImages.grayPng(new float[25], 5, 5);
+        refused(invalid, () -> grpc.predict(request(TestImages.png(big)).build()), "image.png: ", "5x5", "takes 4x4");
+        byte[] wide = TestImages.rgbPng(new int[8], 4, 2);
+        refused(invalid, () -> grpc.predict(request(TestImages.png(wide)).build()), "image.png: ", "4x2", "takes 4x4");
+        byte[] huge = new byte[70_000];
+        System.arraycopy(TestImages.grayPng(rowImage(1, 1, 0), 4, 4), 0, huge, 0, 8);
+        refused(invalid, () -> grpc.predict(request(ImageInput.newBuilder().setPng(ByteString.copyFrom(huge)).build()).build()),
+                "image.png: ", "70000 bytes", "at most 65536", "fedfactory.inference.max-body-bytes");
+    }
+
+    @Test
+    void unknownFederationsAndVersionsAreRefusedOverGrpc() {
+        serveOneModel();
+        ImageInput image = TestImages.tensor4x4(rowImage(1, 1, 0));
+        refused(Status.Code.NOT_FOUND, () -> grpc.predict(PredictRequest.newBuilder().setFederationId("fed-nowhere")
+                .setImage(image).build()), "federation_id: ", "'fed-nowhere'");
+        refused(Status.Code.FAILED_PRECONDITION, () -> grpc.predict(request(image).setRequiredVersion("fed-inputs-v9").build()),
+                "required_version: ", "'fed-inputs-v9'", "'fed-inputs-v1'");
+        // With a second federation served, the id cannot be left out.
+        byte[] other = rowClassifier(new int[] {3, 2, 1});
+        FakeAggregator.shared().put(info("fed-inputs-other", 1, other), other);
+        EventFeed.federationOpened("fed-inputs-other");
+        EventFeed.modelPublished(info("fed-inputs-other", 1, other));
+        Waiting.untilServed("fed-inputs-other", "fed-inputs-other-v1");
+        refused(Status.Code.INVALID_ARGUMENT, () -> grpc.predict(PredictRequest.newBuilder().setImage(image).build()),
+                "federation_id: ", "is required", FED);
+    }
+
+    @Test
+    void malformedRestRequestsAreRefusedNamingTheField() {
+        serveOneModel();
+        String good = TestImages.json4x4(rowImage(1, 1, 0));
+        given().contentType("application/json").body(good.replace("0.0,", "NaN,"))
+                .post(PREDICT).then().statusCode(400).body("field", equalTo("tensor[0]")).body("error", containsString("NaN"))
+                .body("code", equalTo("INVALID_ARGUMENT"));
+        given().contentType("application/json").body(good.replace("1.0,", "1e40,"))
+                .post(PREDICT).then().statusCode(400).body("field", startsWith("tensor[")).body("error", containsString("finite"));
+        given().contentType("application/json").body(good.replace("[1,4,4]", "[1,16]"))
+                .post(PREDICT).then().statusCode(400).body("field", equalTo("shape")).body("error", containsString("[1, 4, 4]"));
+        given().contentType("application/json").body(good.replace("1.0,", "-0.5,"))
+                .post(PREDICT).then().statusCode(400).body("error", containsString("[0.0, 1.0]"));
+        given().contentType("application/json").body("{\"tensor\": [1, 2,").post(PREDICT).then().statusCode(400)
+                .body("field", equalTo("body")).body("error", containsString("not valid JSON"));
+        given().contentType("application/json").body("{\"shape\": [1, 4, 4]}").post(PREDICT).then().statusCode(400)
+                .body("field", equalTo("tensor"));
+        given().contentType("application/json").body(good).queryParam("top_k", 0).post(PREDICT).then().statusCode(400)
+                .body("field", equalTo("top_k")).body("error", containsString("1..3"));
+        given().contentType("application/json").body(good).queryParam("top_k", "two").post(PREDICT).then().statusCode(400)
+                .body("field", equalTo("top_k"));
+        given().contentType("image/png").body(TestImages.grayPng(new float[36], 6, 6)).post(PREDICT).then().statusCode(400)
+                .body("field", equalTo("body (image/png)")).body("error", containsString("6x6"));
+        given().contentType("image/png").body(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}).post(PREDICT).then().statusCode(400)
+                .body("error", containsString("not a PNG"));
+        given().contentType("image/png").body(new byte[70_000]).post(PREDICT).then().statusCode(400)
+                .body("field", equalTo("body")).body("error", containsString("at most 65536"));
+        given().contentType("application/json").body("[" + good + ",{\"tensor\":[\"x\"],\"shape\":[1,4,4]}]")
+                .post("/v1/federations/" + FED + "/predict-batch").then().statusCode(400).body("field", equalTo("[1].tensor[0]"));
+        given().contentType("application/json").body(good).post("/v1/federations/" + FED + "/predict-batch")
+                .then().statusCode(400).body("field", equalTo("body"));
+        given().contentType("application/json").body(good).post("/v1/federations/fed-nowhere/predict")
+                .then().statusCode(404).body("field", equalTo("federation_id"));
+        given().contentType("application/json").body(good).queryParam("required_version", "fed-inputs-v0")
+                .post(PREDICT).then().statusCode(409).body("field", equalTo("required_version"));
+        assertTrue(ScrapedMetrics.sum("fedfactory_prediction_refusals_total", "transport=\"rest\"", "code=\"invalid_argument\"") >= 12);
+    }
+}

@@ -1,0 +1,43 @@
+package io.fedfactory.inference;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Polls a condition that an event or a download makes true some time later. */
+public final class Waiting {
+
+    private Waiting() {}
+
+    /** The version a federation serves now, or null (also while the service does not know it yet). */
+    public static String servedVersion(String federation) {
+        var response = io.restassured.RestAssured.given().get("/v1/federations/" + federation);
+        return response.statusCode() == 200 ? response.jsonPath().getString("servedVersion") : null;
+    }
+
+    public static void untilServed(String federation, String version) {
+        until(Duration.ofSeconds(60), () -> version.equals(servedVersion(federation)), () -> federation
+                + " does not serve " + version + ": " + io.restassured.RestAssured.given().get("/v1/federations/" + federation).asString());
+    }
+
+    /** The first few of many collected errors, for a failure message. */
+    public static String firstFew(java.util.Collection<String> errors) {
+        return errors.size() + " errors, first: " + errors.stream().limit(3).toList();
+    }
+
+    public static void until(Duration limit, BooleanSupplier condition, Supplier<String> whatFailed) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) return;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+        if (!condition.getAsBoolean()) fail("not within " + limit.toSeconds() + " s: " + whatFailed.get());
+    }
+}
