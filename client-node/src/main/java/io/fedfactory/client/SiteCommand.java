@@ -96,7 +96,7 @@ public final class SiteCommand implements Callable<Integer> {
             Set<String> mine = new HashSet<>();
             for (TrainedModule m : modules) {
                 long t0 = System.nanoTime();
-                UploadReceipt r = uploader.upload(federation, ManifestWire.toWire(m.manifest()), m.onnx(), null);
+                UploadReceipt r = uploader.upload(federation, ManifestWire.toWire(m.manifest()), m.onnx(), modules.size(), null);
                 mine.add(r.getModuleId());
                 out.printf("[%s] receipt: module %s %s, %d bytes in %.2f s, checks %s%n", siteId,
                         r.getModuleId().substring(0, 12), r.getAlreadyStored() ? "already stored" : "admitted",

@@ -107,10 +107,26 @@ public class FederationRegistry {
         requireOpen(federation);
         T result = commit.apply(federation);
         int expected = federation.getSpec().getClosePolicy().getExpectedSites();
-        if (expected > 0 && status(federation).getSitesCount() >= expected) {
+        if (expected > 0 && completeSites(id) >= expected) {
             close(id, "expected_sites");
         }
         return result;
+    }
+
+    /**
+     * Sites that uploaded every module they announced (UploadHeader.site_module_count; a site that
+     * announced none is complete at its first admitted module).
+     */
+    int completeSites(String federationId) {
+        java.util.Map<String, int[]> bySite = new java.util.HashMap<>(); // site -> {admitted, announced}
+        for (StoredModule m : store.modules(federationId)) {
+            if (m.getRecord().getState() != ModuleState.MODULE_STATE_ADMITTED) continue;
+            int[] counts = bySite.computeIfAbsent(m.getRecord().getManifest().getSiteId(), s -> new int[2]);
+            counts[0]++;
+            int announced = store.upload(m.getUploadId()).map(u -> u.getHeader().getSiteModuleCount()).orElse(0);
+            counts[1] = Math.max(counts[1], announced);
+        }
+        return (int) bySite.values().stream().filter(c -> c[0] >= c[1]).count();
     }
 
     /** @throws FederationClosedException naming the state and why it closed */

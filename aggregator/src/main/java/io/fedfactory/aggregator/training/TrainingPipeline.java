@@ -125,7 +125,10 @@ public class TrainingPipeline {
         LOG.infof("%s: trained the classifier on %d synthetic images in %.1f s, weights %s", fed, data.size(),
                 trainSeconds, classifier.weightHash().substring(0, 12));
         List<String> lineage = modules.stream().map(m -> m.getRecord().getModuleId()).sorted().toList();
-        return new Outcome(classifier, classifier.toOnnx(), lineage, synthesis, synthSeconds, trainSeconds);
+        boolean[] covered = new boolean[spec.getLabelNamesCount()];
+        for (int c = 0; c < covered.length; c++) covered[c] = plan.samplesOfClass(c) > 0;
+        byte[] onnx = io.fedfactory.aggregator.models.ClassMask.apply(classifier.toOnnx(), covered);
+        return new Outcome(classifier, onnx, lineage, synthesis, synthSeconds, trainSeconds);
     }
 
     /** The federation's recipe, seeded from the federation seed; the quick preset where none is given. */

@@ -82,6 +82,9 @@ public class UploadIntake {
         if (!UPLOAD_ID.matcher(uploadId).matches()) {
             throw invalid("header", "header.upload_id must match [A-Za-z0-9-]{8,64}, got '" + uploadId + "'");
         }
+        if (h.getSiteModuleCount() < 0 || h.getSiteModuleCount() > 10_000) {
+            throw invalid("header", "header.site_module_count must be in [0, 10000], got " + h.getSiteModuleCount());
+        }
         String moduleId = h.getManifest().getContentSha256();
         if (!ContentHash.isValid(moduleId)) {
             throw invalid("header", "header.manifest.content_sha256 must be 64 lowercase hex characters, got '"

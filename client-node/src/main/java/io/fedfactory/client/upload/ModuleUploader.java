@@ -51,13 +51,14 @@ public final class ModuleUploader {
      * Uploads {@code onnx} with its manifest; the upload id is derived from the content hash and site so
      * that a re-run of the same site resumes rather than restarts.
      *
-     * @param progress called with bytes sent so far (may be null)
+     * @param siteModuleCount how many modules this site uploads in all (the federation may close on it)
+     * @param progress        called with bytes sent so far (may be null)
      */
-    public UploadReceipt upload(String federationId, ModuleManifest manifest, byte[] onnx,
+    public UploadReceipt upload(String federationId, ModuleManifest manifest, byte[] onnx, int siteModuleCount,
                                 java.util.function.LongConsumer progress) throws InterruptedException {
         String uploadId = "up-" + manifest.getSiteId() + "-" + manifest.getContentSha256().substring(0, 16);
         UploadHeader header = UploadHeader.newBuilder().setFederationId(federationId).setManifest(manifest)
-                .setTotalBytes(onnx.length).setUploadId(uploadId).build();
+                .setTotalBytes(onnx.length).setUploadId(uploadId).setSiteModuleCount(siteModuleCount).build();
         long backoffMs = 200;
         for (int attempt = 1; ; attempt++) {
             try {
