@@ -149,7 +149,8 @@ public class FederationRegistry {
                 .map(StoredModule::getRecord)
                 .filter(r -> includeDeleted || r.getState() == ModuleState.MODULE_STATE_ADMITTED)
                 .filter(r -> siteId.isEmpty() || r.getManifest().getSiteId().equals(siteId))
-                .sorted(Comparator.comparing(ModuleRecord::getAdmittedAt).thenComparing(ModuleRecord::getModuleId))
+                .sorted(Comparator.comparing((ModuleRecord r) -> Instant.parse(r.getAdmittedAt()))
+                        .thenComparing(ModuleRecord::getModuleId))
                 .toList();
     }
 

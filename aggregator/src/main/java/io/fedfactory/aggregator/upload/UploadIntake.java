@@ -2,6 +2,7 @@ package io.fedfactory.aggregator.upload;
 
 import io.fedfactory.aggregator.admission.ModuleAdmission;
 import io.fedfactory.aggregator.admission.ModuleRejectedException;
+import io.fedfactory.aggregator.events.EventPublishException;
 import io.fedfactory.aggregator.events.ModuleEvents;
 import io.fedfactory.aggregator.federation.FederationClosedException;
 import io.fedfactory.aggregator.federation.FederationRegistry;
@@ -259,7 +260,12 @@ public class UploadIntake {
         store.discardUpload(h.getUploadId());
         metrics.rejected(e.check().id());
         LOG.infof("upload %s from site %s rejected by %s", h.getUploadId(), h.getManifest().getSiteId(), e.getMessage());
-        events.rejected(h.getUploadId(), h.getFederationId(), h.getManifest().getSiteId(), e.check().id(), e.detail());
+        try {
+            events.rejected(h.getUploadId(), h.getFederationId(), h.getManifest().getSiteId(), e.check().id(), e.detail());
+        } catch (EventPublishException unacknowledged) {
+            // Nothing was stored, so there is no state to re-announce later; the client still learns why.
+            LOG.warnf("ModuleRejected for upload %s was not acknowledged: %s", h.getUploadId(), unacknowledged.getMessage());
+        }
         throw new UploadRefusedException(Status.Code.INVALID_ARGUMENT, "admission", e.getMessage());
     }
 

@@ -3,10 +3,12 @@ package io.fedfactory.aggregator.upload;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Upload and admission meters (Prometheus names: fedfactory_upload_*). */
+/** Upload and admission meters (Prometheus names: fedfactory_upload_*), registered at start so they scrape as 0. */
+@Startup
 @ApplicationScoped
 public class UploadMetrics {
 

@@ -19,8 +19,9 @@ final class UploadStream implements StreamObserver<UploadChunk> {
     private final UploadIntake intake;
     private final UploadMetrics metrics;
     private final StreamObserver<UploadReceipt> response;
-    private ReceivingUpload upload;
-    private boolean done;
+    // Callbacks never overlap, but successive ones may run on different worker threads.
+    private volatile ReceivingUpload upload;
+    private volatile boolean done;
 
     UploadStream(UploadIntake intake, UploadMetrics metrics, StreamObserver<UploadReceipt> response) {
         this.intake = intake;

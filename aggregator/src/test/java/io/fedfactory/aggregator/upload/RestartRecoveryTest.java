@@ -1,0 +1,174 @@
+package io.fedfactory.aggregator.upload;
+
+import io.fedfactory.aggregator.fixtures.BrokerRecords;
+import io.fedfactory.aggregator.fixtures.ModuleFixtures;
+import io.fedfactory.aggregator.fixtures.UploadCall;
+import io.fedfactory.aggregator.store.AggregatorStore;
+import io.fedfactory.aggregator.store.PartWriter;
+import io.fedfactory.aggregator.store.records.StoredFederation;
+import io.fedfactory.aggregator.store.records.StoredModule;
+import io.fedfactory.aggregator.store.records.StoredUpload;
+import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
+import io.fedfactory.proto.v1.Event;
+import io.fedfactory.proto.v1.FederationAdminGrpc;
+import io.fedfactory.proto.v1.FederationState;
+import io.fedfactory.proto.v1.FederationStatus;
+import io.fedfactory.proto.v1.FederationStatusRequest;
+import io.fedfactory.proto.v1.ListModulesRequest;
+import io.fedfactory.proto.v1.ModuleManifest;
+import io.fedfactory.proto.v1.ModuleRecord;
+import io.fedfactory.proto.v1.ModuleState;
+import io.fedfactory.proto.v1.ModuleUploadGrpc;
+import io.fedfactory.proto.v1.UploadHeader;
+import io.fedfactory.proto.v1.UploadOffsetRequest;
+import io.fedfactory.proto.v1.UploadReceipt;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static io.fedfactory.aggregator.fixtures.ModuleFixtures.decoder;
+import static io.fedfactory.aggregator.fixtures.ModuleFixtures.decoderManifest;
+import static io.fedfactory.aggregator.fixtures.ModuleFixtures.header;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The service starting on a data directory an earlier aggregator left behind: an open and a closed
+ * federation, an admitted module, one whose announcement the broker never acknowledged, and an
+ * upload cut off after 1000 bytes.
+ */
+@QuarkusTest
+@TestProfile(RestartRecoveryTest.EarlierRun.class)
+@QuarkusTestResource(KafkaBrokerTestResource.class)
+class RestartRecoveryTest {
+
+    static final String OPEN = "fed-restored";
+    static final String CLOSED = "fed-restored-closed";
+    static final byte[] ADMITTED = decoder(41);
+    static final byte[] UNANNOUNCED = decoder(42);
+    static final byte[] PARTIAL = decoder(43);
+    static final UploadHeader PARTIAL_HEADER =
+            header(OPEN, "earlier-upload-1", decoderManifest(PARTIAL, "site-c", "owl"), PARTIAL.length);
+
+    /** Writes the earlier run's state with the store alone (as the previous process would have) before the start. */
+    public static class EarlierRun implements QuarkusTestProfile {
+        private static Path dir;
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("fedfactory.aggregator.data-dir", seeded().toString());
+        }
+
+        static synchronized Path seeded() {
+            if (dir != null) return dir;
+            try {
+                Files.createDirectories(Path.of("target"));
+                dir = Files.createTempDirectory(Path.of("target"), "aggregator-earlier-run-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try (AggregatorStore store = AggregatorStore.open(dir)) {
+                store.putFederation(StoredFederation.newBuilder().setSpec(ModuleFixtures.spec(OPEN))
+                        .setState(FederationState.FEDERATION_STATE_OPEN).setOpenedAt("2026-11-20T08:00:00Z")
+                        .setAnnounced(true).build());
+                store.putFederation(StoredFederation.newBuilder().setSpec(ModuleFixtures.spec(CLOSED))
+                        .setState(FederationState.FEDERATION_STATE_CLOSED).setCloseReason("manual")
+                        .setOpenedAt("2026-11-20T08:00:00Z").setClosedAt("2026-11-20T09:00:00Z")
+                        .setAnnounced(true).build());
+                admit(store, ADMITTED, "site-a", "cat", true);
+                admit(store, UNANNOUNCED, "site-b", "dog", false);
+                store.putUpload(StoredUpload.newBuilder().setHeader(PARTIAL_HEADER).setStartedAt("2026-11-20T08:30:00Z").build());
+                try (PartWriter w = store.parts().append(PARTIAL_HEADER.getUploadId(), 0)) {
+                    w.append(ModuleFixtures.slice(PARTIAL, 0, 1000));
+                }
+            }
+            return dir;
+        }
+
+        private static void admit(AggregatorStore store, byte[] onnx, String site, String cls, boolean announced) {
+            ModuleManifest manifest = decoderManifest(onnx, site, cls);
+            String uploadId = "earlier-" + site;
+            Path part;
+            try (PartWriter w = store.parts().append(uploadId, 0)) {
+                w.append(com.google.protobuf.ByteString.copyFrom(onnx));
+                part = w.file();
+            }
+            store.admitModule(StoredModule.newBuilder()
+                    .setRecord(ModuleRecord.newBuilder().setModuleId(manifest.getContentSha256()).setManifest(manifest)
+                            .setState(ModuleState.MODULE_STATE_ADMITTED).setSizeBytes(onnx.length)
+                            .setAdmittedAt("2026-11-20T08:1" + (announced ? "0" : "5") + ":00Z"))
+                    .setFederationId(OPEN)
+                    .addChecksPassed("manifest")
+                    .setUploadId(uploadId)
+                    .setAnnounced(announced)
+                    .build(), part);
+        }
+    }
+
+    @GrpcClient("upload")
+    Channel channel;
+
+    @GrpcClient("upload")
+    ModuleUploadGrpc.ModuleUploadBlockingStub uploadBlocking;
+
+    @GrpcClient("admin")
+    FederationAdminGrpc.FederationAdminBlockingStub admin;
+
+    @Inject
+    AggregatorStore store;
+
+    @Test
+    void federationsModulesAndPartialUploadsAreRecovered() throws IOException {
+        ModuleUploadGrpc.ModuleUploadStub upload = ModuleUploadGrpc.newStub(channel);
+        FederationStatus status = admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(OPEN).build());
+        assertEquals(FederationState.FEDERATION_STATE_OPEN, status.getState());
+        assertEquals(2, status.getModules());
+        assertEquals(List.of("site-a", "site-b"), status.getSitesList());
+        assertEquals(List.of("owl"), status.getUncoveredClassesList());
+        assertEquals(FederationState.FEDERATION_STATE_CLOSED,
+                admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(CLOSED).build()).getState());
+
+        List<ModuleRecord> modules = admin.listModules(ListModulesRequest.newBuilder().setFederationId(OPEN).build()).getModulesList();
+        assertEquals(List.of(ModuleFixtures.sha256(ADMITTED), ModuleFixtures.sha256(UNANNOUNCED)),
+                modules.stream().map(ModuleRecord::getModuleId).toList());
+
+        // The upload cut off before the restart resumes where it stopped.
+        long offset = uploadBlocking.getUploadOffset(
+                UploadOffsetRequest.newBuilder().setUploadId(PARTIAL_HEADER.getUploadId()).build()).getStoredBytes();
+        assertEquals(1000, offset);
+        UploadReceipt resumed = UploadCall.upload(upload, PARTIAL_HEADER, PARTIAL, (int) offset, 512);
+        assertEquals(ModuleFixtures.sha256(PARTIAL), resumed.getModuleId());
+        assertArrayEquals(PARTIAL, Files.readAllBytes(store.moduleBytes(resumed.getModuleId())));
+
+        // A module admitted before the restart is still known: sending it again stores nothing.
+        UploadReceipt again = UploadCall.upload(upload,
+                header(OPEN, "after-restart-1", decoderManifest(ADMITTED, "site-a", "cat"), ADMITTED.length), ADMITTED, 0, 1024);
+        assertTrue(again.getAlreadyStored());
+        assertEquals("2026-11-20T08:10:00Z", again.getAdmittedAt());
+
+        // The module whose announcement was never acknowledged is announced after the start.
+        Event event = BrokerRecords.single("fedfactory.modules", ModuleFixtures.sha256(UNANNOUNCED));
+        assertEquals("site-b", event.getModuleAdmitted().getManifest().getSiteId());
+
+        byte[] late = decoder(44);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> UploadCall.upload(upload,
+                header(CLOSED, "after-restart-2", decoderManifest(late, "site-a", "cat"), late.length), late, 0, 1024));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    }
+}

@@ -1,0 +1,150 @@
+package io.fedfactory.aggregator.upload;
+
+import io.fedfactory.aggregator.fixtures.ModuleFixtures;
+import io.fedfactory.aggregator.fixtures.UploadCall;
+import io.fedfactory.aggregator.store.AggregatorStore;
+import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
+import io.fedfactory.onnx.OnnxGraphBuilder;
+import io.fedfactory.proto.v1.CreateFederationRequest;
+import io.fedfactory.proto.v1.FederationAdminGrpc;
+import io.fedfactory.proto.v1.ModuleUploadGrpc;
+import io.fedfactory.proto.v1.UploadHeader;
+import io.fedfactory.proto.v1.UploadReceipt;
+import io.grpc.Channel;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Upload throughput of a real ~50 MB module (a decoder with three 2048x2048 layers) over loopback, in
+ * 1 MiB chunks, admission included. Not part of the suite; run it with
+ * <pre>
+ *   ../mvnw test -Dtest=UploadThroughputBenchmark -Dfedfactory.bench.upload=true \
+ *       -Dfedfactory.upload.sync-interval-bytes=0          (flush after every chunk)
+ *       -Dfedfactory.upload.sync-interval-bytes=67108864   (flush only at the end)
+ * </pre>
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerTestResource.class)
+@EnabledIfSystemProperty(named = "fedfactory.bench.upload", matches = "true")
+class UploadThroughputBenchmark {
+
+    static final int HIDDEN = 2048;
+    static final int CHUNK = 1 << 20;
+    static final int RUNS = Integer.getInteger("fedfactory.bench.runs", 5);
+
+    @GrpcClient("upload")
+    Channel channel;
+
+    @GrpcClient("admin")
+    FederationAdminGrpc.FederationAdminBlockingStub admin;
+
+    @Inject
+    AggregatorStore store;
+
+    @Inject
+    MeterRegistry meters;
+
+    @ConfigProperty(name = "fedfactory.upload.sync-interval-bytes")
+    long syncInterval;
+
+    @Test
+    void fiftyMegabyteModules() {
+        ModuleUploadGrpc.ModuleUploadStub upload = ModuleUploadGrpc.newStub(channel);
+        String fed = "fed-bench-" + System.nanoTime() % 100000;
+        admin.createFederation(CreateFederationRequest.newBuilder().setSpec(ModuleFixtures.spec(fed)).build());
+        double[] totals = new double[RUNS], transfers = new double[RUNS];
+        for (int run = 0; run <= RUNS; run++) {
+            byte[] onnx = bigDecoder(run);
+            UploadHeader header = ModuleFixtures.header(fed, "bench-" + run + "-" + System.nanoTime(),
+                    ModuleFixtures.decoderManifest(onnx, "site-" + run, "cat"), onnx.length);
+            double admissionBefore = admissionSeconds();
+            long t0 = System.nanoTime();
+            UploadCall call = new UploadCall(upload);
+            call.sendRange(header, onnx, 0, onnx.length, CHUNK);
+            // Flow control: when the client has handed over its last chunk, the server holds at most a
+            // window's worth more than it has written; without it, this would be near 0.
+            long storedWhenSent = store.parts().length(header.getUploadId());
+            UploadReceipt receipt = call.complete();
+            double total = (System.nanoTime() - t0) / 1e9;
+            double admission = admissionSeconds() - admissionBefore;
+            assertEquals(onnx.length, receipt.getStoredBytes());
+            double mb = onnx.length / 1e6;
+            System.out.printf("BENCH sync-interval-bytes=%d run=%d%s size=%.1f MB total=%.2f s (%.1f MB/s) "
+                            + "admission=%.2f s transfer=%.2f s (%.1f MB/s) stored when the client had sent all: %.1f MB%n",
+                    syncInterval, run,
+                    run == 0 ? " (warm-up)" : "", mb, total, mb / total, admission, total - admission,
+                    mb / (total - admission), storedWhenSent / 1e6);
+            if (run > 0) {
+                totals[run - 1] = mb / total;
+                transfers[run - 1] = mb / (total - admission);
+            }
+        }
+        System.out.printf("BENCH sync-interval-bytes=%d median of %d: %.1f MB/s with admission, %.1f MB/s transfer alone%n",
+                syncInterval, RUNS, median(totals), median(transfers));
+    }
+
+    /** The disk's share: 50 MB appended in 1 MiB chunks to a part, flushed per chunk or once, alternating. */
+    @Test
+    void partWritesAlone() {
+        byte[] chunk = new byte[CHUNK];
+        new SplittableRandom(1).nextBytes(chunk);
+        com.google.protobuf.ByteString data = com.google.protobuf.ByteString.copyFrom(chunk);
+        double[] perChunk = new double[RUNS], once = new double[RUNS];
+        for (int run = 0; run < 2 * RUNS; run++) {
+            long interval = run % 2 == 0 ? 0 : Long.MAX_VALUE;
+            String id = "bench-part-" + run;
+            long t0 = System.nanoTime();
+            try (var w = store.parts().append(id, interval)) {
+                for (int i = 0; i < 48; i++) w.append(data);
+            }
+            double mbps = 48 * CHUNK / 1e6 / ((System.nanoTime() - t0) / 1e9);
+            (interval == 0 ? perChunk : once)[run / 2] = mbps;
+            store.parts().delete(id);
+        }
+        System.out.printf("BENCH part writes, 50.3 MB in 1 MiB chunks, median of %d: fdatasync per chunk %.1f MB/s, "
+                + "once at the end %.1f MB/s%n", RUNS, median(perChunk), median(once));
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private double admissionSeconds() {
+        return meters.get("fedfactory.upload.admission").timer().totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e9;
+    }
+
+    /** z[N,8] -> 2048 -> 2048 -> 2048 -> 2048 -> 64 -> [N,1,8,8]: about 50.5 MB of float weights. */
+    static byte[] bigDecoder(long seed) {
+        OnnxGraphBuilder g = new OnnxGraphBuilder("big-decoder");
+        SplittableRandom r = new SplittableRandom(seed);
+        String h = g.input("z", -1, ModuleFixtures.LATENT);
+        int in = ModuleFixtures.LATENT;
+        for (int out : new int[] {HIDDEN, HIDDEN, HIDDEN, HIDDEN, 64}) {
+            float[] w = new float[in * out];
+            float scale = (float) (1 / Math.sqrt(in));
+            for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian() * scale;
+            h = g.node("Gemm", List.of(h, g.initializer("W" + out + "_" + in + "_" + g.hashCode() + "_" + w.length, w, in, out),
+                    g.initializer("B" + out + "_" + w.length, new float[out], out)), Map.of());
+            h = g.node(out == 64 ? "Sigmoid" : "Tanh", h);
+            in = out;
+        }
+        String img = g.node("Reshape", h, g.initializer("shape", new long[] {-1, 1, 8, 8}, 4));
+        g.identity(img, "image");
+        g.output("image", -1, 1, 8, 8);
+        return g.toBytes("fedfactory-bench", Map.of());
+    }
+}
