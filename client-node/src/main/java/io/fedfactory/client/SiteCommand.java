@@ -71,6 +71,8 @@ public final class SiteCommand implements Callable<Integer> {
     int chunkKiB;
     @Option(names = "--evaluate", description = "Wait for a model trained on this site's modules, evaluate it on the local test split, report.")
     boolean evaluate;
+    @Option(names = "--evaluate-only", description = "Train and upload nothing: evaluate the newest published model on the local test split and report.")
+    boolean evaluateOnly;
     @Option(names = "--wait-seconds", defaultValue = "900", description = "How long --evaluate waits for a model (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
 
@@ -86,6 +88,10 @@ public final class SiteCommand implements Callable<Integer> {
                 .maxInboundMessageSize(16 << 20).build();
         try {
             FederationSpec spec = awaitFederation(channel);
+            if (evaluateOnly) {
+                evaluate(channel, spec, Set.of());
+                return 0;
+            }
             Dataset train = SiteData.load(format, data, Split.TRAIN, spec);
             out.printf("[%s] %d local images of classes %s%n", siteId, train.size(), presentClasses(train));
 

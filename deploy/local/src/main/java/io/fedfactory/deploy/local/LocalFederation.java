@@ -51,13 +51,13 @@ public final class LocalFederation implements Callable<Integer> {
     int sites;
     @Option(names = "--kind", defaultValue = "decoder", description = "Module kind the sites train: decoder or diffusion (default: ${DEFAULT-VALUE}).")
     String kind;
-    @Option(names = "--decoder-epochs", defaultValue = "15", description = "Epochs of each site's decoder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--decoder-epochs", defaultValue = "10", description = "Epochs of each site's decoder (default: ${DEFAULT-VALUE}).")
     int decoderEpochs;
     @Option(names = "--diffusion-steps", defaultValue = "300", description = "Steps of each site's diffusion module (default: ${DEFAULT-VALUE}).")
     int diffusionSteps;
     @Option(names = "--samples-per-class", defaultValue = "2000", description = "Synthetic samples per class (default: ${DEFAULT-VALUE}).")
     int samplesPerClass;
-    @Option(names = "--classifier-epochs", defaultValue = "4", description = "Global classifier epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--classifier-epochs", defaultValue = "3", description = "Global classifier epochs (default: ${DEFAULT-VALUE}).")
     int classifierEpochs;
     @Option(names = "--seed", defaultValue = "1", description = "Federation seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -176,6 +176,16 @@ public final class LocalFederation implements Callable<Integer> {
         Map<String, Object> eval1 = inspect.evaluate(v1);
         summary.put("model_v1", eval1);
         inspect.showPngPredictions(6);
+        long tEval = System.nanoTime();
+        SiteRuns.run(siteDirs.subList(0, Math.min(3, siteDirs.size())), parallelSites, dir -> ServiceProcess.start(
+                "evaluate-" + dir.getFileName(), app("client-node"), Map.of("java.io.tmpdir", tmp().toString()), "512m",
+                runDir.resolve("logs"), env, List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
+                        "--data", dir.toString(), "--format", "idx", "--aggregator", "127.0.0.1:" + aggregator.grpcPort(),
+                        "--evaluate-only")), this::say);
+        admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build()).getSiteMetricsMap()
+                .forEach((site, m) -> say("site %s reports %s accuracy %.4f on its %d local test images (the images stay there)",
+                        site, v1, m.getAccuracy(), m.getExamples()));
+        summary.put("site_evaluation_seconds", secondsSince(tEval));
 
         step("6. Unlearning: delete every module of " + deleteSite);
         long tDelete = System.nanoTime();
