@@ -19,7 +19,7 @@ public final class ContentHash {
     }
 
     public static String of(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
+        return io.fedfactory.generative.ContentHash.sha256Hex(bytes);
     }
 
     /** Hashes a file by streaming it, so a large module never sits in memory whole. */

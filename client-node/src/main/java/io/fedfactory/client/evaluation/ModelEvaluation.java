@@ -44,7 +44,7 @@ public final class ModelEvaluation {
         }
         if (info == null) throw new IllegalStateException("model download carried no version info");
         byte[] onnx = bytes.toByteArray();
-        String hash = io.fedfactory.client.upload.ModuleUploader.sha256(onnx);
+        String hash = io.fedfactory.generative.ContentHash.sha256Hex(onnx);
         if (!hash.equals(info.getOnnxSha256())) {
             throw new IllegalStateException("model " + info.getVersion() + " failed verification: SHA-256 " + hash
                     + " but the aggregator announced " + info.getOnnxSha256());

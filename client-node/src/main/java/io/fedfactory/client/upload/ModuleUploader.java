@@ -14,7 +14,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import org.jboss.logging.Logger;
 
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -126,15 +125,6 @@ public final class ModuleUploader {
             throw Status.UNKNOWN.withCause(e.getCause()).asRuntimeException();
         } catch (java.util.concurrent.TimeoutException e) {
             throw Status.DEADLINE_EXCEEDED.withDescription("no receipt within " + timeoutSeconds + " s").asRuntimeException();
-        }
-    }
-
-    /** Lowercase hex SHA-256, the module id. */
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
