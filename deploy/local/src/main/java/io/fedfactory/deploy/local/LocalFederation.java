@@ -55,6 +55,9 @@ public final class LocalFederation implements Callable<Integer> {
     int decoderEpochs;
     @Option(names = "--diffusion-steps", defaultValue = "300", description = "Steps of each site's diffusion module (default: ${DEFAULT-VALUE}).")
     int diffusionSteps;
+    @Option(names = "--diffusion-sampler-steps", defaultValue = "10",
+            description = "Heun steps the aggregator samples diffusion modules with (the paper: 50; default: ${DEFAULT-VALUE}).")
+    int diffusionSamplerSteps;
     @Option(names = "--samples-per-class", defaultValue = "2000", description = "Synthetic samples per class (default: ${DEFAULT-VALUE}).")
     int samplesPerClass;
     @Option(names = "--classifier-epochs", defaultValue = "3", description = "Global classifier epochs (default: ${DEFAULT-VALUE}).")
@@ -115,6 +118,7 @@ public final class LocalFederation implements Callable<Integer> {
         ServiceProcess aggregator = ServiceProcess.start("aggregator", app("aggregator"), Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "fedfactory.aggregator.data-dir", runDir.resolve("aggregator").toString(),
+                "fedfactory.synthesis.diffusion-steps", String.valueOf(diffusionSamplerSteps),
                 "java.io.tmpdir", tmp().toString(), "ai.djl.offline", "true",
                 "ai.djl.pytorch.num_interop_threads", "1"), "3g", runDir.resolve("logs"), env, List.of());
         started.add(aggregator);
