@@ -110,7 +110,7 @@ final class ExperimentRunner {
             default -> {
                 ModuleKind kind = method.equals("ff-decoder") ? ModuleKind.DECODER : ModuleKind.DIFFUSION;
                 FactoryMethod ff = new FactoryMethod(config, kind);
-                FactoryMethod.Outcome o = ff.run(data.train(), partition, seed, outDir.resolve("work"), progress,
+                FactoryMethod.Outcome o = ff.run(data.train(), partition, seed, label, outDir.resolve("work"), progress,
                         moduleCost(kind), synthCost(kind));
                 if (firstSeed) {
                     new SampleGrid(o.synthetic().spec(), o.synthetic().labelNames(), firstImages(o.synthetic()), 3)

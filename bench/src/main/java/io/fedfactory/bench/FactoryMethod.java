@@ -50,10 +50,10 @@ final class FactoryMethod {
         return kind == ModuleKind.DECODER ? config.decoderPerClass() : config.diffusionPerClass();
     }
 
-    Outcome run(Dataset train, Partition partition, long seed, Path workDir, Progress progress,
+    Outcome run(Dataset train, Partition partition, long seed, String label, Path workDir, Progress progress,
                 double trainCost, double synthCost) throws IOException {
         String tag = kind.wireName();
-        progress.startPhase(tag + " modules", trainCost);
+        progress.startPhase(label + " modules", trainCost);
         long t0 = System.nanoTime();
         List<Dataset> sites = partition.siteDatasets(train);
         long[] bytes = new long[sites.size()];
@@ -83,7 +83,7 @@ final class FactoryMethod {
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         progress.endPhase(modules.size() + " modules, " + Progress.format(trainSeconds));
 
-        progress.startPhase(tag + " synthesis", synthCost);
+        progress.startPhase(label + " synthesis", synthCost);
         long t1 = System.nanoTime();
         List<ModuleManifest> manifests = new ArrayList<>();
         for (TrainedModule m : modules.values()) manifests.add(m.manifest());
