@@ -1,0 +1,270 @@
+package io.fedfactory.bench;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One experiment, as a properties file describes it. Every key is optional except those without a
+ * default below; an unknown key is an error (a misspelt budget would otherwise silently run the default).
+ *
+ * @param name              output label, e.g. "fmnist-silo10"
+ * @param dataset           fashion-mnist or mnist
+ * @param split             silo, k-classes or dirichlet
+ * @param sites             number of sites (silo: 0 means one per class)
+ * @param classesPerSite    k-classes only
+ * @param dirichletAlpha    dirichlet only
+ * @param methods           methods to run, in table order
+ * @param seeds             experiment seeds; every other seed derives from these
+ * @param evaluation        test (the official test split) or validation (held out from the end of TRAIN)
+ * @param validationSize    images held out of TRAIN when evaluating on validation
+ * @param trainPerClass     cap on training images per class (0: all), for tiny runs
+ * @param evalPerClass      cap on evaluation images per class (0: all), for tiny runs
+ * @param recipe            quick or standard (the classifier recipe every method uses)
+ * @param classifierEpochs  overrides the recipe's epochs when above 0
+ * @param fedRounds         FedAvg/FedProx communication rounds
+ * @param fedLocalEpochs    FedAvg/FedProx local epochs per round
+ * @param fedProxMu         FedProx proximal strength
+ * @param decoderEpochs     VAE epochs over its class's images
+ * @param decoderHidden     VAE hidden width
+ * @param decoderLatent     VAE latent size
+ * @param diffusionWidth    UNet width
+ * @param diffusionSteps    diffusion optimizer steps per module
+ * @param diffusionBatch    diffusion batch size
+ * @param samplerSteps      Heun steps when sampling diffusion modules
+ * @param decoderPerClass   synthetic samples per class from decoder modules
+ * @param diffusionPerClass synthetic samples per class from diffusion modules
+ * @param threads           PyTorch and ONNX Runtime threads
+ * @param gridPerClass      images per class in the sample grids
+ */
+public record ExperimentConfig(String name, String dataset, String split, int sites, int classesPerSite,
+                               double dirichletAlpha, List<String> methods, List<Long> seeds, String evaluation,
+                               int validationSize, int trainPerClass, int evalPerClass, String recipe,
+                               int classifierEpochs, int fedRounds, int fedLocalEpochs, float fedProxMu,
+                               int decoderEpochs, int decoderHidden, int decoderLatent, int diffusionWidth,
+                               int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
+                               int diffusionPerClass, int threads, int gridPerClass) {
+
+    public static final Set<String> METHODS = Set.of("centralized", "fedavg", "fedprox", "ff-decoder", "ff-diffusion");
+    public static final int MAX_SEEDS = 100;
+
+    private static final Map<String, String> DEFAULTS = defaults();
+
+    public ExperimentConfig {
+        methods = List.copyOf(methods);
+        seeds = List.copyOf(seeds);
+        requireOneOf("dataset", dataset, Set.of("fashion-mnist", "mnist"));
+        requireOneOf("split", split, Set.of("silo", "k-classes", "dirichlet"));
+        requireOneOf("evaluation", evaluation, Set.of("test", "validation"));
+        requireOneOf("classifier.recipe", recipe, Set.of("quick", "standard"));
+        if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
+        }
+        range("sites", sites, split.equals("silo") ? 0 : 1, 1000);
+        if (split.equals("k-classes")) range("split.classesPerSite", classesPerSite, 1, 1000);
+        if (split.equals("dirichlet") && !(dirichletAlpha > 0 && dirichletAlpha <= 1000)) {
+            throw new IllegalArgumentException("split.alpha must be in (0, 1000], got " + dirichletAlpha);
+        }
+        if (methods.isEmpty()) throw new IllegalArgumentException("methods must name at least one of " + new TreeSet<>(METHODS));
+        for (String m : methods) requireOneOf("methods", m, METHODS);
+        if (new TreeSet<>(methods).size() != methods.size()) throw new IllegalArgumentException("methods lists a method twice: " + methods);
+        if (seeds.isEmpty() || seeds.size() > MAX_SEEDS) {
+            throw new IllegalArgumentException("seeds must list 1 to " + MAX_SEEDS + " seeds, got " + seeds.size());
+        }
+        if (Set.copyOf(seeds).size() != seeds.size()) throw new IllegalArgumentException("seeds lists a seed twice: " + seeds);
+        range("validation.size", validationSize, 1, 59_000);
+        range("data.trainPerClass", trainPerClass, 0, 1_000_000);
+        range("data.evalPerClass", evalPerClass, 0, 1_000_000);
+        range("classifier.epochs", classifierEpochs, 0, 10_000);
+        range("fedavg.rounds", fedRounds, 1, 10_000);
+        range("fedavg.localEpochs", fedLocalEpochs, 1, 1_000);
+        if (!(fedProxMu > 0 && fedProxMu <= 100)) throw new IllegalArgumentException("fedprox.mu must be in (0, 100], got " + fedProxMu);
+        range("decoder.epochs", decoderEpochs, 1, 100_000);
+        range("decoder.hiddenWidth", decoderHidden, 16, 8192);
+        range("decoder.latentDim", decoderLatent, 1, 4096);
+        range("diffusion.width", diffusionWidth, 4, 512);
+        range("diffusion.steps", diffusionSteps, 1, 10_000_000);
+        range("diffusion.batchSize", diffusionBatch, 1, 4096);
+        range("diffusion.samplerSteps", samplerSteps, 1, 1000);
+        range("synthesis.decoderPerClass", decoderPerClass, 1, 10_000_000);
+        range("synthesis.diffusionPerClass", diffusionPerClass, 1, 10_000_000);
+        range("threads", threads, 1, 256);
+        range("grid.perClass", gridPerClass, 1, 64);
+    }
+
+    /** Reads a properties file; the file name appears in every error. */
+    public static ExperimentConfig load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        try {
+            return fromProperties(p);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static ExperimentConfig fromProperties(Properties p) {
+        for (String key : p.stringPropertyNames()) {
+            if (!DEFAULTS.containsKey(key)) {
+                throw new IllegalArgumentException("unknown key '" + key + "'; known keys: " + new TreeSet<>(DEFAULTS.keySet()));
+            }
+        }
+        Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+        for (String key : p.stringPropertyNames()) v.put(key, p.getProperty(key).trim());
+        return new ExperimentConfig(v.get("name"), v.get("dataset"), v.get("split"), integer(v, "sites"),
+                integer(v, "split.classesPerSite"), real(v, "split.alpha"), list(v, "methods"), longs(v, "seeds"),
+                v.get("evaluation"), integer(v, "validation.size"), integer(v, "data.trainPerClass"),
+                integer(v, "data.evalPerClass"), v.get("classifier.recipe"), integer(v, "classifier.epochs"),
+                integer(v, "fedavg.rounds"), integer(v, "fedavg.localEpochs"), (float) real(v, "fedprox.mu"),
+                integer(v, "decoder.epochs"), integer(v, "decoder.hiddenWidth"), integer(v, "decoder.latentDim"),
+                integer(v, "diffusion.width"), integer(v, "diffusion.steps"), integer(v, "diffusion.batchSize"),
+                integer(v, "diffusion.samplerSteps"), integer(v, "synthesis.decoderPerClass"),
+                integer(v, "synthesis.diffusionPerClass"), integer(v, "threads"), integer(v, "grid.perClass"));
+    }
+
+    /** The same experiment with other seeds. */
+    public ExperimentConfig withSeeds(List<Long> newSeeds) {
+        return new ExperimentConfig(name, dataset, split, sites, classesPerSite, dirichletAlpha, methods, newSeeds,
+                evaluation, validationSize, trainPerClass, evalPerClass, recipe, classifierEpochs, fedRounds,
+                fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, diffusionWidth, diffusionSteps,
+                diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass);
+    }
+
+    /** Every setting (defaults filled in) as key = value lines, in a fixed order. */
+    public Map<String, String> asMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("dataset", dataset);
+        m.put("split", split);
+        m.put("sites", Integer.toString(sites));
+        m.put("split.classesPerSite", Integer.toString(classesPerSite));
+        m.put("split.alpha", Double.toString(dirichletAlpha));
+        m.put("methods", String.join(",", methods));
+        List<String> s = new ArrayList<>();
+        for (long seed : seeds) s.add(Long.toString(seed));
+        m.put("seeds", String.join(",", s));
+        m.put("evaluation", evaluation);
+        m.put("validation.size", Integer.toString(validationSize));
+        m.put("data.trainPerClass", Integer.toString(trainPerClass));
+        m.put("data.evalPerClass", Integer.toString(evalPerClass));
+        m.put("classifier.recipe", recipe);
+        m.put("classifier.epochs", Integer.toString(classifierEpochs));
+        m.put("fedavg.rounds", Integer.toString(fedRounds));
+        m.put("fedavg.localEpochs", Integer.toString(fedLocalEpochs));
+        m.put("fedprox.mu", Float.toString(fedProxMu));
+        m.put("decoder.epochs", Integer.toString(decoderEpochs));
+        m.put("decoder.hiddenWidth", Integer.toString(decoderHidden));
+        m.put("decoder.latentDim", Integer.toString(decoderLatent));
+        m.put("diffusion.width", Integer.toString(diffusionWidth));
+        m.put("diffusion.steps", Integer.toString(diffusionSteps));
+        m.put("diffusion.batchSize", Integer.toString(diffusionBatch));
+        m.put("diffusion.samplerSteps", Integer.toString(samplerSteps));
+        m.put("synthesis.decoderPerClass", Integer.toString(decoderPerClass));
+        m.put("synthesis.diffusionPerClass", Integer.toString(diffusionPerClass));
+        m.put("threads", Integer.toString(threads));
+        m.put("grid.perClass", Integer.toString(gridPerClass));
+        return m;
+    }
+
+    public String describeSplit() {
+        return switch (split) {
+            case "silo" -> "silo (each class at one site), " + (sites == 0 ? "one site per class" : sites + " sites");
+            case "k-classes" -> classesPerSite + " classes per site, " + sites + " sites";
+            default -> String.format(Locale.ROOT, "Dirichlet(alpha=%s) label skew, %d sites", dirichletAlpha, sites);
+        };
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("name", "experiment");
+        d.put("dataset", "fashion-mnist");
+        d.put("split", "silo");
+        d.put("sites", "10");
+        d.put("split.classesPerSite", "2");
+        d.put("split.alpha", "0.1");
+        d.put("methods", "centralized,fedavg,ff-decoder,ff-diffusion");
+        d.put("seeds", "1");
+        d.put("evaluation", "test");
+        d.put("validation.size", "5000");
+        d.put("data.trainPerClass", "0");
+        d.put("data.evalPerClass", "0");
+        d.put("classifier.recipe", "quick");
+        d.put("classifier.epochs", "0");
+        d.put("fedavg.rounds", "3");
+        d.put("fedavg.localEpochs", "1");
+        d.put("fedprox.mu", "0.1");
+        d.put("decoder.epochs", "5");
+        d.put("decoder.hiddenWidth", "400");
+        d.put("decoder.latentDim", "16");
+        d.put("diffusion.width", "8");
+        d.put("diffusion.steps", "150");
+        d.put("diffusion.batchSize", "64");
+        d.put("diffusion.samplerSteps", "10");
+        d.put("synthesis.decoderPerClass", "3000");
+        d.put("synthesis.diffusionPerClass", "300");
+        d.put("threads", "2");
+        d.put("grid.perClass", "8");
+        return d;
+    }
+
+    private static int integer(Map<String, String> v, String key) {
+        try {
+            return Integer.parseInt(v.get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'");
+        }
+    }
+
+    private static double real(Map<String, String> v, String key) {
+        try {
+            return Double.parseDouble(v.get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + v.get(key) + "'");
+        }
+    }
+
+    private static List<String> list(Map<String, String> v, String key) {
+        List<String> out = new ArrayList<>();
+        for (String s : v.get(key).split(",")) {
+            if (!s.isBlank()) out.add(s.trim());
+        }
+        return out;
+    }
+
+    private static List<Long> longs(Map<String, String> v, String key) {
+        List<Long> out = new ArrayList<>();
+        for (String s : list(v, key)) {
+            try {
+                out.add(Long.parseLong(s));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be comma-separated integers, got '" + s + "'");
+            }
+        }
+        return out;
+    }
+
+    private static void requireOneOf(String key, String value, Set<String> allowed) {
+        if (!allowed.contains(Objects.requireNonNullElse(value, ""))) {
+            throw new IllegalArgumentException(key + " must be one of " + new TreeSet<>(allowed) + ", got '" + value + "'");
+        }
+    }
+
+    private static void range(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], got " + value);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.fedfactory.bench;
+
+import io.fedfactory.baseline.CentralizedTraining;
+import io.fedfactory.baseline.FedAvg;
+import io.fedfactory.baseline.FedAvgConfig;
+import io.fedfactory.baseline.FedAvgResult;
+import io.fedfactory.classifier.ClassifierRecipe;
+import io.fedfactory.classifier.ClassifierTrainer;
+import io.fedfactory.classifier.OnnxClassifier;
+import io.fedfactory.classifier.TrainedClassifier;
+import io.fedfactory.classifier.TrainingListener;
+import io.fedfactory.data.Dataset;
+import io.fedfactory.generative.ModuleKind;
+import io.fedfactory.imaging.SampleGrid;
+import io.fedfactory.metrics.ClassificationReport;
+import io.fedfactory.partition.ClassesPerSiteScheme;
+import io.fedfactory.partition.DirichletScheme;
+import io.fedfactory.partition.Partition;
+import io.fedfactory.partition.PartitionScheme;
+import io.fedfactory.partition.SiloScheme;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs every method of an experiment under every seed, in one JVM and one thread, so DJL training
+ * runs one job at a time. Every method uses the same classifier recipe (seeded per experiment seed)
+ * and is scored on the same evaluation images.
+ */
+final class ExperimentRunner {
+
+    // Speeds (images per second) measured on a loaded 2-core machine; they only drive the ETA.
+    private static final double CLASSIFIER_IPS = 1000;
+    private static final double DECODER_TRAIN_IPS = 6000;
+    private static final double DECODER_SAMPLE_IPS = 50_000;
+    private static final double DIFFUSION_TRAIN_IPS_WIDTH8 = 350;
+    private static final double DIFFUSION_SAMPLE_IPS_18_STEPS = 38;
+    private static final double EVAL_IPS = 5000;
+
+    private final ExperimentConfig config;
+    private final ExperimentData data;
+    private final Path outDir;
+    private final Progress progress;
+
+    ExperimentRunner(ExperimentConfig config, ExperimentData data, Path outDir, java.io.PrintStream log) {
+        this.config = config;
+        this.data = data;
+        this.outDir = outDir;
+        this.progress = new Progress(log, totalCost());
+    }
+
+    List<MethodRun> run() throws IOException {
+        new SampleGrid(data.train().spec(), data.train().labelNames(), firstImages(data.train()), 3)
+                .writePng(outDir.resolve("samples-real.png"));
+        Partition partition = scheme().split(data.train(), Seeds.derive(config.seeds().get(0), "partition"));
+        progress.note("split: " + partition.scheme() + ", " + partition.siteCount() + " sites; train " + data.train().size()
+                + " images; evaluation on " + data.evalDescription());
+        List<MethodRun> runs = new ArrayList<>();
+        for (int i = 0; i < config.seeds().size(); i++) {
+            long seed = config.seeds().get(i);
+            Partition p = config.split().equals("silo") ? partition
+                    : scheme().split(data.train(), Seeds.derive(seed, "partition"));
+            for (String method : config.methods()) {
+                String label = "seed " + seed + " (" + (i + 1) + "/" + config.seeds().size() + ") " + method;
+                MethodRun r = runMethod(method, seed, p, label, i == 0);
+                progress.note(label + ": " + r.report().summary().lines().findFirst().orElse(""));
+                runs.add(r);
+            }
+        }
+        return runs;
+    }
+
+    private MethodRun runMethod(String method, long seed, Partition partition, String label, boolean firstSeed)
+            throws IOException {
+        ClassifierRecipe recipe = recipe(seed);
+        List<Dataset> sites = partition.siteDatasets(data.train());
+        Map<String, Double> phases = new LinkedHashMap<>();
+        Map<String, Object> details = new LinkedHashMap<>();
+        TrainedClassifier model;
+        long[] bytes;
+        switch (method) {
+            case "centralized" -> {
+                progress.startPhase(label + " training", classifierCost(data.train().size()));
+                model = new CentralizedTraining(recipe).train(sites, listener());
+                phases.put("classifierTraining", seconds(model.wallTime()));
+                progress.endPhase("done in " + Progress.format(phases.get("classifierTraining")));
+                bytes = new long[sites.size()];
+                details.put("trainingImages", data.train().size());
+            }
+            case "fedavg", "fedprox" -> {
+                FedAvgConfig fc = method.equals("fedavg") ? FedAvgConfig.fedAvg(config.fedRounds(), config.fedLocalEpochs())
+                        : FedAvgConfig.fedProx(config.fedRounds(), config.fedLocalEpochs(), config.fedProxMu());
+                progress.startPhase(label + " rounds", fedCost());
+                FedAvgResult r = new FedAvg(recipe, fc).run(sites, listener());
+                model = r.model();
+                phases.put("federatedTraining", seconds(r.wallTime()));
+                progress.endPhase("done in " + Progress.format(phases.get("federatedTraining")));
+                bytes = r.bytesSentPerSite();
+                details.put("rounds", config.fedRounds());
+                details.put("localEpochs", config.fedLocalEpochs());
+                if (method.equals("fedprox")) details.put("proximalMu", (double) config.fedProxMu());
+                details.put("bytesPerUpload", r.bytesPerUpload());
+                details.put("bytesCounted", "uploads only (site to server), one model per round");
+            }
+            default -> {
+                ModuleKind kind = method.equals("ff-decoder") ? ModuleKind.DECODER : ModuleKind.DIFFUSION;
+                FactoryMethod ff = new FactoryMethod(config, kind);
+                FactoryMethod.Outcome o = ff.run(data.train(), partition, seed, label, outDir.resolve("work"), progress,
+                        moduleCost(kind), synthCost(kind));
+                if (firstSeed) {
+                    new SampleGrid(o.synthetic().spec(), o.synthetic().labelNames(), firstImages(o.synthetic()), 3)
+                            .writePng(outDir.resolve("samples-" + kind.wireName() + ".png"));
+                }
+                phases.put("moduleTraining", o.trainSeconds());
+                phases.put("synthesis", o.synthSeconds());
+                progress.startPhase(label + " classifier on synthetic", classifierCost(o.synthetic().size()));
+                model = new ClassifierTrainer(recipe).train(o.synthetic(), listener());
+                phases.put("classifierTraining", seconds(model.wallTime()));
+                progress.endPhase("done in " + Progress.format(phases.get("classifierTraining")));
+                bytes = o.bytesSentPerSite();
+                details.put("modules", o.modules());
+                details.put("syntheticPerClass", ff.perClass());
+                details.put("syntheticImages", o.synthetic().size());
+                details.put("bytesCounted", "ONNX bytes of the site's modules, sent once");
+            }
+        }
+        progress.startPhase(label + " evaluation", data.eval().size() / EVAL_IPS);
+        long t = System.nanoTime();
+        ClassificationReport report;
+        try (OnnxClassifier onnx = OnnxClassifier.load(model.toOnnx(), config.threads())) {
+            report = ClassificationReport.evaluate(data.eval().labels(), onnx.predict(data.eval()), data.eval().labelNames());
+        }
+        phases.put("evaluation", (System.nanoTime() - t) / 1e9);
+        progress.endPhase(String.format(Locale.ROOT, "accuracy %.4f", report.accuracy()));
+        details.put("classifierWeightsSha256", model.weightHash());
+        return new MethodRun(method, seed, report, bytes, phases, details);
+    }
+
+    private ClassifierRecipe recipe(long seed) {
+        return recipe(config, seed);
+    }
+
+    /** The recipe every method trains with under experiment seed {@code seed}. */
+    static ClassifierRecipe recipe(ExperimentConfig config, long seed) {
+        ClassifierRecipe base = config.recipe().equals("standard") ? ClassifierRecipe.standard() : ClassifierRecipe.quick();
+        if (config.classifierEpochs() > 0) base = base.withEpochs(config.classifierEpochs());
+        return base.withThreads(config.threads()).withSeed(Seeds.derive(seed, "classifier"));
+    }
+
+    private PartitionScheme scheme() {
+        return switch (config.split()) {
+            case "silo" -> new SiloScheme(config.sites());
+            case "k-classes" -> new ClassesPerSiteScheme(config.sites(), config.classesPerSite());
+            default -> new DirichletScheme(config.sites(), config.dirichletAlpha());
+        };
+    }
+
+    private TrainingListener listener() {
+        return p -> progress.update(p.fraction(), String.format(Locale.ROOT, "epoch/round %d/%d step %d/%d",
+                p.epoch(), p.epochs(), p.step(), p.steps()));
+    }
+
+    private List<List<float[]>> firstImages(Dataset d) {
+        List<List<float[]>> rows = new ArrayList<>();
+        for (int c = 0; c < d.numClasses(); c++) rows.add(new ArrayList<>());
+        for (int i = 0; i < d.size(); i++) {
+            List<float[]> row = rows.get(d.label(i));
+            if (row.size() < config.gridPerClass()) row.add(d.image(i));
+        }
+        return rows;
+    }
+
+    private double totalCost() {
+        double perSeed = 0;
+        for (String m : config.methods()) {
+            perSeed += data.eval().size() / EVAL_IPS;
+            switch (m) {
+                case "centralized" -> perSeed += classifierCost(data.train().size());
+                case "fedavg", "fedprox" -> perSeed += fedCost();
+                default -> {
+                    ModuleKind k = m.equals("ff-decoder") ? ModuleKind.DECODER : ModuleKind.DIFFUSION;
+                    int perClass = k == ModuleKind.DECODER ? config.decoderPerClass() : config.diffusionPerClass();
+                    perSeed += moduleCost(k) + synthCost(k) + classifierCost(perClass * data.train().numClasses());
+                }
+            }
+        }
+        return perSeed * config.seeds().size();
+    }
+
+    private int epochs() {
+        return config.classifierEpochs() > 0 ? config.classifierEpochs() : recipe(0).epochs();
+    }
+
+    private double classifierCost(int images) {
+        return (double) images * epochs() / CLASSIFIER_IPS;
+    }
+
+    private double fedCost() {
+        return (double) data.train().size() * config.fedRounds() * config.fedLocalEpochs() / CLASSIFIER_IPS;
+    }
+
+    private double moduleCost(ModuleKind k) {
+        int classes = data.train().numClasses();
+        if (k == ModuleKind.DECODER) return (double) data.train().size() * config.decoderEpochs() / DECODER_TRAIN_IPS;
+        double ips = DIFFUSION_TRAIN_IPS_WIDTH8 * 8.0 / config.diffusionWidth();
+        return (double) classes * config.diffusionSteps() * config.diffusionBatch() / ips;
+    }
+
+    private double synthCost(ModuleKind k) {
+        int classes = data.train().numClasses();
+        if (k == ModuleKind.DECODER) return (double) classes * config.decoderPerClass() / DECODER_SAMPLE_IPS;
+        return (double) classes * config.diffusionPerClass() * config.samplerSteps() / 18.0 / DIFFUSION_SAMPLE_IPS_18_STEPS;
+    }
+
+    private static double seconds(java.time.Duration d) {
+        return d.toNanos() / 1e9;
+    }
+}

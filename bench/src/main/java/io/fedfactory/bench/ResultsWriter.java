@@ -1,0 +1,178 @@
+package io.fedfactory.bench;
+
+import io.fedfactory.imaging.BarChart;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** Writes results.json, results.md and accuracy.png for a finished experiment. */
+final class ResultsWriter {
+
+    private final ExperimentConfig config;
+    private final ExperimentData data;
+    private final List<MethodRun> runs;
+    private final String command;
+    private final double wallSeconds;
+
+    ResultsWriter(ExperimentConfig config, ExperimentData data, List<MethodRun> runs, String command, double wallSeconds) {
+        this.config = config;
+        this.data = data;
+        this.runs = List.copyOf(runs);
+        this.command = command;
+        this.wallSeconds = wallSeconds;
+    }
+
+    void writeAll(Path dir) throws IOException {
+        Files.writeString(dir.resolve("results.json"), json(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("results.md"), markdown(), StandardCharsets.UTF_8);
+        chart().writePng(dir.resolve("accuracy.png"), 900, 520);
+    }
+
+    private List<MethodRun> of(String method) {
+        return runs.stream().filter(r -> r.method().equals(method)).toList();
+    }
+
+    private Summary summary(String method, ToDoubleFunction<MethodRun> f) {
+        List<Double> v = new ArrayList<>();
+        for (MethodRun r : of(method)) v.add(f.applyAsDouble(r));
+        return Summary.of(v);
+    }
+
+    String json() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("experiment", config.name());
+        root.put("command", command);
+        root.put("config", new LinkedHashMap<>(config.asMap()));
+        root.put("train", Map.of("name", data.train().name(), "images", data.train().size()));
+        root.put("evaluation", Map.of("description", data.evalDescription(), "images", data.eval().size()));
+        root.put("classifierRecipe", new Json.Raw(ExperimentRunner.recipe(config, config.seeds().get(0)).toJson()));
+        root.put("stdConvention", "sample standard deviation over seeds (n - 1)");
+        root.put("wallSecondsTotal", wallSeconds);
+        Map<String, Object> summaries = new LinkedHashMap<>();
+        Summary central = config.methods().contains("centralized") ? summary("centralized", r -> r.report().accuracy()) : null;
+        for (String m : config.methods()) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("accuracy", stat(summary(m, r -> r.report().accuracy())));
+            s.put("balancedAccuracy", stat(summary(m, r -> r.report().balancedAccuracy())));
+            s.put("macroAuroc", stat(summary(m, r -> r.report().macroAuroc())));
+            s.put("macroF1", stat(summary(m, r -> r.report().macroF1())));
+            s.put("bytesSentPerSite", stat(summary(m, MethodRun::meanBytesPerSite)));
+            s.put("wallSeconds", stat(summary(m, MethodRun::totalSeconds)));
+            Map<String, Object> phases = new LinkedHashMap<>();
+            for (String phase : of(m).get(0).phaseSeconds().keySet()) {
+                phases.put(phase, stat(summary(m, r -> r.phaseSeconds().getOrDefault(phase, 0.0))));
+            }
+            s.put("phaseSeconds", phases);
+            if (central != null) s.put("accuracyRatioToCentralized", summary(m, r -> r.report().accuracy()).mean() / central.mean());
+            summaries.put(m, s);
+        }
+        root.put("summary", summaries);
+        List<Object> all = new ArrayList<>();
+        for (MethodRun r : runs) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("method", r.method());
+            o.put("seed", r.seed());
+            o.put("bytesSentPerSite", r.bytesSentPerSite());
+            o.put("phaseSeconds", new LinkedHashMap<>(r.phaseSeconds()));
+            o.put("details", r.details());
+            o.put("report", new Json.Raw(r.report().toJson()));
+            all.add(o);
+        }
+        root.put("runs", all);
+        return Json.write(root);
+    }
+
+    private static Map<String, Object> stat(Summary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mean", s.mean());
+        m.put("std", s.std());
+        m.put("n", s.n());
+        return m;
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(config.name()).append("\n\n");
+        md.append(String.format(Locale.ROOT, "Dataset %s, split %s; %d training images; evaluated on %s. "
+                        + "Seeds %s. Classifier recipe `%s` (the same for every method). Total wall time %s.%n%n",
+                config.dataset(), config.describeSplit(), data.train().size(), data.evalDescription(), config.seeds(),
+                config.recipe() + (config.classifierEpochs() > 0 ? ", " + config.classifierEpochs() + " epochs" : ""),
+                Progress.format(wallSeconds)));
+        md.append("| method | accuracy (mean ± std) | ratio to centralized | balanced acc | macro AUROC | macro F1 | bytes sent per site | wall time per seed |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
+        Summary central = config.methods().contains("centralized") ? summary("centralized", r -> r.report().accuracy()) : null;
+        for (String m : config.methods()) {
+            Summary acc = summary(m, r -> r.report().accuracy());
+            md.append(String.format(Locale.ROOT, "| %s | %.4f ± %.4f | %s | %.4f ± %.4f | %.4f ± %.4f | %.4f ± %.4f | %s | %s |%n",
+                    label(m), acc.mean(), acc.std(), central == null ? "n/a" : String.format(Locale.ROOT, "%.3f", acc.mean() / central.mean()),
+                    summary(m, r -> r.report().balancedAccuracy()).mean(), summary(m, r -> r.report().balancedAccuracy()).std(),
+                    summary(m, r -> r.report().macroAuroc()).mean(), summary(m, r -> r.report().macroAuroc()).std(),
+                    summary(m, r -> r.report().macroF1()).mean(), summary(m, r -> r.report().macroF1()).std(),
+                    bytesCell(m), Progress.format(summary(m, MethodRun::totalSeconds).mean())));
+        }
+        md.append("\nBytes: FederatedFactory counts the ONNX bytes of each site's modules, sent once; FedAvg/FedProx count "
+                + "uploads only (site to server: model bytes × rounds), not the global model sent down each round. "
+                + "Centralized pools raw images (not a federated protocol; 0 model bytes). "
+                + "Std is the sample standard deviation over seeds.\n\n");
+        md.append("## Time per phase (mean seconds per seed)\n\n| method | phase | seconds |\n|---|---|---|\n");
+        for (String m : config.methods()) {
+            for (String phase : of(m).get(0).phaseSeconds().keySet()) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.1f |%n", m, phase,
+                        summary(m, r -> r.phaseSeconds().getOrDefault(phase, 0.0)).mean()));
+            }
+        }
+        md.append("\n## Per seed accuracy\n\n| method | seed | accuracy | balanced acc | macro AUROC | macro F1 |\n|---|---|---|---|---|---|\n");
+        for (MethodRun r : runs) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.4f | %.4f |%n", r.method(), r.seed(),
+                    r.report().accuracy(), r.report().balancedAccuracy(), r.report().macroAuroc(), r.report().macroF1()));
+        }
+        md.append("\n## Settings\n\n```properties\n");
+        config.asMap().forEach((k, v) -> md.append(k).append('=').append(v).append('\n'));
+        md.append("```\n\nProduced by:\n\n```\n").append(command).append("\n```\n");
+        return md.toString();
+    }
+
+    private String label(String m) {
+        return switch (m) {
+            case "fedavg" -> "FedAvg (" + config.fedRounds() + " rounds × " + config.fedLocalEpochs() + " local epoch"
+                    + (config.fedLocalEpochs() > 1 ? "s" : "") + ")";
+            case "fedprox" -> "FedProx (mu " + config.fedProxMu() + ", " + config.fedRounds() + " rounds × "
+                    + config.fedLocalEpochs() + " local epochs)";
+            case "ff-decoder" -> "FF-decoder (VAE, " + config.decoderPerClass() + " synthetic/class)";
+            case "ff-diffusion" -> "FF-diffusion (UNet w" + config.diffusionWidth() + ", " + config.diffusionSteps()
+                    + " steps, " + config.samplerSteps() + " Heun steps, " + config.diffusionPerClass() + " synthetic/class)";
+            default -> "centralized (pooled real data)";
+        };
+    }
+
+    private String bytesCell(String m) {
+        double b = summary(m, MethodRun::meanBytesPerSite).mean();
+        if (m.equals("centralized")) return "n/a (raw images)";
+        String size = b >= 1 << 20 ? String.format(Locale.ROOT, "%.2f MB", b / (1 << 20)) : String.format(Locale.ROOT, "%.1f KB", b / 1024);
+        return m.startsWith("ff-") ? size + " (once)" : size + " (upload)";
+    }
+
+    BarChart chart() {
+        List<String> series = new ArrayList<>();
+        double[][] values = new double[config.methods().size()][1];
+        double[][] errors = new double[config.methods().size()][1];
+        for (int i = 0; i < config.methods().size(); i++) {
+            String m = config.methods().get(i);
+            series.add(m);
+            Summary s = summary(m, r -> r.report().accuracy());
+            values[i][0] = s.mean();
+            errors[i][0] = s.std();
+        }
+        return BarChart.of(config.name() + ": " + config.evaluation() + " accuracy (mean ± std over " + config.seeds().size() + " seeds)",
+                List.of(config.dataset() + ", " + config.split()), series, values)
+                .withErrors(errors).withYLabel("accuracy").withValueFormat("%.3f");
+    }
+}

@@ -1,0 +1,77 @@
+package io.fedfactory.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExperimentConfigTest {
+
+    private static Properties props(String... kv) {
+        Properties p = new Properties();
+        for (int i = 0; i < kv.length; i += 2) p.setProperty(kv[i], kv[i + 1]);
+        return p;
+    }
+
+    @Test
+    void readsEveryKeyAndFillsDefaults(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("e.properties");
+        Files.writeString(file, "name=x1\nsplit=dirichlet\nsplit.alpha=0.5\nsites=4\nseeds=3, 4,5\n"
+                + "methods=fedprox,ff-decoder\nsynthesis.decoderPerClass=77\n");
+        ExperimentConfig c = ExperimentConfig.load(file);
+        assertEquals("x1", c.name());
+        assertEquals(0.5, c.dirichletAlpha());
+        assertEquals(List.of(3L, 4L, 5L), c.seeds());
+        assertEquals(List.of("fedprox", "ff-decoder"), c.methods());
+        assertEquals(77, c.decoderPerClass());
+        assertEquals("quick", c.recipe());
+        assertEquals("0.5", c.asMap().get("split.alpha"));
+        // The written settings read back to the same experiment.
+        Properties again = new Properties();
+        again.putAll(c.asMap());
+        assertEquals(c, ExperimentConfig.fromProperties(again));
+    }
+
+    @Test
+    void unknownKeyIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentConfig.fromProperties(props("decoder.epoch", "5")));
+        assertTrue(e.getMessage().contains("unknown key 'decoder.epoch'"), e.getMessage());
+    }
+
+    @Test
+    void badValuesNameTheKeyAndTheLimit(@TempDir Path dir) throws IOException {
+        assertMessage("sites must be in [1, 1000], got 0", props("split", "dirichlet", "sites", "0"));
+        assertMessage("methods must be one of", props("methods", "centralized,fedsgd"));
+        assertMessage("fedavg.rounds must be an integer, got 'three'", props("fedavg.rounds", "three"));
+        assertMessage("split.alpha must be in (0, 1000], got -1.0", props("split", "dirichlet", "split.alpha", "-1"));
+        assertMessage("seeds lists a seed twice", props("seeds", "1,1"));
+        assertMessage("evaluation must be one of [test, validation], got 'train'", props("evaluation", "train"));
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "diffusion.samplerSteps=0\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExperimentConfig.load(file));
+        assertTrue(e.getMessage().contains("bad.properties") && e.getMessage().contains("diffusion.samplerSteps must be in [1, 1000], got 0"),
+                e.getMessage());
+    }
+
+    @Test
+    void seedsDeriveByPurposeAndExperimentSeed() {
+        assertEquals(Seeds.derive(1, "classifier"), Seeds.derive(1, "classifier"));
+        assertNotEquals(Seeds.derive(1, "classifier"), Seeds.derive(2, "classifier"));
+        assertNotEquals(Seeds.derive(1, "classifier"), Seeds.derive(1, "synthesis/decoder"));
+    }
+
+    private static void assertMessage(String expected, Properties p) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExperimentConfig.fromProperties(p));
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+}
