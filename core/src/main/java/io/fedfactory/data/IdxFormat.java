@@ -1,5 +1,7 @@
 package io.fedfactory.data;
 
+import io.fedfactory.storage.AtomicFiles;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

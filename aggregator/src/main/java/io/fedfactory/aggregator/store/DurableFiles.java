@@ -1,14 +1,14 @@
 package io.fedfactory.aggregator.store;
 
+import io.fedfactory.storage.AtomicFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -18,28 +18,15 @@ import java.util.stream.Stream;
 public final class DurableFiles {
 
     /** Suffix of temporary files; anything carrying it after a restart is debris of a crash. */
-    public static final String TEMP_SUFFIX = ".tmp";
+    public static final String TEMP_SUFFIX = AtomicFiles.TEMP_SUFFIX;
 
     private DurableFiles() {
     }
 
     /** Writes {@code bytes} to {@code target}: temp file, fsync, atomic rename, fsync of the directory. */
     public static void writeAtomically(Path target, byte[] bytes) {
-        Path dir = target.toAbsolutePath().getParent();
         try {
-            Files.createDirectories(dir);
-            Path tmp = tempSibling(target);
-            try {
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-                    ByteBuffer buf = ByteBuffer.wrap(bytes);
-                    while (buf.hasRemaining()) ch.write(buf);
-                    ch.force(true);
-                }
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            syncDirectory(dir);
+            AtomicFiles.write(target, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + target, e);
         }
@@ -73,8 +60,8 @@ public final class DurableFiles {
 
     /** Flushes a directory, so that renames and deletions in it survive a power cut. */
     public static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+        try {
+            AtomicFiles.syncDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("could not flush directory " + dir, e);
         }
@@ -94,9 +81,4 @@ public final class DurableFiles {
         }
     }
 
-    /** A fresh temporary name next to {@code target}, hidden and marked with {@link #TEMP_SUFFIX}. */
-    static Path tempSibling(Path target) {
-        return target.toAbsolutePath().getParent()
-                .resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
-    }
 }
