@@ -22,31 +22,32 @@ import io.fedfactory.proto.v1.SiteMetricsReport;
 import io.fedfactory.proto.v1.StartTrainingRequest;
 import io.fedfactory.proto.v1.StartTrainingResponse;
 import io.fedfactory.proto.v1.UnlearningCertificate;
+import io.fedfactory.aggregator.access.CallerIdentity;
+import io.fedfactory.security.Identity;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
-import jakarta.inject.Inject;
 
 import java.util.function.Supplier;
 
-/** gRPC administration endpoint of the coordinator and auditors. */
-@GrpcService
-@Blocking
+/** gRPC administration endpoint of the coordinator and auditors (roles: {@code AccessPolicy}). */
 public class FederationAdminService extends FederationAdminGrpc.FederationAdminImplBase {
 
-    @Inject
-    FederationRegistry registry;
+    private final FederationRegistry registry;
 
-    @Inject
-    TrainingJobs jobs;
+    private final TrainingJobs jobs;
 
-    @Inject
-    Unlearning unlearning;
+    private final Unlearning unlearning;
 
-    @Inject
-    ModelVersions versions;
+    private final ModelVersions versions;
+
+    /** Served by {@code GrpcEndpoint} behind the access interceptor (not a Quarkus gRPC service). */
+    public FederationAdminService(FederationRegistry registry, TrainingJobs jobs, Unlearning unlearning, ModelVersions versions) {
+        this.registry = registry;
+        this.jobs = jobs;
+        this.unlearning = unlearning;
+        this.versions = versions;
+    }
 
     @Override
     public void createFederation(CreateFederationRequest request, StreamObserver<FederationStatus> response) {
@@ -77,7 +78,11 @@ public class FederationAdminService extends FederationAdminGrpc.FederationAdminI
 
     @Override
     public void deleteModules(DeleteModulesRequest request, StreamObserver<DeleteModulesResponse> response) {
-        answer(response, () -> unlearning.delete(request));
+        // Who orders a deletion is the verified caller, not what the request says (the access policy
+        // refuses a requested_by naming someone else).
+        Identity caller = CallerIdentity.current();
+        DeleteModulesRequest r = caller == null ? request : request.toBuilder().setRequestedBy(caller.toString()).build();
+        answer(response, () -> unlearning.delete(r));
     }
 
     @Override

@@ -16,6 +16,9 @@ public final class FederationSpecValidator {
     static final int MAX_LABELS = 1000;
     static final int MAX_SIDE = 1024;
     static final int MAX_SAMPLES_PER_CLASS = 1_000_000;
+    /** Site ids are the names of site certificates (io.fedfactory.security.Identity). */
+    static final Pattern SITE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    static final int MAX_ENROLLED_SITES = 10_000;
 
     /** @throws InvalidSpecException naming the first field that is wrong */
     public static void validate(FederationSpec spec) {
@@ -53,9 +56,27 @@ public final class FederationSpecValidator {
         if (spec.hasRecipe()) {
             validate(spec.getRecipe());
         }
+        validateEnrollment(spec);
         if (spec.getClosePolicy().getExpectedSites() < 0) {
             throw new InvalidSpecException("spec.close_policy.expected_sites must be >= 0, got "
                     + spec.getClosePolicy().getExpectedSites());
+        }
+    }
+
+    static void validateEnrollment(FederationSpec spec) {
+        int n = spec.getEnrolledSiteIdsCount();
+        if (n > MAX_ENROLLED_SITES) {
+            throw new InvalidSpecException("spec.enrolled_site_ids must hold at most " + MAX_ENROLLED_SITES + " site ids, got " + n);
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            String id = spec.getEnrolledSiteIds(i);
+            if (!SITE_ID.matcher(id).matches()) {
+                throw new InvalidSpecException("spec.enrolled_site_ids[" + i + "] must match " + SITE_ID.pattern() + ", got '" + id + "'");
+            }
+            if (!seen.add(id)) {
+                throw new InvalidSpecException("spec.enrolled_site_ids[" + i + "] '" + id + "' is a duplicate");
+            }
         }
     }
 

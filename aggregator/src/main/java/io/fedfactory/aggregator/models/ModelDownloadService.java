@@ -7,19 +7,18 @@ import io.fedfactory.proto.v1.ModelDownloadRequest;
 import io.fedfactory.proto.v1.ModelVersionInfo;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
-import jakarta.inject.Inject;
 
 /** Streams a model version's ONNX bytes, first its info (with the hash to verify), then the bytes. */
-@GrpcService
-@Blocking
 public class ModelDownloadService extends ModelDownloadGrpc.ModelDownloadImplBase {
 
     static final int CHUNK = 1 << 20;
 
-    @Inject
-    ModelVersions versions;
+    private final ModelVersions versions;
+
+    /** Served by {@code GrpcEndpoint} behind the access interceptor (not a Quarkus gRPC service). */
+    public ModelDownloadService(ModelVersions versions) {
+        this.versions = versions;
+    }
 
     @Override
     public void download(ModelDownloadRequest request, StreamObserver<ModelChunk> response) {

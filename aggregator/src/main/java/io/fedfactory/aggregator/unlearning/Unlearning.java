@@ -1,6 +1,8 @@
 package io.fedfactory.aggregator.unlearning;
 
+import io.fedfactory.aggregator.access.ServerCredential;
 import io.fedfactory.aggregator.events.EventPublisher;
+import io.fedfactory.security.SignedMessages;
 import io.fedfactory.aggregator.events.Topics;
 import io.fedfactory.aggregator.federation.FederationRegistry;
 import io.fedfactory.aggregator.federation.InvalidRequestException;
@@ -64,6 +66,9 @@ public class Unlearning {
 
     @Inject
     EventPublisher events;
+
+    @Inject
+    ServerCredential signer;
 
     void onStart(@Observes StartupEvent e) {
         // A crash after the deletion was recorded but before its certificate was issued: finish it.
@@ -171,11 +176,13 @@ public class Unlearning {
         } finally {
             deleteTree(scratch);
         }
-        UnlearningCertificate cert = pending.toBuilder().setNewVersion(published.getVersion())
+        UnlearningCertificate unsigned = pending.toBuilder().setNewVersion(published.getVersion())
                 .clearNewLineage().addAllNewLineage(published.getLineageList())
                 .setWeightSha256(published.getWeightSha256()).setFromScratchWeightSha256(scratchHash)
                 .setFromScratchMatches(scratchHash.equals(published.getWeightSha256()))
                 .setIssuedAt(AggregatorStore.rfc3339(Instant.now())).setComplete(true).build();
+        // Signed before it is stored or published, so every copy an auditor can get verifies offline.
+        UnlearningCertificate cert = signer.signer().map(c -> SignedMessages.sign(unsigned, c)).orElse(unsigned);
         store.records().put(RecordKinds.CERTIFICATES, cert.getCertificateId(), cert);
         events.publish(Topics.AUDIT, cert.getCertificateId(), "io.fedfactory.certificate.issued", cert.getFederationId(),
                 Event.newBuilder().setCertificateIssued(CertificateIssued.newBuilder().setCertificate(cert)));

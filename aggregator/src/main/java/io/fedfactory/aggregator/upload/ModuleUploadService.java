@@ -7,26 +7,25 @@ import io.fedfactory.proto.v1.UploadOffsetRequest;
 import io.fedfactory.proto.v1.UploadReceipt;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
-import jakarta.inject.Inject;
 
 /**
  * gRPC endpoint of the one-shot module upload (see proto/fedfactory/v1/upload.proto).
  *
- * <p>{@code @Blocking}: every callback of a stream (each chunk, the end, a cancellation) runs on a
- * worker thread, in order, since each one writes to disk and the last one loads the module in ONNX
+ * <p>Every callback of a stream (each chunk, the end, a cancellation) runs on a worker thread of the
+ * gRPC server ({@code GrpcEndpoint}), in order, since each one writes to disk and the last one loads the module in ONNX
  * Runtime; the event loop only moves bytes.
  */
-@GrpcService
-@Blocking
 public class ModuleUploadService extends ModuleUploadGrpc.ModuleUploadImplBase {
 
-    @Inject
-    UploadIntake intake;
+    private final UploadIntake intake;
 
-    @Inject
-    UploadMetrics metrics;
+    private final UploadMetrics metrics;
+
+    /** Served by {@code GrpcEndpoint} behind the access interceptor (not a Quarkus gRPC service). */
+    public ModuleUploadService(UploadIntake intake, UploadMetrics metrics) {
+        this.intake = intake;
+        this.metrics = metrics;
+    }
 
     @Override
     public StreamObserver<UploadChunk> upload(StreamObserver<UploadReceipt> response) {

@@ -57,6 +57,7 @@ public class UploadIntake {
     int maxInboundMessageSize;
 
     private final UploadSlots slots = new UploadSlots();
+    private final SiteUploads inFlight = new SiteUploads();
 
     @PostConstruct
     void checkLimits() {
@@ -68,6 +69,9 @@ public class UploadIntake {
             throw new IllegalStateException("fedfactory.upload.max-chunk-bytes must be in [1, "
                     + "quarkus.grpc.server.max-inbound-message-size - 65536 = " + (maxInboundMessageSize - 65536)
                     + "], got " + limits.maxChunkBytes());
+        }
+        if (limits.maxInFlightPerSite() < 1) {
+            throw new IllegalStateException("fedfactory.upload.max-in-flight-per-site must be >= 1, got " + limits.maxInFlightPerSite());
         }
         if (limits.syncIntervalBytes() < 0) {
             throw new IllegalStateException("fedfactory.upload.sync-interval-bytes must be >= 0, got " + limits.syncIntervalBytes());
@@ -115,6 +119,13 @@ public class UploadIntake {
                     + "retry once that stream has ended");
         }
         try {
+            String site = h.getManifest().getSiteId();
+            if (!inFlight.acquire(site, uploadId, limits.maxInFlightPerSite())) {
+                throw new UploadRefusedException(Status.Code.RESOURCE_EXHAUSTED, "in_flight", "site '" + site
+                        + "' already has " + limits.maxInFlightPerSite() + " uploads in flight "
+                        + "(fedfactory.upload.max-in-flight-per-site=" + limits.maxInFlightPerSite()
+                        + "); finish or cancel one first");
+            }
             try {
                 admission.checkManifest(federation.getSpec(), h.getManifest());
             } catch (ModuleRejectedException e) {
@@ -132,6 +143,7 @@ public class UploadIntake {
                     h.getFederationId(), previous == null ? "started" : "resumed", upload.stored(), h.getTotalBytes());
             return new Start(null, upload);
         } catch (RuntimeException e) {
+            inFlight.release(uploadId);
             slots.release(uploadId);
             throw e;
         }
@@ -142,6 +154,7 @@ public class UploadIntake {
         try {
             upload.part().close();
         } finally {
+            inFlight.release(upload.uploadId());
             slots.release(upload.uploadId());
         }
         LOG.infof("upload %s suspended at %d of %d bytes", upload.uploadId(), upload.stored(), upload.header.getTotalBytes());
@@ -173,6 +186,7 @@ public class UploadIntake {
             if (receipt.getAlreadyStored()) metrics.duplicate(); else metrics.admitted(System.nanoTime() - u.startedNanos);
             return receipt;
         } finally {
+            inFlight.release(h.getUploadId());
             slots.release(h.getUploadId());
         }
     }

@@ -21,6 +21,10 @@ public interface UploadLimits {
     @WithDefault("0")
     long syncIntervalBytes();
 
+    /** Uploads one site may have in flight at once (header accepted, stream not ended). */
+    @WithDefault("4")
+    int maxInFlightPerSite();
+
     /** How long a resumed upload or an offset query waits for an earlier stream of the same upload id to end. */
     @WithDefault("PT5S")
     Duration busyWait();

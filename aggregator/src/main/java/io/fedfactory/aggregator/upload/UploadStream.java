@@ -9,7 +9,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The server side of one Upload stream. gRPC delivers its callbacks one at a time, in order, on a
- * worker thread ({@code @Blocking}), and asks the client for the next chunk only after a callback
+ * worker thread of the gRPC server, and asks the client for the next chunk only after a callback
  * returns, so at most one chunk per stream is in memory while the rest waits under HTTP/2 flow control.
  */
 final class UploadStream implements StreamObserver<UploadChunk> {

@@ -14,7 +14,8 @@ import io.fedfactory.proto.v1.ImageSpec;
 import io.fedfactory.proto.v1.ModuleKind;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.grpc.GrpcClient;
+import io.fedfactory.aggregator.fixtures.Clients;
+import io.fedfactory.aggregator.fixtures.TestPki;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,10 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(TestPki.class)
 class FederationAdminServiceTest {
 
-    @GrpcClient("admin")
-    FederationAdminGrpc.FederationAdminBlockingStub admin;
+    FederationAdminGrpc.FederationAdminBlockingStub admin = Clients.coordinator();
 
     static FederationSpec spec(String id) {
         return FederationSpec.newBuilder()

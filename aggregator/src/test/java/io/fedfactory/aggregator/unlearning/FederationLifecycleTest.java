@@ -25,10 +25,17 @@ import io.fedfactory.proto.v1.StartTrainingRequest;
 import io.fedfactory.proto.v1.UnlearningCertificate;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.grpc.GrpcClient;
+import io.fedfactory.aggregator.fixtures.Clients;
+import io.fedfactory.aggregator.fixtures.TestPki;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.fedfactory.security.Identity;
+import io.fedfactory.security.Pem;
+import io.fedfactory.security.SignedMessages;
 import org.junit.jupiter.api.Test;
+
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 
 import java.io.ByteArrayOutputStream;
 import java.util.List;
@@ -46,16 +53,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(TestPki.class)
 class FederationLifecycleTest {
 
-    @GrpcClient("admin")
-    FederationAdminGrpc.FederationAdminBlockingStub admin;
-
-    @GrpcClient("upload")
-    io.grpc.Channel uploadChannel;
-
-    @GrpcClient("models")
-    ModelDownloadGrpc.ModelDownloadBlockingStub models;
+    FederationAdminGrpc.FederationAdminBlockingStub admin = Clients.coordinator();
+    FederationAdminGrpc.FederationAdminBlockingStub auditor = Clients.auditor();
+    ModelDownloadGrpc.ModelDownloadBlockingStub models = Clients.models(TestPki.INFERENCE);
 
     @Test
     void trainPublishDeleteRetrainCertify() throws Exception {
@@ -70,7 +73,7 @@ class FederationLifecycleTest {
         for (int i = 0; i < 3; i++) {
             byte[] onnx = ModuleFixtures.decoder(i + 1);
             var manifest = ModuleFixtures.decoderManifest(onnx, sites[i], ModuleFixtures.LABELS.get(i));
-            ids[i] = UploadCall.upload(ModuleUploadGrpc.newStub(uploadChannel), ModuleFixtures.header(fed, "up-life-" + i, manifest, onnx.length),
+            ids[i] = UploadCall.upload(ModuleFixtures.header(fed, "up-life-" + i, manifest, onnx.length),
                     onnx, 0, 512).getModuleId();
         }
 
@@ -83,8 +86,8 @@ class FederationLifecycleTest {
                 .getCurrentModelVersion());
         assertEquals(v1, BrokerRecords.single("fedfactory.models", v1.getVersion()).getModelPublished().getInfo());
 
-        DeleteModulesResponse deletion = admin.deleteModules(DeleteModulesRequest.newBuilder().setFederationId(fed)
-                .setSiteId("site-b").setReason("consent withdrawn").setRequestedBy("auditor").build());
+        DeleteModulesResponse deletion = auditor.deleteModules(DeleteModulesRequest.newBuilder().setFederationId(fed)
+                .setSiteId("site-b").setReason("consent withdrawn").build());
         assertEquals(List.of(ids[1]), deletion.getDeletedModuleIdsList());
         assertEquals(List.of(v1.getVersion()), deletion.getRevokedVersionsList());
         // Revoked at once: the revocation is on the broker and the version can no longer be downloaded.
@@ -102,17 +105,33 @@ class FederationLifecycleTest {
         assertTrue(cert.getFromScratchMatches(), "from-scratch retrain must give the same weights");
         assertEquals(cert.getWeightSha256(), cert.getFromScratchWeightSha256());
         assertFalse(cert.getNewLineageList().contains(ids[1]));
-        assertTrue(BrokerRecords.events("fedfactory.audit", cert.getCertificateId()).stream().anyMatch(Event::hasCertificateIssued));
+        assertEquals(List.of(cert), BrokerRecords.events("fedfactory.audit", cert.getCertificateId()).stream()
+                .filter(Event::hasCertificateIssued).map(e -> e.getCertificateIssued().getCertificate()).toList(),
+                "the published certificate is the signed one GetCertificate returns");
+        // Who ordered the deletion is the auditor's certificate, not a claimed name.
+        assertEquals("auditor:auditor", cert.getRequestedBy());
+        // Signed by the aggregator: verifies offline against the CA alone; any altered field breaks it.
+        X509Certificate ca = Pem.readCertificate(TestPki.directory().caCertificate());
+        SignedMessages.verify(cert, ca, Identity.service("aggregator"), Instant.now());
+        UnlearningCertificate tampered = cert.toBuilder().setFromScratchMatches(false).build();
+        var broken = assertThrows(SignedMessages.SignatureException.class,
+                () -> SignedMessages.verify(tampered, ca, Identity.service("aggregator"), Instant.now()));
+        assertTrue(broken.getMessage().contains("altered after signing"), broken.getMessage());
+        UnlearningCertificate otherSigner = SignedMessages.sign(cert, TestPki.issue(Identity.site("site-a"),
+                Instant.now().minusSeconds(60), java.time.Duration.ofDays(1)));
+        var impostor = assertThrows(SignedMessages.SignatureException.class,
+                () -> SignedMessages.verify(otherSigner, ca, Identity.service("aggregator"), Instant.now()));
+        assertTrue(impostor.getMessage().contains("signed by site:site-a, expected service:aggregator"), impostor.getMessage());
 
-        var again = assertThrows(StatusRuntimeException.class, () -> admin.deleteModules(DeleteModulesRequest.newBuilder()
-                .setFederationId(fed).addModuleIds(ids[1]).setReason("again").setRequestedBy("auditor").build()));
+        var again = assertThrows(StatusRuntimeException.class, () -> auditor.deleteModules(DeleteModulesRequest.newBuilder()
+                .setFederationId(fed).addModuleIds(ids[1]).setReason("again").build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, again.getStatus().getCode());
         assertTrue(again.getStatus().getDescription().contains("already deleted"), again.getStatus().getDescription());
-        var unknown = assertThrows(StatusRuntimeException.class, () -> admin.deleteModules(DeleteModulesRequest.newBuilder()
-                .setFederationId(fed).addModuleIds("0".repeat(64)).setReason("x").setRequestedBy("auditor").build()));
+        var unknown = assertThrows(StatusRuntimeException.class, () -> auditor.deleteModules(DeleteModulesRequest.newBuilder()
+                .setFederationId(fed).addModuleIds("0".repeat(64)).setReason("x").build()));
         assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
-        var noReason = assertThrows(StatusRuntimeException.class, () -> admin.deleteModules(DeleteModulesRequest.newBuilder()
-                .setFederationId(fed).setSiteId("site-a").setRequestedBy("auditor").build()));
+        var noReason = assertThrows(StatusRuntimeException.class, () -> auditor.deleteModules(DeleteModulesRequest.newBuilder()
+                .setFederationId(fed).setSiteId("site-a").build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, noReason.getStatus().getCode());
     }
 
@@ -131,7 +150,7 @@ class FederationLifecycleTest {
     private UnlearningCertificate awaitCertificate(String id) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (System.nanoTime() < deadline) {
-            UnlearningCertificate c = admin.getCertificate(GetCertificateRequest.newBuilder().setCertificateId(id).build());
+            UnlearningCertificate c = auditor.getCertificate(GetCertificateRequest.newBuilder().setCertificateId(id).build());
             if (c.getComplete()) return c;
             Thread.sleep(250);
         }

@@ -30,7 +30,8 @@ import io.fedfactory.proto.v1.UploadReceipt;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.grpc.GrpcClient;
+import io.fedfactory.aggregator.fixtures.Clients;
+import io.fedfactory.aggregator.fixtures.TestPki;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -56,26 +57,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Uploads over the real gRPC server into a real store, admission in ONNX Runtime, events on the real broker. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(TestPki.class)
 class ModuleUploadServiceTest {
 
-    /** Quarkus injects channels and blocking stubs; client streaming needs the async stub made from the channel. */
-    @GrpcClient("upload")
-    Channel channel;
-    ModuleUploadGrpc.ModuleUploadStub upload;
-
-    @GrpcClient("upload")
-    ModuleUploadGrpc.ModuleUploadBlockingStub uploadBlocking;
-
-    @GrpcClient("admin")
-    FederationAdminGrpc.FederationAdminBlockingStub admin;
+    /** Uploads as site-a (UploadCall.upload(header, ...) uploads as the site its manifest names). */
+    ModuleUploadGrpc.ModuleUploadStub upload = Clients.upload("site-a");
+    ModuleUploadGrpc.ModuleUploadBlockingStub uploadBlocking = Clients.uploadBlocking("site-a");
+    FederationAdminGrpc.FederationAdminBlockingStub admin = Clients.coordinator();
 
     @Inject
     AggregatorStore store;
-
-    @BeforeEach
-    void stub() {
-        upload = ModuleUploadGrpc.newStub(channel);
-    }
 
     @Test
     void aModuleSentInChunksIsAdmittedStoredAndAnnounced() throws Exception {
@@ -85,7 +76,7 @@ class ModuleUploadServiceTest {
         String uploadId = uploadId();
         int chunk = onnx.length / 5 + 1;
 
-        UploadReceipt receipt = UploadCall.upload(upload, header(fed, uploadId, manifest, onnx.length), onnx, 0, chunk);
+        UploadReceipt receipt = UploadCall.upload(header(fed, uploadId, manifest, onnx.length), onnx, 0, chunk);
 
         String id = ModuleFixtures.sha256(onnx);
         assertEquals(id, receipt.getModuleId());
@@ -143,7 +134,7 @@ class ModuleUploadServiceTest {
         assertEquals(3 * chunk, offset.getStoredBytes());
         assertEquals("", offset.getCompletedModuleId());
 
-        UploadReceipt receipt = UploadCall.upload(upload, header, onnx, (int) offset.getStoredBytes(), chunk);
+        UploadReceipt receipt = UploadCall.upload(header, onnx, (int) offset.getStoredBytes(), chunk);
         assertEquals(ModuleFixtures.sha256(onnx), receipt.getModuleId());
         assertArrayEquals(onnx, Files.readAllBytes(store.moduleBytes(receipt.getModuleId())));
     }
@@ -153,11 +144,11 @@ class ModuleUploadServiceTest {
         String fed = federation("fed-twice");
         byte[] onnx = decoder(13);
         ModuleManifest manifest = decoderManifest(onnx, "site-a", "owl");
-        UploadReceipt first = UploadCall.upload(upload, header(fed, uploadId(), manifest, onnx.length), onnx, 0, 1000);
+        UploadReceipt first = UploadCall.upload(header(fed, uploadId(), manifest, onnx.length), onnx, 0, 1000);
         long blobs = store.blobs(RecordKinds.MODULE_BLOBS).ids().size();
 
         String second = uploadId();
-        UploadReceipt again = UploadCall.upload(upload, header(fed, second, manifest, onnx.length), onnx, 0, 1000);
+        UploadReceipt again = UploadCall.upload(header(fed, second, manifest, onnx.length), onnx, 0, 1000);
 
         assertTrue(again.getAlreadyStored());
         assertEquals(first.getModuleId(), again.getModuleId());
@@ -339,12 +330,12 @@ class ModuleUploadServiceTest {
     }
 
     private String uploadModule(String fed, byte[] onnx, String site, String... classes) {
-        return UploadCall.upload(upload, header(fed, uploadId(), decoderManifest(onnx, site, classes), onnx.length),
+        return UploadCall.upload(header(fed, uploadId(), decoderManifest(onnx, site, classes), onnx.length),
                 onnx, 0, 4096).getModuleId();
     }
 
     private StatusRuntimeException refused(UploadHeader header, byte[] onnx) {
-        return assertThrows(StatusRuntimeException.class, () -> UploadCall.upload(upload, header, onnx, 0, 700));
+        return assertThrows(StatusRuntimeException.class, () -> UploadCall.upload(header, onnx, 0, 700));
     }
 
     /** Sends {@code chunks} (the header, if any, goes into the first) and expects a refusal. */

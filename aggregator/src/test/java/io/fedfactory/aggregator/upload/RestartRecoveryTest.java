@@ -25,7 +25,8 @@ import io.fedfactory.proto.v1.UploadReceipt;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.grpc.GrpcClient;
+import io.fedfactory.aggregator.fixtures.Clients;
+import io.fedfactory.aggregator.fixtures.TestPki;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -56,6 +57,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @TestProfile(RestartRecoveryTest.EarlierRun.class)
 @QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(TestPki.class)
 class RestartRecoveryTest {
 
     static final String OPEN = "fed-restored";
@@ -121,21 +123,14 @@ class RestartRecoveryTest {
         }
     }
 
-    @GrpcClient("upload")
-    Channel channel;
-
-    @GrpcClient("upload")
-    ModuleUploadGrpc.ModuleUploadBlockingStub uploadBlocking;
-
-    @GrpcClient("admin")
-    FederationAdminGrpc.FederationAdminBlockingStub admin;
+    ModuleUploadGrpc.ModuleUploadBlockingStub uploadBlocking = Clients.uploadBlocking("site-c");
+    FederationAdminGrpc.FederationAdminBlockingStub admin = Clients.coordinator();
 
     @Inject
     AggregatorStore store;
 
     @Test
     void federationsModulesAndPartialUploadsAreRecovered() throws IOException {
-        ModuleUploadGrpc.ModuleUploadStub upload = ModuleUploadGrpc.newStub(channel);
         FederationStatus status = admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(OPEN).build());
         assertEquals(FederationState.FEDERATION_STATE_OPEN, status.getState());
         assertEquals(2, status.getModules());
@@ -152,12 +147,12 @@ class RestartRecoveryTest {
         long offset = uploadBlocking.getUploadOffset(
                 UploadOffsetRequest.newBuilder().setUploadId(PARTIAL_HEADER.getUploadId()).build()).getStoredBytes();
         assertEquals(1000, offset);
-        UploadReceipt resumed = UploadCall.upload(upload, PARTIAL_HEADER, PARTIAL, (int) offset, 512);
+        UploadReceipt resumed = UploadCall.upload(PARTIAL_HEADER, PARTIAL, (int) offset, 512);
         assertEquals(ModuleFixtures.sha256(PARTIAL), resumed.getModuleId());
         assertArrayEquals(PARTIAL, Files.readAllBytes(store.moduleBytes(resumed.getModuleId())));
 
         // A module admitted before the restart is still known: sending it again stores nothing.
-        UploadReceipt again = UploadCall.upload(upload,
+        UploadReceipt again = UploadCall.upload(
                 header(OPEN, "after-restart-1", decoderManifest(ADMITTED, "site-a", "cat"), ADMITTED.length), ADMITTED, 0, 1024);
         assertTrue(again.getAlreadyStored());
         assertEquals("2026-11-20T08:10:00Z", again.getAdmittedAt());
@@ -167,7 +162,7 @@ class RestartRecoveryTest {
         assertEquals("site-b", event.getModuleAdmitted().getManifest().getSiteId());
 
         byte[] late = decoder(44);
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> UploadCall.upload(upload,
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> UploadCall.upload(
                 header(CLOSED, "after-restart-2", decoderManifest(late, "site-a", "cat"), late.length), late, 0, 1024));
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
     }

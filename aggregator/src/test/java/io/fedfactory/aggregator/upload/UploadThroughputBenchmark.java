@@ -12,7 +12,8 @@ import io.fedfactory.proto.v1.UploadHeader;
 import io.fedfactory.proto.v1.UploadReceipt;
 import io.grpc.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.grpc.GrpcClient;
+import io.fedfactory.aggregator.fixtures.Clients;
+import io.fedfactory.aggregator.fixtures.TestPki;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(TestPki.class)
 @EnabledIfSystemProperty(named = "fedfactory.bench.upload", matches = "true")
 class UploadThroughputBenchmark {
 
@@ -44,11 +46,7 @@ class UploadThroughputBenchmark {
     static final int CHUNK = 1 << 20;
     static final int RUNS = Integer.getInteger("fedfactory.bench.runs", 5);
 
-    @GrpcClient("upload")
-    Channel channel;
-
-    @GrpcClient("admin")
-    FederationAdminGrpc.FederationAdminBlockingStub admin;
+    FederationAdminGrpc.FederationAdminBlockingStub admin = Clients.coordinator();
 
     @Inject
     AggregatorStore store;
@@ -61,7 +59,6 @@ class UploadThroughputBenchmark {
 
     @Test
     void fiftyMegabyteModules() {
-        ModuleUploadGrpc.ModuleUploadStub upload = ModuleUploadGrpc.newStub(channel);
         String fed = "fed-bench-" + System.nanoTime() % 100000;
         admin.createFederation(CreateFederationRequest.newBuilder().setSpec(ModuleFixtures.spec(fed)).build());
         double[] totals = new double[RUNS], transfers = new double[RUNS];
@@ -71,7 +68,7 @@ class UploadThroughputBenchmark {
                     ModuleFixtures.decoderManifest(onnx, "site-" + run, "cat"), onnx.length);
             double admissionBefore = admissionSeconds();
             long t0 = System.nanoTime();
-            UploadCall call = new UploadCall(upload);
+            UploadCall call = new UploadCall(Clients.upload(header.getManifest().getSiteId()));
             call.sendRange(header, onnx, 0, onnx.length, CHUNK);
             // Flow control: when the client has handed over its last chunk, the server holds at most a
             // window's worth more than it has written; without it, this would be near 0.
