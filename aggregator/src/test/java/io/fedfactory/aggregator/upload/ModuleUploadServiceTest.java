@@ -101,7 +101,7 @@ class ModuleUploadServiceTest {
         assertEquals(List.of("dog", "owl"), status.getUncoveredClassesList());
 
         byte[] den = ModuleFixtures.denoiser();
-        UploadReceipt diffusion = UploadCall.upload(upload,
+        UploadReceipt diffusion = UploadCall.upload(
                 header(fed, uploadId(), ModuleFixtures.diffusionManifest(den, "site-b", "dog"), den.length), den, 0, 256);
         assertEquals(ModuleFixtures.sha256(den), diffusion.getModuleId());
         assertEquals(List.of("owl"), status(fed).getUncoveredClassesList());

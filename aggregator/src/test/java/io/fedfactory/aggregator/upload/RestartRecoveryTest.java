@@ -22,7 +22,10 @@ import io.fedfactory.proto.v1.ModuleUploadGrpc;
 import io.fedfactory.proto.v1.UploadHeader;
 import io.fedfactory.proto.v1.UploadOffsetRequest;
 import io.fedfactory.proto.v1.UploadReceipt;
-import io.grpc.Channel;
+import io.fedfactory.proto.v1.AuditEntry;
+import io.fedfactory.proto.v1.AuditRecord;
+import io.fedfactory.proto.v1.CloseFederationRequest;
+import io.fedfactory.proto.v1.ListAuditRecordsRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.fedfactory.aggregator.fixtures.Clients;
@@ -65,6 +68,9 @@ class RestartRecoveryTest {
     static final byte[] ADMITTED = decoder(41);
     static final byte[] UNANNOUNCED = decoder(42);
     static final byte[] PARTIAL = decoder(43);
+    static final List<AuditEntry> EARLIER_AUDIT = List.of(
+            earlierAudit(0, "fedfactory.v1.FederationAdmin/CreateFederation", "OK"),
+            earlierAudit(1, "fedfactory.v1.FederationAdmin/CloseFederation", "OK"));
     static final UploadHeader PARTIAL_HEADER =
             header(OPEN, "earlier-upload-1", decoderManifest(PARTIAL, "site-c", "owl"), PARTIAL.length);
 
@@ -100,7 +106,23 @@ class RestartRecoveryTest {
                     w.append(ModuleFixtures.slice(PARTIAL, 0, 1000));
                 }
             }
+            writeEarlierAuditTrail(dir.resolve("audit").resolve("audit.log"));
             return dir;
+        }
+
+        /** Two records the earlier aggregator kept, then a third torn by the crash (never acknowledged). */
+        private static void writeEarlierAuditTrail(Path log) {
+            try {
+                Files.createDirectories(log.getParent());
+                var out = new java.io.ByteArrayOutputStream();
+                for (AuditEntry e : EARLIER_AUDIT) e.writeDelimitedTo(out);
+                var torn = new java.io.ByteArrayOutputStream();
+                EARLIER_AUDIT.get(0).toBuilder().setIndex(2).build().writeDelimitedTo(torn);
+                out.write(torn.toByteArray(), 0, torn.size() - 5);
+                Files.write(log, out.toByteArray());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         private static void admit(AggregatorStore store, byte[] onnx, String site, String cls, boolean announced) {
@@ -128,6 +150,28 @@ class RestartRecoveryTest {
 
     @Inject
     AggregatorStore store;
+
+    static AuditEntry earlierAudit(int index, String action, String outcome) {
+        return AuditEntry.newBuilder().setIndex(index).setFederationId(CLOSED).setRecord(AuditRecord.newBuilder()
+                .setActor("coordinator:coordinator").setAction(action).setTarget(CLOSED).setOutcome(outcome)
+                .setTime("2026-11-20T09:00:0" + index + "Z")).build();
+    }
+
+    @Test
+    void theAuditTrailSurvivesTheRestartAndATornRecordIsCutOff() {
+        var auditor = Clients.auditTrail(TestPki.AUDITOR);
+        assertEquals(EARLIER_AUDIT, auditor.listAuditRecords(
+                ListAuditRecordsRequest.newBuilder().setFederationId(CLOSED).build()).getEntriesList());
+        // A new administrative call appends after the last whole record.
+        assertThrows(StatusRuntimeException.class, () -> admin.closeFederation(
+                CloseFederationRequest.newBuilder().setFederationId("fed-never-created").build()));
+        List<AuditEntry> all = auditor.listAuditRecords(ListAuditRecordsRequest.getDefaultInstance()).getEntriesList();
+        AuditEntry last = all.get(all.size() - 1);
+        assertTrue(last.getIndex() >= 2, last.toString());
+        assertEquals("NOT_FOUND", all.stream().filter(a -> a.getFederationId().equals("fed-never-created"))
+                .findFirst().orElseThrow().getRecord().getOutcome());
+        assertEquals(EARLIER_AUDIT, all.subList(0, 2));
+    }
 
     @Test
     void federationsModulesAndPartialUploadsAreRecovered() throws IOException {
