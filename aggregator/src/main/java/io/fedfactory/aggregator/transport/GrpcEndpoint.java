@@ -21,6 +21,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -100,14 +102,17 @@ public class GrpcEndpoint {
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, bindPort))
                 .executor(workers)
                 .maxInboundMessageSize(maxInboundMessageSize);
+        String engine = "";
         if (tls.enabled()) {
             CredentialFiles f = credential.files();
             credential.signer(); // fails now, not at the first certificate, if the credential is not the aggregator's
             try {
-                b.sslContext(GrpcSslContexts.forServer(f.certificate().toFile(), f.privateKey().toFile())
+                SslContext ssl = GrpcSslContexts.forServer(f.certificate().toFile(), f.privateKey().toFile())
                         .trustManager(f.trustedCa().toFile())
                         .clientAuth(ClientAuth.REQUIRE)
-                        .build());
+                        .build();
+                engine = ", " + (OpenSsl.isAvailable() ? "OpenSSL " + OpenSsl.versionString() : "JDK TLS");
+                b.sslContext(ssl);
             } catch (IOException | RuntimeException ex) {
                 throw new IllegalStateException("cannot set up TLS from " + f + ": " + ex.getMessage(), ex);
             }
@@ -126,7 +131,7 @@ public class GrpcEndpoint {
             throw new UncheckedIOException("cannot start the gRPC server on " + host + ":" + bindPort, ex);
         }
         LOG.infof("gRPC server on %s:%d (%s)", host, server.getPort(),
-                tls.enabled() ? "mutual TLS, client certificates of " + tls.ca() + " required" : "PLAINTEXT");
+                tls.enabled() ? "mutual TLS, client certificates of " + tls.ca() + " required" + engine : "PLAINTEXT");
     }
 
     void stop(@Observes ShutdownEvent e) {

@@ -23,14 +23,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import io.fedfactory.aggregator.fixtures.Https;
+import io.quarkus.test.common.http.TestHTTPResource;
 import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URL;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,10 +108,20 @@ class FederationAdminServiceTest {
         assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
     }
 
+    @TestHTTPResource(value = "/", tls = true)
+    URL https;
+
     @Test
-    void healthAndMetricsAreExposed() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    void healthAndMetricsAreExposedOverHttpsWithoutAClientCertificate() throws Exception {
+        Https.given(https).when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body(containsString("gRPC server"));
+        Https.given(https).when().get("/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+        // No plaintext HTTP: the port speaks TLS only.
+        assertThrows(IOException.class, () -> {
+            HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + https.getPort() + "/q/health").openConnection();
+            c.setReadTimeout(10_000);
+            c.getResponseCode();
+        });
     }
 
     static Event parse(byte[] bytes) {

@@ -31,6 +31,8 @@ import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.fedfactory.aggregator.fixtures.Clients;
+import io.fedfactory.aggregator.fixtures.Https;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.fedfactory.aggregator.fixtures.TestPki;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,7 +48,6 @@ import java.util.UUID;
 import static io.fedfactory.aggregator.fixtures.ModuleFixtures.decoder;
 import static io.fedfactory.aggregator.fixtures.ModuleFixtures.decoderManifest;
 import static io.fedfactory.aggregator.fixtures.ModuleFixtures.header;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,6 +68,9 @@ class ModuleUploadServiceTest {
 
     @Inject
     AggregatorStore store;
+
+    @TestHTTPResource(value = "/", tls = true)
+    java.net.URL https;
 
     @Test
     void aModuleSentInChunksIsAdmittedStoredAndAnnounced() throws Exception {
@@ -111,7 +115,7 @@ class ModuleUploadServiceTest {
         assertEquals(onnx.length, done.getStoredBytes());
         assertEquals(id, done.getCompletedModuleId());
 
-        given().when().get("/metrics").then().statusCode(200)
+        Https.given(https).when().get("/metrics").then().statusCode(200)
                 .body(containsString("fedfactory_upload_admitted_total"))
                 .body(containsString("fedfactory_upload_bytes_total"));
     }
@@ -181,7 +185,7 @@ class ModuleUploadServiceTest {
         rejected(fed, good, decoderManifest(good, "site-a", "zebra"), "manifest");
         rejected(fed, good, decoderManifest(decoder(15), "site-a", "cat"), "content_hash");
         assertEquals(0, status(fed).getModules());
-        given().when().get("/metrics").then().statusCode(200)
+        Https.given(https).when().get("/metrics").then().statusCode(200)
                 .body(containsString("fedfactory_upload_rejected_total{check=\"probe_finite\""));
     }
 
