@@ -17,7 +17,10 @@ import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.FederationState;
 import io.fedfactory.proto.v1.FederationStatusRequest;
 import io.fedfactory.proto.v1.ListAuditRecordsRequest;
+import io.fedfactory.proto.v1.ModelDownloadRequest;
 import io.fedfactory.proto.v1.ModuleState;
+import io.fedfactory.proto.v1.SiteMetricsReport;
+import io.fedfactory.proto.v1.UploadOffsetRequest;
 import io.fedfactory.proto.v1.StartTrainingRequest;
 import io.fedfactory.proto.v1.UploadHeader;
 import io.fedfactory.security.Credential;
@@ -117,8 +120,23 @@ class AccessControlTest {
         nothingStored(huge);
 
         // The enrolled site uploading as itself is admitted.
-        UploadCall.upload(header(fed, "own-" + UUID.randomUUID(), decoderManifest(onnx, "site-a", "cat"), onnx.length), onnx, 0, 1024);
+        String own = "own-" + UUID.randomUUID();
+        UploadCall.upload(header(fed, own, decoderManifest(onnx, "site-a", "cat"), onnx.length), onnx, 0, 1024);
         assertEquals(ModuleState.MODULE_STATE_ADMITTED, store.module(ModuleFixtures.sha256(onnx)).orElseThrow().getRecord().getState());
+
+        // Another site may not look at it, report as it, or (not enrolled) download the federation's models.
+        e = assertThrows(StatusRuntimeException.class, () -> Clients.uploadBlocking("site-b")
+                .getUploadOffset(UploadOffsetRequest.newBuilder().setUploadId(own).build()));
+        assertEquals("site:site-b may not call GetUploadOffset for upload_id '" + own + "': it is an upload of another site",
+                e.getStatus().getDescription());
+        e = assertThrows(StatusRuntimeException.class, () -> Clients.admin(Identity.site("site-a")).reportSiteMetrics(
+                SiteMetricsReport.newBuilder().setFederationId(fed).setSiteId("site-b").setVersion(fed + "-v1").build()));
+        assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+        assertTrue(store.federation(fed).orElseThrow().getSiteMetricsMap().isEmpty());
+        e = assertThrows(StatusRuntimeException.class, () -> Clients.models(Identity.site("site-z"))
+                .download(ModelDownloadRequest.newBuilder().setFederationId(fed).build()).hasNext());
+        assertEquals("site:site-z may not call Download on federation '" + fed + "': the site is not enrolled "
+                + "(spec.enrolled_site_ids)", e.getStatus().getDescription());
     }
 
     @Test

@@ -6,10 +6,8 @@ import io.fedfactory.aggregator.fixtures.TestPki;
 import io.fedfactory.aggregator.fixtures.UploadCall;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
-import io.fedfactory.proto.v1.AuditEntry;
 import io.fedfactory.proto.v1.CreateFederationRequest;
 import io.fedfactory.proto.v1.FederationStatusRequest;
-import io.fedfactory.proto.v1.ListAuditRecordsRequest;
 import io.fedfactory.proto.v1.UploadHeader;
 import io.fedfactory.proto.v1.UploadReceipt;
 import io.grpc.Status;
@@ -21,7 +19,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.Map;
 
 import static io.fedfactory.aggregator.fixtures.ModuleFixtures.decoder;
