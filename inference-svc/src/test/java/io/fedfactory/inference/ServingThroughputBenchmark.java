@@ -10,7 +10,6 @@ import io.fedfactory.proto.v1.InferenceGrpc;
 import io.fedfactory.proto.v1.ModelVersionInfo;
 import io.fedfactory.proto.v1.PredictRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -46,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 @TestProfile(ServingThroughputBenchmark.ServiceDefaults.class)
 @QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(TlsTestResource.class)
 @EnabledIfSystemProperty(named = "fedfactory.bench", matches = "true")
 class ServingThroughputBenchmark {
 
@@ -187,7 +187,7 @@ class ServingThroughputBenchmark {
                 out.add(measure("in-process ORT, batch 1, " + CALLERS + " callers", CALLERS, images, direct).line());
             }
         }
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", 19082).usePlaintext().build();
+        ManagedChannel channel = TestTls.applicationChannel();
         try {
             InferenceGrpc.InferenceBlockingStub grpc = InferenceGrpc.newBlockingStub(channel);
             Call viaService = image -> assertEquals(FED + "-v1",
