@@ -247,16 +247,20 @@ public final class AdminCli {
         @Option(names = "--site", defaultValue = "", description = "Delete every module of this site.") String site;
         @Option(names = "--reason", required = true, description = "Why (kept in the audit log).") String reason;
         @Option(names = "--by", defaultValue = "",
-                description = "Who orders the deletion; the aggregator records the caller's identity, and refuses a "
-                        + "value that differs from it (default: leave it to the identity).") String by;
+                description = "Who orders the deletion; the aggregator records the caller's identity and refuses a "
+                        + "value that differs from it (default: that identity, <role>:<name>).") String by;
 
         @Override
         public Integer call() throws Exception {
             if (modules.isEmpty() == site.isEmpty()) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "give either --module or --site");
             }
+            // The aggregator takes requested_by from the caller's certificate; sending the same value keeps the
+            // request explicit in its own log.
+            Identity caller = cli.tls(AUDITOR).identity();
+            String requestedBy = !by.isEmpty() ? by : (caller != null ? caller : AUDITOR).toString();
             return print(cli.call(AUDITOR, s -> s.deleteModules(DeleteModulesRequest.newBuilder().setFederationId(id)
-                    .addAllModuleIds(modules).setSiteId(site).setReason(reason).setRequestedBy(by).build())));
+                    .addAllModuleIds(modules).setSiteId(site).setReason(reason).setRequestedBy(requestedBy).build())));
         }
     }
 

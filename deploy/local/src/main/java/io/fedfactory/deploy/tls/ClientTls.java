@@ -87,13 +87,32 @@ public final class ClientTls {
         return b.build();
     }
 
+    /**
+     * An HTTPS client that trusts only {@code ca} and presents no certificate: enough for /q/health and
+     * /metrics, which the services leave readable by ops tooling.
+     */
+    public static HttpClient trustingOnly(java.nio.file.Path ca, Duration connectTimeout) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers(ca).getTrustManagers(), new SecureRandom());
+            return HttpClient.newBuilder().connectTimeout(connectTimeout).sslContext(context).build();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot trust " + ca + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TrustManagerFactory trustManagers(java.nio.file.Path ca) throws GeneralSecurityException, IOException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", Pem.readCertificate(ca));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        return tmf;
+    }
+
     private SSLContext sslContext() {
         try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("ca", Pem.readCertificate(files.trustedCa()));
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
+            TrustManagerFactory tmf = trustManagers(files.trustedCa());
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
             keys.setKeyEntry("client", credential.privateKey(), new char[0], new X509Certificate[] {credential.certificate()});
