@@ -102,9 +102,11 @@ public final class TestTls {
         }
     }
 
-    /** A REST request as the demo application. */
+    /** A REST request as the demo application (plain HTTP where a test profile turned TLS off). */
     public static RequestSpecification given() {
-        return given(credential(APPLICATION));
+        boolean tls = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue(ServiceTls.ENABLED, Boolean.class).orElse(true);
+        return tls ? given(credential(APPLICATION)) : RestAssured.given();
     }
 
     /** A REST request over HTTPS presenting {@code client} (null: no client certificate). */

@@ -2,6 +2,7 @@ package io.fedfactory.inference.serving;
 
 import io.fedfactory.inference.catalog.ModelCatalog;
 import io.fedfactory.inference.catalog.VersionOrder;
+import io.fedfactory.inference.security.ServiceTls;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ImageSpec;
 import io.fedfactory.proto.v1.ModelVersionInfo;
@@ -13,9 +14,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import io.fedfactory.inference.security.ServiceTls;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
