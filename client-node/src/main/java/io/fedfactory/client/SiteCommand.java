@@ -1,5 +1,6 @@
 package io.fedfactory.client;
 
+import io.fedfactory.client.connection.AggregatorChannel;
 import io.fedfactory.client.evaluation.ModelEvaluation;
 import io.fedfactory.client.site.SiteData;
 import io.fedfactory.client.training.ModuleTraining;
@@ -16,10 +17,12 @@ import io.fedfactory.proto.v1.ListModelVersionsRequest;
 import io.fedfactory.proto.v1.ModelVersionInfo;
 import io.fedfactory.proto.v1.SiteMetricsReport;
 import io.fedfactory.proto.v1.UploadReceipt;
+import io.fedfactory.security.CredentialFiles;
+import io.fedfactory.security.Identity;
+import io.fedfactory.security.PkiDirectory;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,7 +43,9 @@ import java.util.concurrent.TimeUnit;
                 + "and reports the metrics.", "",
                 "Without arguments the node runs as a service (health at /q/health, metrics at /metrics)."},
         footer = {"", "Example: client-node --site-id site-00 --federation fmnist --data run/sites/site-00 --format idx "
-                + "--kind decoder --evaluate"})
+                + "--kind decoder --evaluate", "",
+                "The node connects to the aggregator over mutual TLS as site:<site-id>, with the files deploy/pki "
+                + "created (run/pki/site-<site-id>.pem, run/pki/site-<site-id>-key.pem, run/pki/ca.pem)."})
 public final class SiteCommand implements Callable<Integer> {
 
     @Option(names = "--site-id", required = true, description = "This site's id, [a-z0-9-]{1,64}.")
@@ -55,6 +60,20 @@ public final class SiteCommand implements Callable<Integer> {
     SiteData.Format format;
     @Option(names = "--aggregator", defaultValue = "127.0.0.1:9081", description = "Aggregator gRPC host:port (default: ${DEFAULT-VALUE}).")
     String aggregator;
+    @Option(names = "--tls-dir", defaultValue = "run/pki",
+            description = "Folder of the federation's certificates, as deploy/pki writes them: the defaults of "
+                    + "--certificate, --private-key and --ca are site-<site-id>.pem, site-<site-id>-key.pem and ca.pem "
+                    + "in it (default: ${DEFAULT-VALUE}).")
+    Path tlsDir;
+    @Option(names = "--certificate", description = "This site's certificate (PEM); it must name site:<site-id>.")
+    Path certificate;
+    @Option(names = "--private-key", description = "This site's private key (PEM, PKCS#8).")
+    Path privateKey;
+    @Option(names = "--ca", description = "The federation's CA certificate (PEM): the only issuer trusted for the aggregator.")
+    Path ca;
+    @Option(names = "--plaintext", description = "Connect without TLS (only against an aggregator started with "
+            + "fedfactory.tls.enabled=false, to measure TLS's cost).")
+    boolean plaintext;
     @Option(names = "--kind", defaultValue = "decoder", description = "Module kind: decoder (fast) or diffusion (default: ${DEFAULT-VALUE}).")
     String kind;
     @Option(names = "--decoder-epochs", defaultValue = "20", description = "Decoder training epochs (default: ${DEFAULT-VALUE}).")
@@ -84,8 +103,7 @@ public final class SiteCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--site-id must match [a-z0-9-]{1,64}, got '" + siteId + "'");
         }
         String[] hp = aggregator.split(":");
-        ManagedChannel channel = NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext()
-                .maxInboundMessageSize(16 << 20).build();
+        ManagedChannel channel = AggregatorChannel.open(hp[0], Integer.parseInt(hp[1]), plaintext ? null : tlsFiles(), siteId);
         try {
             FederationSpec spec = awaitFederation(channel);
             if (evaluateOnly) {
@@ -157,6 +175,13 @@ public final class SiteCommand implements Callable<Integer> {
                 Thread.sleep(1000);
             }
         }
+    }
+
+    /** The site's TLS files: explicit options first, else its files in --tls-dir. */
+    public CredentialFiles tlsFiles() {
+        CredentialFiles defaults = new PkiDirectory(tlsDir).files(Identity.site(siteId));
+        return new CredentialFiles(certificate != null ? certificate : defaults.certificate(),
+                privateKey != null ? privateKey : defaults.privateKey(), ca != null ? ca : defaults.trustedCa());
     }
 
     private static List<String> presentClasses(Dataset d) {

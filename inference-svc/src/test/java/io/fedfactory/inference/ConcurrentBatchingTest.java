@@ -6,7 +6,6 @@ import io.fedfactory.proto.v1.LabelScore;
 import io.fedfactory.proto.v1.PredictRequest;
 import io.fedfactory.proto.v1.PredictResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -27,7 +26,7 @@ import static io.fedfactory.inference.TestClassifiers.ROWS_V2;
 import static io.fedfactory.inference.TestClassifiers.expected;
 import static io.fedfactory.inference.TestClassifiers.info;
 import static io.fedfactory.inference.TestClassifiers.rowClassifier;
-import static io.restassured.RestAssured.given;
+import static io.fedfactory.inference.TestTls.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(TlsTestResource.class)
 @Order(4)
 class ConcurrentBatchingTest {
 
@@ -52,7 +52,7 @@ class ConcurrentBatchingTest {
         EventFeed.modelPublished(info(FED, 1, bytes));
         Waiting.untilServed(FED, "fed-batch-v1");
 
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", 19082).usePlaintext().build();
+        ManagedChannel channel = TestTls.applicationChannel();
         ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
         try {
             InferenceGrpc.InferenceBlockingStub grpc = InferenceGrpc.newBlockingStub(channel);

@@ -5,11 +5,24 @@ import io.fedfactory.proto.v1.ModelChunk;
 import io.fedfactory.proto.v1.ModelDownloadGrpc;
 import io.fedfactory.proto.v1.ModelDownloadRequest;
 import io.fedfactory.proto.v1.ModelVersionInfo;
+import io.fedfactory.security.CredentialFiles;
+import io.fedfactory.security.Identity;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.ClientAuth;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import java.security.cert.X509Certificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -42,11 +55,16 @@ public final class FakeAggregator extends ModelDownloadGrpc.ModelDownloadImplBas
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> started = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> completed = new ConcurrentHashMap<>();
+    private final Set<String> callers = ConcurrentHashMap.newKeySet();
     private final Server server;
 
     private FakeAggregator() {
         try {
-            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", PORT)).addService(this).build().start();
+            CredentialFiles tls = TestTls.files(TestTls.AGGREGATOR);
+            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", PORT))
+                    .sslContext(GrpcSslContexts.forServer(tls.certificate().toFile(), tls.privateKey().toFile())
+                            .trustManager(tls.trustedCa().toFile()).clientAuth(ClientAuth.REQUIRE).build())
+                    .addService(ServerInterceptors.intercept(this, new CallerRecorder())).build().start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + PORT, e);
         }
@@ -59,6 +77,24 @@ public final class FakeAggregator extends ModelDownloadGrpc.ModelDownloadImplBas
             Runtime.getRuntime().addShutdownHook(new Thread(() -> shared.server.shutdownNow()));
         }
         return shared;
+    }
+
+    /** The identities (from their verified client certificates) that called this server. */
+    public Set<String> callers() {
+        return Set.copyOf(callers);
+    }
+
+    private final class CallerRecorder implements ServerInterceptor {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+            try {
+                callers.add(Identity.of((X509Certificate) session.getPeerCertificates()[0]).toString());
+            } catch (SSLPeerUnverifiedException | RuntimeException e) {
+                callers.add("unidentified: " + e.getMessage());
+            }
+            return next.startCall(call, headers);
+        }
     }
 
     /** Serves {@code bytes} under {@code info} (which may announce another hash: a tampered version). */

@@ -17,7 +17,7 @@ import static io.fedfactory.inference.TestClassifiers.ROWS_V1;
 import static io.fedfactory.inference.TestClassifiers.info;
 import static io.fedfactory.inference.TestClassifiers.rowClassifier;
 import static io.fedfactory.inference.TestClassifiers.rowImage;
-import static io.restassured.RestAssured.given;
+import static io.fedfactory.inference.TestTls.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Versions arriving out of order, from the cache, or failing verification, each in its own federation. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(TlsTestResource.class)
 @Order(2)
 class ModelLifecycleTest {
 

@@ -12,7 +12,6 @@ import io.fedfactory.proto.v1.Prediction;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -45,7 +44,7 @@ import static io.fedfactory.inference.TestClassifiers.expected;
 import static io.fedfactory.inference.TestClassifiers.info;
 import static io.fedfactory.inference.TestClassifiers.rowClassifier;
 import static io.fedfactory.inference.TestClassifiers.rowImage;
-import static io.restassured.RestAssured.given;
+import static io.fedfactory.inference.TestTls.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,6 +60,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(TlsTestResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Order(1)
 class ModelServingTest {
@@ -85,7 +85,7 @@ class ModelServingTest {
     @BeforeAll
     static void connect() {
         FakeAggregator.shared();
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", 19082).usePlaintext().build();
+        channel = TestTls.applicationChannel();
         grpc = InferenceGrpc.newBlockingStub(channel);
     }
 

@@ -9,7 +9,6 @@ import io.fedfactory.proto.v1.PredictRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +24,7 @@ import static io.fedfactory.inference.TestClassifiers.ROWS_V1;
 import static io.fedfactory.inference.TestClassifiers.info;
 import static io.fedfactory.inference.TestClassifiers.rowClassifier;
 import static io.fedfactory.inference.TestClassifiers.rowImage;
-import static io.restassured.RestAssured.given;
+import static io.fedfactory.inference.TestTls.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -36,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Every malformed request is refused at the boundary with a message naming the field and the limit. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(TlsTestResource.class)
 @Order(3)
 class PredictionInputTest {
 
@@ -47,7 +47,7 @@ class PredictionInputTest {
     /** Called by each test rather than in @BeforeAll, which may run before the application is up. */
     static synchronized void serveOneModel() {
         if (channel != null) return;
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", 19082).usePlaintext().build();
+        channel = TestTls.applicationChannel();
         grpc = InferenceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
         byte[] bytes = rowClassifier(ROWS_V1);
         FakeAggregator.shared().put(info(FED, 1, bytes), bytes);

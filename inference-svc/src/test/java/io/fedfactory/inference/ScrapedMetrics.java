@@ -1,6 +1,6 @@
 package io.fedfactory.inference;
 
-import static io.restassured.RestAssured.given;
+import static io.fedfactory.inference.TestTls.given;
 
 /** Reads values from the service's /metrics (Prometheus text), as a scraper would. */
 public final class ScrapedMetrics {

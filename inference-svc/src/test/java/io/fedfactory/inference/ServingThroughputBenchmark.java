@@ -9,12 +9,14 @@ import io.fedfactory.proto.v1.ImageSpec;
 import io.fedfactory.proto.v1.InferenceGrpc;
 import io.fedfactory.proto.v1.ModelVersionInfo;
 import io.fedfactory.proto.v1.PredictRequest;
+import io.fedfactory.inference.serving.ModelCache;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -40,21 +42,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * (micro-batched) versus ONNX Runtime called in-process on the same model with the same session
  * options. Not part of the default suite; run with
  * {@code ../mvnw -q test -Dtest=ServingThroughputBenchmark -Dfedfactory.bench=true}.
- * Options: -Dbench.max-wait=0ms, -Dbench.callers=N, -Dbench.hidden=N, -Dbench.measure-ms=N. The figures go to
+ * Options: -Dbench.tls=false (plaintext, no credential check), -Dbench.max-wait=0ms, -Dbench.callers=N, -Dbench.hidden=N, -Dbench.measure-ms=N. The figures go to
  * stdout and are appended to target/serving-benchmark.txt.
  */
 @QuarkusTest
 @TestProfile(ServingThroughputBenchmark.ServiceDefaults.class)
 @QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(TlsTestResource.class)
 @EnabledIfSystemProperty(named = "fedfactory.bench", matches = "true")
 class ServingThroughputBenchmark {
 
-    /** The shipped batching defaults rather than the test suite's. */
+    @ConfigProperty(name = "fedfactory.inference.cache-dir")
+    String cacheDir;
+
+    /** -Dbench.tls=false: the service in plaintext without credentials, to measure what TLS costs. */
+    static final boolean TLS = !"false".equals(System.getProperty("bench.tls"));
+
+    /** The shipped batching defaults rather than the test suite's; TLS as -Dbench.tls says. */
     public static class ServiceDefaults implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("fedfactory.inference.max-wait", System.getProperty("bench.max-wait", "2ms"),
-                    "fedfactory.inference.max-batch", "64");
+                    "fedfactory.inference.max-batch", "64",
+                    "fedfactory.tls.enabled", String.valueOf(TLS),
+                    "fedfactory.inference.require-application-credential", String.valueOf(TLS));
         }
     }
 
@@ -154,7 +165,15 @@ class ServingThroughputBenchmark {
         ModelVersionInfo info = ModelVersionInfo.newBuilder().setVersion(FED + "-v1").setFederationId(FED)
                 .setOnnxSha256(TestClassifiers.sha256(bytes)).setSizeBytes(bytes.length).addAllLabelNames(LABELS)
                 .setImageSpec(SPEC).setPublishedAt("2026-11-21T10:00:00.000Z").build();
-        FakeAggregator.shared().put(info, bytes);
+        if (TLS) {
+            FakeAggregator.shared().put(info, bytes);
+        } else {
+            // The test aggregator speaks mutual TLS only; a plaintext service takes the model from its cache.
+            try (ModelCache.Entry entry = new ModelCache(Path.of(cacheDir)).begin(info.getOnnxSha256())) {
+                entry.write(bytes);
+                entry.commit();
+            }
+        }
         EventFeed.federationOpened(FED, LABELS, SPEC);
         EventFeed.modelPublished(info);
         Waiting.untilServed(FED, FED + "-v1");
@@ -170,8 +189,9 @@ class ServingThroughputBenchmark {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<String> out = new ArrayList<>();
         out.add(String.format("model: MLP 784-" + HIDDEN + "-10 (%d bytes), %d cores, %d concurrent callers, %d s per figure, "
-                        + "service max-wait %s max-batch 64, intra-op threads 1", bytes.length,
-                Runtime.getRuntime().availableProcessors(), CALLERS, MEASURE_MS / 1000, System.getProperty("bench.max-wait", "2ms")));
+                        + "service max-wait %s max-batch 64, intra-op threads 1, %s", bytes.length,
+                Runtime.getRuntime().availableProcessors(), CALLERS, MEASURE_MS / 1000, System.getProperty("bench.max-wait", "2ms"),
+                TLS ? "gRPC over mutual TLS as application:demo-app (credential checked per call)" : "PLAINTEXT gRPC, no credential check"));
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
@@ -187,7 +207,8 @@ class ServingThroughputBenchmark {
                 out.add(measure("in-process ORT, batch 1, " + CALLERS + " callers", CALLERS, images, direct).line());
             }
         }
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", 19082).usePlaintext().build();
+        ManagedChannel channel = TLS ? TestTls.applicationChannel()
+                : NettyChannelBuilder.forAddress("127.0.0.1", TestTls.GRPC_PORT).usePlaintext().build();
         try {
             InferenceGrpc.InferenceBlockingStub grpc = InferenceGrpc.newBlockingStub(channel);
             Call viaService = image -> assertEquals(FED + "-v1",

@@ -13,13 +13,13 @@ public final class Waiting {
 
     /** The version a federation serves now, or null (also while the service does not know it yet). */
     public static String servedVersion(String federation) {
-        var response = io.restassured.RestAssured.given().get("/v1/federations/" + federation);
+        var response = TestTls.given().get("/v1/federations/" + federation);
         return response.statusCode() == 200 ? response.jsonPath().getString("servedVersion") : null;
     }
 
     public static void untilServed(String federation, String version) {
         until(Duration.ofSeconds(60), () -> version.equals(servedVersion(federation)), () -> federation
-                + " does not serve " + version + ": " + io.restassured.RestAssured.given().get("/v1/federations/" + federation).asString());
+                + " does not serve " + version + ": " + TestTls.given().get("/v1/federations/" + federation).asString());
     }
 
     /** The first few of many collected errors, for a failure message. */

@@ -52,6 +52,21 @@ public final class PredictionException extends RuntimeException {
         return new PredictionException(Status.Code.DEADLINE_EXCEEDED, 504, "", message);
     }
 
+    /** No verified client certificate where one is needed. */
+    public static PredictionException unauthenticated(String message) {
+        return new PredictionException(Status.Code.UNAUTHENTICATED, 401, "", message);
+    }
+
+    /** The caller's certificate is valid but its role may not do this. */
+    public static PredictionException denied(String message) {
+        return new PredictionException(Status.Code.PERMISSION_DENIED, 403, "", message);
+    }
+
+    /** The caller exceeded its request rate. */
+    public static PredictionException rateLimited(String message) {
+        return new PredictionException(Status.Code.RESOURCE_EXHAUSTED, 429, "", message);
+    }
+
     public static PredictionException failed(String message) {
         return new PredictionException(Status.Code.INTERNAL, 500, "", message);
     }

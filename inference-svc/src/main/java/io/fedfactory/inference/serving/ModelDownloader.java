@@ -7,7 +7,11 @@ import io.fedfactory.proto.v1.ModelVersionInfo;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.fedfactory.security.CredentialFiles;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+
+import javax.net.ssl.SSLException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,10 +39,26 @@ final class ModelDownloader implements AutoCloseable {
     private final long maxModelBytes;
     private final String target;
 
-    ModelDownloader(String host, int port, ModelCache cache, Duration timeout, long maxModelBytes) {
+    /**
+     * @param tls this service's credential files for mutual TLS with the aggregator (which checks the
+     *            identity service:inference-svc), or null for a plaintext channel
+     */
+    ModelDownloader(String host, int port, CredentialFiles tls, ModelCache cache, Duration timeout, long maxModelBytes) {
         this.target = host + ":" + port;
-        this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext()
-                .maxInboundMessageSize(16 * 1024 * 1024).build();
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port).maxInboundMessageSize(16 * 1024 * 1024);
+        if (tls == null) {
+            builder.usePlaintext();
+        } else {
+            try {
+                builder.sslContext(GrpcSslContexts.forClient()
+                        .keyManager(tls.certificate().toFile(), tls.privateKey().toFile())
+                        .trustManager(tls.trustedCa().toFile()).build());
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new IllegalStateException("cannot set up TLS to the aggregator from " + tls.certificate() + ", "
+                        + tls.privateKey() + " and " + tls.trustedCa() + ": " + e.getMessage(), e);
+            }
+        }
+        this.channel = builder.build();
         this.cache = cache;
         this.timeout = timeout;
         this.maxModelBytes = maxModelBytes;

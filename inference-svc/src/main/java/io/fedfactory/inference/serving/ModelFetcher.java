@@ -2,6 +2,7 @@ package io.fedfactory.inference.serving;
 
 import io.fedfactory.inference.catalog.ModelCatalog;
 import io.fedfactory.inference.catalog.VersionOrder;
+import io.fedfactory.inference.security.ServiceTls;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ImageSpec;
 import io.fedfactory.proto.v1.ModelVersionInfo;
@@ -13,6 +14,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -87,7 +89,10 @@ public class ModelFetcher {
     void start() {
         settings.check();
         ModelCache cache = new ModelCache(Path.of(settings.cacheDir()));
-        source = new ModelSource(cache, new ModelDownloader(aggregatorHost, aggregatorPort, cache,
+        ServiceTls tls = ServiceTls.from(n -> ConfigProvider.getConfig().getOptionalValue(n, String.class).orElse(null))
+                .requireFiles();
+        source = new ModelSource(cache, new ModelDownloader(aggregatorHost, aggregatorPort,
+                tls.enabled() ? tls.files() : null, cache,
                 settings.downloadTimeout(), settings.maxModelBytes()));
         loader = new ModelLoader(settings);
         worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -97,7 +102,8 @@ public class ModelFetcher {
         });
         replay = new EventLogProgress(bootstrapServers, eventTopics, settings.replayTimeout());
         worker.execute(replay::measure);
-        LOG.infof("model fetcher: aggregator %s:%d, %s", aggregatorHost, aggregatorPort, source.describe());
+        LOG.infof("model fetcher: aggregator %s:%d (%s), %s", aggregatorHost, aggregatorPort,
+                tls.enabled() ? "mutual TLS as " + ServiceTls.IDENTITY : "PLAINTEXT", source.describe());
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -51,6 +51,12 @@ public interface ServingSettings {
     @WithDefault("60s")
     Duration fetchRetryMax();
 
+    @WithDefault("true")
+    boolean requireApplicationCredential();
+
+    @WithDefault("0")
+    double requestsPerSecond();
+
     /** Fails start-up on a value no deployment could mean, naming the property. */
     default void check() {
         positive("max-batch", maxBatch());
@@ -58,6 +64,7 @@ public interface ServingSettings {
         positive("queue-capacity", queueCapacity());
         positive("intra-op-threads", intraOpThreads());
         positive("max-body-bytes", maxBodyBytes());
+        if (requestsPerSecond() < 0) throw bad("requests-per-second", requestsPerSecond());
         if (maxModelBytes() < 1) throw bad("max-model-bytes", maxModelBytes());
         if (maxWait().isNegative()) throw bad("max-wait", maxWait());
         if (fetchRetryInitial().isNegative() || fetchRetryInitial().isZero()) throw bad("fetch-retry-initial", fetchRetryInitial());

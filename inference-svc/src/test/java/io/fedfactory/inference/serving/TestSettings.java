@@ -63,4 +63,14 @@ record TestSettings(int maxBatch, Duration maxWait, int queueCapacity) implement
     public Duration fetchRetryMax() {
         return Duration.ofSeconds(1);
     }
+
+    @Override
+    public boolean requireApplicationCredential() {
+        return true;
+    }
+
+    @Override
+    public double requestsPerSecond() {
+        return 0;
+    }
 }

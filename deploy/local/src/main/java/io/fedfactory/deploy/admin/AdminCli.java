@@ -2,6 +2,7 @@ package io.fedfactory.deploy.admin;
 
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
+import io.fedfactory.deploy.tls.ClientTls;
 import io.fedfactory.proto.v1.ClassifierRecipe;
 import io.fedfactory.proto.v1.CloseFederationRequest;
 import io.fedfactory.proto.v1.ClosePolicy;
@@ -16,14 +17,19 @@ import io.fedfactory.proto.v1.ListModelVersionsRequest;
 import io.fedfactory.proto.v1.ListModulesRequest;
 import io.fedfactory.proto.v1.ModuleKind;
 import io.fedfactory.proto.v1.StartTrainingRequest;
+import io.fedfactory.proto.v1.UnlearningCertificate;
+import io.fedfactory.security.CredentialFiles;
+import io.fedfactory.security.Identity;
+import io.fedfactory.security.PkiDirectory;
+import io.fedfactory.security.Role;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -33,14 +39,36 @@ import java.util.concurrent.TimeUnit;
         description = "Administer federations on a fedfactory aggregator: create, inspect, train, unlearn.",
         subcommands = {AdminCli.Create.class, AdminCli.Status.class, AdminCli.Close.class, AdminCli.Modules.class,
                 AdminCli.Train.class, AdminCli.Delete.class, AdminCli.Certificate.class, AdminCli.Versions.class,
-                EventsCommand.class},
+                VerifyCertificateCommand.class, EventsCommand.class},
         footer = {"", "Every command prints the aggregator's answer as JSON. Exit codes: 0 ok, 1 refused by the "
-                + "aggregator (its message says why), 2 bad usage."})
+                + "aggregator (its message says why) or a certificate that does not verify, 2 bad usage.", "",
+                "Identity: each command connects over mutual TLS with a certificate from --tls-dir (made by deploy/pki): "
+                + "create, close, train, status, modules and versions as coordinator:coordinator; delete and "
+                + "certificate as auditor:auditor. Override with --as <role>:<name> or --certificate/--private-key, "
+                + "given before the command: fedfactory-admin --as auditor:auditor-2 delete ..."})
 public final class AdminCli {
+
+    static final Identity COORDINATOR = new Identity(Role.COORDINATOR, "coordinator");
+    static final Identity AUDITOR = new Identity(Role.AUDITOR, "auditor");
 
     @Option(names = "--aggregator", defaultValue = "127.0.0.1:9081",
             description = "Aggregator gRPC address host:port (default: ${DEFAULT-VALUE}).")
     String aggregator;
+
+    @Option(names = "--tls-dir", defaultValue = "run/pki",
+            description = "Folder of the certificates deploy/pki made (default: ${DEFAULT-VALUE}).")
+    Path tlsDir;
+    @Option(names = "--as", description = "Act as <role>:<name>, using <tls-dir>/<role>-<name>.pem and -key.pem "
+            + "(default: the command's own role, see below).")
+    String as;
+    @Option(names = "--certificate", description = "Client certificate (PEM); overrides --as.")
+    Path certificate;
+    @Option(names = "--private-key", description = "Its private key (PEM, PKCS#8).")
+    Path privateKey;
+    @Option(names = "--ca", description = "CA certificate to trust for the aggregator (default: <tls-dir>/ca.pem).")
+    Path ca;
+    @Option(names = "--plaintext", description = "No TLS (an aggregator started with fedfactory.tls.enabled=false).")
+    boolean plaintext;
 
     @Option(names = "--timeout", defaultValue = "60", description = "Seconds to wait for an answer (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -55,14 +83,43 @@ public final class AdminCli {
                 cmd.getErr().println("refused: " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
                 return 1;
             }
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("fedfactory-admin: " + e.getMessage());
+                return 2;
+            }
             throw e;
         }).execute(args);
     }
 
-    <T> T call(java.util.function.Function<FederationAdminGrpc.FederationAdminBlockingStub, T> rpc) {
+    /** The TLS identity a command uses: explicit files, else --as, else the command's default role. */
+    ClientTls tls(Identity commandDefault) {
+        if (plaintext) return ClientTls.plaintext();
+        PkiDirectory pki = new PkiDirectory(tlsDir);
+        Path trusted = ca != null ? ca : pki.caCertificate();
+        if (certificate != null || privateKey != null) {
+            if (certificate == null || privateKey == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "give both --certificate and --private-key");
+            }
+            return ClientTls.of(new CredentialFiles(certificate, privateKey, trusted));
+        }
+        Identity id = commandDefault;
+        if (as != null) {
+            String[] rn = as.split(":", 2);
+            try {
+                if (rn.length != 2) throw new IllegalArgumentException("expected <role>:<name>, got '" + as + "'");
+                id = new Identity(Role.fromUnit(rn[0]), rn[1]);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--as: " + e.getMessage());
+            }
+        }
+        CredentialFiles f = pki.files(id);
+        return ClientTls.of(new CredentialFiles(f.certificate(), f.privateKey(), trusted));
+    }
+
+    <T> T call(Identity commandDefault, java.util.function.Function<FederationAdminGrpc.FederationAdminBlockingStub, T> rpc) {
         String[] hp = aggregator.split(":");
         if (hp.length != 2) throw new CommandLine.ParameterException(new CommandLine(this), "--aggregator must be host:port");
-        ManagedChannel channel = NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext().build();
+        ManagedChannel channel = tls(commandDefault).channel(hp[0], Integer.parseInt(hp[1]), 32 << 20);
         try {
             return rpc.apply(FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS));
         } finally {
@@ -98,6 +155,8 @@ public final class AdminCli {
         int samples;
         @Option(names = "--seed", defaultValue = "1", description = "Root seed (default: ${DEFAULT-VALUE}).")
         long seed;
+        @Option(names = "--sites", split = ",", description = "Site ids enrolled (comma-separated): only these may upload.")
+        List<String> sites = List.of();
         @Option(names = "--expected-sites", defaultValue = "0", description = "Close once this many sites uploaded (0: close by hand).")
         int expectedSites;
         @Option(names = "--epochs", defaultValue = "3", description = "Classifier epochs (default: ${DEFAULT-VALUE}).")
@@ -122,7 +181,8 @@ public final class AdminCli {
                     .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(width).addBlocksPerStage(1).addBlocksPerStage(1)
                             .setEpochs(epochs).setBatchSize(128).setLearningRate(0.05f).setMomentum(0.9f)
                             .setWeightDecay(1e-4f).setThreads(threads))
-                    .setClosePolicy(ClosePolicy.newBuilder().setExpectedSites(expectedSites).setManual(expectedSites == 0));
+                    .setClosePolicy(ClosePolicy.newBuilder().setExpectedSites(expectedSites).setManual(expectedSites == 0))
+                    .addAllEnrolledSiteIds(sites);
             for (String k : kinds) {
                 spec.addAcceptedKinds(switch (k.trim()) {
                     case "decoder" -> ModuleKind.MODULE_KIND_DECODER;
@@ -131,7 +191,7 @@ public final class AdminCli {
                             "--kinds: unknown kind '" + k + "' (decoder, diffusion)");
                 });
             }
-            return print(cli.call(s -> s.createFederation(CreateFederationRequest.newBuilder().setSpec(spec).build())));
+            return print(cli.call(COORDINATOR, s -> s.createFederation(CreateFederationRequest.newBuilder().setSpec(spec).build())));
         }
     }
 
@@ -141,7 +201,7 @@ public final class AdminCli {
 
         @Override
         public Integer call() throws Exception {
-            return print(cli.call(s -> s.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(id).build())));
+            return print(cli.call(COORDINATOR, s -> s.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(id).build())));
         }
     }
 
@@ -151,7 +211,7 @@ public final class AdminCli {
 
         @Override
         public Integer call() throws Exception {
-            return print(cli.call(s -> s.closeFederation(CloseFederationRequest.newBuilder().setFederationId(id).build())));
+            return print(cli.call(COORDINATOR, s -> s.closeFederation(CloseFederationRequest.newBuilder().setFederationId(id).build())));
         }
     }
 
@@ -163,7 +223,7 @@ public final class AdminCli {
 
         @Override
         public Integer call() throws Exception {
-            return print(cli.call(s -> s.listModules(ListModulesRequest.newBuilder().setFederationId(id)
+            return print(cli.call(COORDINATOR, s -> s.listModules(ListModulesRequest.newBuilder().setFederationId(id)
                     .setSiteId(site).setIncludeDeleted(deleted).build())));
         }
     }
@@ -175,7 +235,7 @@ public final class AdminCli {
 
         @Override
         public Integer call() throws Exception {
-            return print(cli.call(s -> s.startTraining(StartTrainingRequest.newBuilder().setFederationId(id).build())));
+            return print(cli.call(COORDINATOR, s -> s.startTraining(StartTrainingRequest.newBuilder().setFederationId(id).build())));
         }
     }
 
@@ -186,25 +246,40 @@ public final class AdminCli {
         @Option(names = "--module", split = ",", description = "Module ids to delete.") List<String> modules = List.of();
         @Option(names = "--site", defaultValue = "", description = "Delete every module of this site.") String site;
         @Option(names = "--reason", required = true, description = "Why (kept in the audit log).") String reason;
-        @Option(names = "--by", required = true, description = "Who orders the deletion.") String by;
+        @Option(names = "--by", defaultValue = "",
+                description = "Who orders the deletion; the aggregator records the caller's identity and refuses a "
+                        + "value that differs from it (default: that identity, <role>:<name>).") String by;
 
         @Override
         public Integer call() throws Exception {
             if (modules.isEmpty() == site.isEmpty()) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "give either --module or --site");
             }
-            return print(cli.call(s -> s.deleteModules(DeleteModulesRequest.newBuilder().setFederationId(id)
-                    .addAllModuleIds(modules).setSiteId(site).setReason(reason).setRequestedBy(by).build())));
+            // The aggregator takes requested_by from the caller's certificate; sending the same value keeps the
+            // request explicit in its own log.
+            Identity caller = cli.tls(AUDITOR).identity();
+            String requestedBy = !by.isEmpty() ? by : (caller != null ? caller : AUDITOR).toString();
+            return print(cli.call(AUDITOR, s -> s.deleteModules(DeleteModulesRequest.newBuilder().setFederationId(id)
+                    .addAllModuleIds(modules).setSiteId(site).setReason(reason).setRequestedBy(requestedBy).build())));
         }
     }
 
-    @Command(name = "certificate", mixinStandardHelpOptions = true, description = "Show an unlearning certificate.")
+    @Command(name = "certificate", mixinStandardHelpOptions = true,
+            description = "Show an unlearning certificate (signed by the aggregator), optionally saving it for verify-certificate.")
     static final class Certificate extends Sub {
         @Option(names = "--cert", required = true, description = "Certificate id.") String id;
+        @Option(names = "--out", description = "Also save it here: protobuf JSON, or binary protobuf if the name ends in .pb.")
+        Path out;
 
         @Override
         public Integer call() throws Exception {
-            return print(cli.call(s -> s.getCertificate(GetCertificateRequest.newBuilder().setCertificateId(id).build())));
+            UnlearningCertificate cert = cli.call(AUDITOR, s -> s.getCertificate(GetCertificateRequest.newBuilder()
+                    .setCertificateId(id).build()));
+            if (out != null) {
+                CertificateFiles.write(out, cert);
+                System.err.println("saved to " + out.toAbsolutePath());
+            }
+            return print(cert);
         }
     }
 
@@ -214,7 +289,7 @@ public final class AdminCli {
 
         @Override
         public Integer call() throws Exception {
-            return print(cli.call(s -> s.listModelVersions(ListModelVersionsRequest.newBuilder().setFederationId(id).build())));
+            return print(cli.call(COORDINATOR, s -> s.listModelVersions(ListModelVersionsRequest.newBuilder().setFederationId(id).build())));
         }
     }
 }

@@ -33,6 +33,9 @@ public final class EventSummary {
                     e.getSiteMetricsReported().getReport().getSiteId(),
                     e.getSiteMetricsReported().getReport().getMetrics().getAccuracy(),
                     e.getSiteMetricsReported().getReport().getVersion());
+            case AUDIT_RECORD -> "audit: " + e.getAuditRecord().getActor() + " " + e.getAuditRecord().getAction()
+                    + " " + e.getAuditRecord().getTarget() + " -> " + e.getAuditRecord().getOutcome()
+                    + (e.getAuditRecord().getDetail().isEmpty() ? "" : " (" + e.getAuditRecord().getDetail() + ")");
             case PAYLOAD_NOT_SET -> "event without payload (" + e.getHeader().getType() + ")";
         };
     }

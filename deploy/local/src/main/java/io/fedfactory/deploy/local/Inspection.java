@@ -12,10 +12,10 @@ import io.fedfactory.proto.v1.PredictBatchResponse;
 import io.fedfactory.proto.v1.PredictRequest;
 import io.fedfactory.proto.v1.RawTensor;
 import io.fedfactory.proto.v1.UnlearningCertificate;
+import io.fedfactory.deploy.tls.ClientTls;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -42,12 +42,13 @@ final class Inspection {
     private final String federation;
     private final Dataset test;
     private final SiteRuns.Say say;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
 
-    Inspection(ServiceProcess inference, ManagedChannel aggregatorChannel, String federation, Dataset test, SiteRuns.Say say) {
+    /** @param application the credential predictions are asked with (over gRPC and HTTPS) */
+    Inspection(ServiceProcess inference, ClientTls application, String federation, Dataset test, SiteRuns.Say say) {
         this.inference = inference;
-        this.inferenceChannel = NettyChannelBuilder.forAddress("127.0.0.1", inference.grpcPort()).usePlaintext()
-                .maxInboundMessageSize(32 << 20).build();
+        this.inferenceChannel = application.channel("127.0.0.1", inference.grpcPort(), 32 << 20);
+        this.http = application.httpClient(Duration.ofSeconds(5));
         this.federation = federation;
         this.test = test;
         this.say = say;

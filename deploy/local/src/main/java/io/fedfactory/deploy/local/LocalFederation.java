@@ -3,6 +3,7 @@ package io.fedfactory.deploy.local;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.FashionMnist;
 import io.fedfactory.data.Split;
+import io.fedfactory.deploy.pki.LocalIdentities;
 import io.fedfactory.partition.Partition;
 import io.fedfactory.partition.SiloScheme;
 import io.fedfactory.proto.v1.ClassifierRecipe;
@@ -20,12 +21,13 @@ import io.fedfactory.proto.v1.ImageSpec;
 import io.fedfactory.proto.v1.ModuleKind;
 import io.fedfactory.proto.v1.StartTrainingRequest;
 import io.fedfactory.proto.v1.UnlearningCertificate;
+import io.fedfactory.storage.AtomicFiles;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +72,13 @@ public final class LocalFederation implements Callable<Integer> {
     int parallelSites;
     @Option(names = "--run-dir", defaultValue = "run/local", description = "Where data, logs and the summary go (default: ${DEFAULT-VALUE}).")
     Path runDir;
+    @Option(names = "--pki-dir", defaultValue = "run/pki",
+            description = "The federation's certificates, made here on first run by the same code as deploy/pki "
+                    + "(relative to --root; default: ${DEFAULT-VALUE}).")
+    Path pkiDir;
+    @Option(names = "--plaintext", description = "Run every connection without TLS and predictions without credentials "
+            + "(fedfactory.tls.enabled=false): only to measure what TLS costs.")
+    boolean plaintext;
     @Option(names = "--root", defaultValue = ".", description = "Project root holding the packaged services (default: ${DEFAULT-VALUE}).")
     Path root;
 
@@ -108,7 +117,10 @@ public final class LocalFederation implements Callable<Integer> {
         Dataset test = FashionMnist.load(Split.TEST);
         Partition partition = new SiloScheme(sites).split(train, seed);
         List<Path> siteDirs = SiteFiles.write(train, test, partition, runDir.resolve("sites"));
+        List<String> siteIds = siteDirs.stream().map(d -> d.getFileName().toString()).toList();
         say("%d sites under %s", siteDirs.size(), runDir.resolve("sites"));
+        LocalTls tls = plaintext ? LocalTls.plaintext(this::say) : LocalTls.ensure(root.resolve(pkiDir).normalize(), siteIds, this::say);
+        summary.put("tls", !plaintext);
 
         step("2. Kafka broker, aggregator, inference service");
         BrokerProcess broker = BrokerProcess.start(runDir.resolve("kafka"), Duration.ofSeconds(90));
@@ -120,13 +132,16 @@ public final class LocalFederation implements Callable<Integer> {
                 "fedfactory.aggregator.data-dir", runDir.resolve("aggregator").toString(),
                 "fedfactory.synthesis.diffusion-steps", String.valueOf(diffusionSamplerSteps),
                 "java.io.tmpdir", tmp().toString(), "ai.djl.offline", "true",
-                "ai.djl.pytorch.num_interop_threads", "1"), "3g", runDir.resolve("logs"), env, List.of());
+                "ai.djl.pytorch.num_interop_threads", "1"), "3g", runDir.resolve("logs"), env, List.of(),
+                tls.service(LocalIdentities.AGGREGATOR));
         started.add(aggregator);
         ServiceProcess inference = ServiceProcess.start("inference-svc", app("inference-svc"), Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "fedfactory.aggregator.grpc-port", String.valueOf(aggregator.grpcPort()),
                 "fedfactory.inference.cache-dir", runDir.resolve("inference").toString(),
-                "java.io.tmpdir", tmp().toString()), "768m", runDir.resolve("logs"), env, List.of());
+                "fedfactory.inference.require-application-credential", String.valueOf(!plaintext),
+                "java.io.tmpdir", tmp().toString()), "768m", runDir.resolve("logs"), env, List.of(),
+                tls.service(LocalIdentities.INFERENCE));
         started.add(inference);
         aggregator.awaitReady(Duration.ofSeconds(180));
         inference.awaitReady(Duration.ofSeconds(180));
@@ -135,10 +150,13 @@ public final class LocalFederation implements Callable<Integer> {
                     p.readySeconds(), p.log());
         }
 
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", aggregator.grpcPort()).usePlaintext()
-                .maxInboundMessageSize(32 << 20).build();
+        // The coordinator runs the federation, the auditor unlearns: each over its own mutual-TLS channel.
+        ManagedChannel channel = tls.client(LocalIdentities.COORDINATOR).channel("127.0.0.1", aggregator.grpcPort(), 32 << 20);
         started.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
         var admin = FederationAdminGrpc.newBlockingStub(channel);
+        ManagedChannel auditorChannel = tls.client(LocalIdentities.AUDITOR).channel("127.0.0.1", aggregator.grpcPort(), 32 << 20);
+        started.add(() -> auditorChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        var auditor = FederationAdminGrpc.newBlockingStub(auditorChannel);
         String fed = "fmnist-local";
         FederationSpec spec = FederationSpec.newBuilder().setFederationId(fed)
                 .addAllLabelNames(train.labelNames())
@@ -149,21 +167,22 @@ public final class LocalFederation implements Callable<Integer> {
                         .addBlocksPerStage(1).setEpochs(classifierEpochs).setBatchSize(128).setLearningRate(0.1f)
                         .setMomentum(0.9f).setWeightDecay(1e-4f).setAugment(false).setThreads(2))
                 .setClosePolicy(ClosePolicy.newBuilder().setExpectedSites(sites))
+                .addAllEnrolledSiteIds(siteIds)
                 .build();
         admin.withDeadlineAfter(30, TimeUnit.SECONDS).createFederation(CreateFederationRequest.newBuilder().setSpec(spec).build());
-        say("federation %s opened: %d classes, %d samples per class, closes after %d sites", fed,
-                spec.getLabelNamesCount(), samplesPerClass, sites);
+        say("federation %s opened by %s: %d classes, %d samples per class, sites enrolled %s, closes after %d sites",
+                fed, tls.describe(LocalIdentities.COORDINATOR), spec.getLabelNamesCount(), samplesPerClass, siteIds, sites);
 
         step("3. Sites train their modules and upload them once");
         long tSites = System.nanoTime();
         SiteRuns.run(siteDirs, parallelSites, dir -> ServiceProcess.start("client-" + dir.getFileName(), app("client-node"),
                 Map.of("java.io.tmpdir", tmp().toString(), "ai.djl.offline", "true",
                         "ai.djl.pytorch.num_interop_threads", "1", "quarkus.http.host", "127.0.0.1"),
-                "1g", runDir.resolve("logs"), env, List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
+                "1g", runDir.resolve("logs"), env, tls.siteArgs(List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
                         "--data", dir.toString(), "--format", "idx", "--aggregator", "127.0.0.1:" + aggregator.grpcPort(),
                         "--kind", kind, "--decoder-epochs", String.valueOf(decoderEpochs),
                         "--diffusion-steps", String.valueOf(diffusionSteps), "--seed", String.valueOf(seed),
-                        "--threads", "1")), this::say);
+                        "--threads", "1")), ServiceTls.plaintext()), this::say);
         summary.put("sites_seconds", secondsSince(tSites));
         FederationStatus status = admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build());
         say("%d modules from %d sites; state %s", status.getModules(), status.getSitesCount(), status.getState());
@@ -171,7 +190,7 @@ public final class LocalFederation implements Callable<Integer> {
         step("4. Synthesis and global training on the aggregator");
         long tTrain = System.nanoTime();
         admin.withDeadlineAfter(30, TimeUnit.SECONDS).startTraining(StartTrainingRequest.newBuilder().setFederationId(fed).build());
-        Inspection inspect = new Inspection(inference, channel, fed, test, this::say);
+        Inspection inspect = new Inspection(inference, tls.client(LocalIdentities.APPLICATION), fed, test, this::say);
         String v1 = inspect.awaitServedVersion(null, Duration.ofMinutes(20));
         summary.put("training_seconds", secondsSince(tTrain));
         say("model %s published and served after %.1f s", v1, secondsSince(tTrain));
@@ -183,9 +202,9 @@ public final class LocalFederation implements Callable<Integer> {
         long tEval = System.nanoTime();
         SiteRuns.run(siteDirs.subList(0, Math.min(3, siteDirs.size())), parallelSites, dir -> ServiceProcess.start(
                 "evaluate-" + dir.getFileName(), app("client-node"), Map.of("java.io.tmpdir", tmp().toString()), "512m",
-                runDir.resolve("logs"), env, List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
+                runDir.resolve("logs"), env, tls.siteArgs(List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
                         "--data", dir.toString(), "--format", "idx", "--aggregator", "127.0.0.1:" + aggregator.grpcPort(),
-                        "--evaluate-only")), this::say);
+                        "--evaluate-only")), ServiceTls.plaintext()), this::say);
         admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build()).getSiteMetricsMap()
                 .forEach((site, m) -> say("site %s reports %s accuracy %.4f on its %d local test images (the images stay there)",
                         site, v1, m.getAccuracy(), m.getExamples()));
@@ -193,9 +212,10 @@ public final class LocalFederation implements Callable<Integer> {
 
         step("6. Unlearning: delete every module of " + deleteSite);
         long tDelete = System.nanoTime();
-        DeleteModulesResponse deletion = admin.withDeadlineAfter(60, TimeUnit.SECONDS).deleteModules(
+        DeleteModulesResponse deletion = auditor.withDeadlineAfter(60, TimeUnit.SECONDS).deleteModules(
                 DeleteModulesRequest.newBuilder().setFederationId(fed).setSiteId(deleteSite)
-                        .setReason("consent withdrawn").setRequestedBy("auditor@local").build());
+                        .setReason("consent withdrawn").setRequestedBy(LocalIdentities.AUDITOR.toString()).build());
+        say("deletion requested by %s", tls.describe(LocalIdentities.AUDITOR));
         say("deleted %s; revoked %s; certificate %s", deletion.getDeletedModuleIdsList(),
                 deletion.getRevokedVersionsList(), deletion.getCertificateId());
         double refusedAfter = inspect.awaitRefused(v1, Duration.ofSeconds(60));
@@ -214,10 +234,16 @@ public final class LocalFederation implements Callable<Integer> {
                 java.util.Arrays.stream(deletedClasses).mapToObj(c -> train.labelNames().get(c)).toList(), predictedDeleted);
 
         step("7. Unlearning certificate");
-        UnlearningCertificate cert = inspect.awaitCertificate(admin, deletion.getCertificateId(), Duration.ofMinutes(20));
+        UnlearningCertificate cert = inspect.awaitCertificate(auditor, deletion.getCertificateId(), Duration.ofMinutes(20));
         System.out.println(com.google.protobuf.util.JsonFormat.printer().print(cert));
         summary.put("certificate_from_scratch_matches", cert.getFromScratchMatches());
         summary.put("certificate_id", cert.getCertificateId());
+        Path saved = runDir.resolve("certificate.json");
+        AtomicFiles.write(saved, (com.google.protobuf.util.JsonFormat.printer().print(cert) + "\n").getBytes(StandardCharsets.UTF_8));
+        String verdict = tls.verifyOffline(cert);
+        summary.put("certificate_signature", verdict);
+        say("certificate saved to %s; verified offline against %s: %s", saved, tls.caDescription(), verdict);
+        say("check it yourself: deploy/fedfactory-admin verify-certificate --certificate %s --ca %s", saved, tls.caDescription());
         summary.put("total_seconds", secondsSince(t0));
     }
 

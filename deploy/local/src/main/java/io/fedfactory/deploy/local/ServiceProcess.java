@@ -23,17 +23,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     private final String name;
     private final Process process;
     private final int httpPort;
     private final int grpcPort;
     private final Path log;
     private final long startedNanos;
+    private final ServiceTls tls;
     private double readySeconds = -1;
 
-    private ServiceProcess(String name, Process process, int httpPort, int grpcPort, Path log, long startedNanos) {
+    private ServiceProcess(String name, Process process, int httpPort, int grpcPort, Path log, long startedNanos,
+                           ServiceTls tls) {
+        this.tls = tls;
         this.name = name;
         this.process = process;
         this.httpPort = httpPort;
@@ -51,7 +52,13 @@ public final class ServiceProcess implements AutoCloseable {
      * @param heap   -Xmx value, for example "512m"
      */
     public static ServiceProcess start(String name, Path app, Map<String, String> config, String heap, Path logDir) {
-        return start(name, app, config, heap, logDir, Map.of(), List.of());
+        return start(name, app, config, heap, logDir, Map.of(), List.of(), ServiceTls.plaintext());
+    }
+
+    /** As {@link #start(String, Path, Map, String, Path)}, with TLS set up as {@code tls} says. */
+    public static ServiceProcess start(String name, Path app, Map<String, String> config, String heap, Path logDir,
+                                       ServiceTls tls) {
+        return start(name, app, config, heap, logDir, Map.of(), List.of(), tls);
     }
 
     /**
@@ -59,7 +66,7 @@ public final class ServiceProcess implements AutoCloseable {
      * arguments (a client node given arguments runs its site job and exits).
      */
     public static ServiceProcess start(String name, Path app, Map<String, String> config, String heap, Path logDir,
-                                       Map<String, String> env, List<String> args) {
+                                       Map<String, String> env, List<String> args, ServiceTls tls) {
         if (!Files.isRegularFile(app)) {
             throw new IllegalStateException(name + ": " + app + " does not exist; build it first (./mvnw package -DskipTests)");
         }
@@ -70,6 +77,7 @@ public final class ServiceProcess implements AutoCloseable {
         props.put("quarkus.http.port", String.valueOf(http));
         props.put("quarkus.grpc.server.host", "127.0.0.1");
         props.put("quarkus.grpc.server.port", String.valueOf(grpc));
+        props.putAll(tls.properties(http));
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
@@ -85,7 +93,7 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().putAll(env);
             Process p = pb.start();
-            return new ServiceProcess(name, p, http, grpc, log, t0);
+            return new ServiceProcess(name, p, http, grpc, log, t0, tls);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -96,12 +104,13 @@ public final class ServiceProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpRequest req = HttpRequest.newBuilder(URI.create(httpUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
+        HttpClient http = tls.healthClient();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start-up:\n" + logTail(30));
             }
             try {
-                if (HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     readySeconds = (System.nanoTime() - startedNanos) / 1e9;
                     return this;
                 }
@@ -139,7 +148,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     public int grpcPort() { return grpcPort; }
 
-    public String httpUrl() { return "http://127.0.0.1:" + httpPort; }
+    public String httpUrl() { return tls.scheme() + "://127.0.0.1:" + httpPort; }
 
     public Path log() { return log; }
 

@@ -6,8 +6,10 @@ import io.fedfactory.proto.v1.FederationAdminGrpc;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ImageSpec;
 import io.fedfactory.proto.v1.ModuleKind;
+import io.fedfactory.deploy.pki.LocalIdentities;
+import io.fedfactory.deploy.tls.ClientTls;
+import io.fedfactory.security.PkiDirectory;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -34,17 +37,23 @@ class EventPathIT {
     static final Path ROOT = Path.of(System.getProperty("fedfactory.root", "../..")).toAbsolutePath().normalize();
     static final Path LOGS = Path.of("target", "it-logs");
 
+    /** The ITs' own certificates (deploy/pki's code), under target/. */
+    static final Path PKI = Path.of("target", "it-pki").toAbsolutePath();
+
     static ServiceProcess aggregator;
     static ServiceProcess inference;
+    static PkiDirectory pki;
 
     @BeforeAll
-    static void startServices() {
+    static void startServices() throws Exception {
+        pki = new PkiDirectory(PKI);
+        pki.ensure(LocalIdentities.of(List.of("site-00", "site-01", "site-02"), List.of("auditor"), List.of("demo-app")));
         String kafka = SharedKafkaBroker.bootstrapServers();
         Map<String, String> config = Map.of("kafka.bootstrap.servers", kafka);
         aggregator = ServiceProcess.start("aggregator", ROOT.resolve("aggregator/target/quarkus-app/quarkus-run.jar"),
-                config, "512m", LOGS);
+                config, "512m", LOGS, ServiceTls.of(pki.files(LocalIdentities.AGGREGATOR)));
         inference = ServiceProcess.start("inference-svc", ROOT.resolve("inference-svc/target/quarkus-app/quarkus-run.jar"),
-                config, "512m", LOGS);
+                config, "512m", LOGS, ServiceTls.of(pki.files(LocalIdentities.INFERENCE)));
         aggregator.awaitReady(Duration.ofSeconds(120));
         inference.awaitReady(Duration.ofSeconds(120));
         for (ServiceProcess p : new ServiceProcess[] {aggregator, inference}) {
@@ -62,17 +71,21 @@ class EventPathIT {
     @Test
     void theAdminCommandLineCreatesAndReportsAndNamesRefusals() {
         String agg = "127.0.0.1:" + aggregator.grpcPort();
-        assertEquals(0, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "create", "--id", "fed-cli",
-                "--labels", "a,b,c", "--image", "1x28x28", "--samples-per-class", "50"));
-        assertEquals(0, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "status", "--id", "fed-cli"));
-        assertEquals(1, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "status", "--id", "no-such-fed"));
-        assertEquals(2, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "create", "--id", "fed-cli2",
+        String dir = PKI.toString();
+        assertEquals(0, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "--tls-dir", dir, "create", "--id", "fed-cli",
+                "--labels", "a,b,c", "--image", "1x28x28", "--samples-per-class", "50", "--sites", "site-00,site-01"));
+        assertEquals(0, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "--tls-dir", dir, "status", "--id", "fed-cli"));
+        assertEquals(1, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "--tls-dir", dir, "status", "--id", "no-such-fed"));
+        assertEquals(2, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "--tls-dir", dir, "create", "--id", "fed-cli2",
                 "--labels", "a,b", "--kinds", "gan"));
+        // An auditor may not start training: refused by the aggregator (exit 1), nothing changed.
+        assertEquals(1, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "--tls-dir", dir, "--as", "auditor:auditor",
+                "train", "--id", "fed-cli"));
     }
 
     @Test
     void aFederationCreatedAtTheAggregatorReachesTheInferenceService() throws Exception {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", aggregator.grpcPort()).usePlaintext().build();
+        ManagedChannel channel = ClientTls.of(pki.files(LocalIdentities.COORDINATOR)).channel("127.0.0.1", aggregator.grpcPort(), 4 << 20);
         try {
             FederationSpec spec = FederationSpec.newBuilder().setFederationId("fed-e2e")
                     .addLabelNames("melanoma").addLabelNames("nevus")
@@ -82,7 +95,7 @@ class EventPathIT {
             FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .createFederation(CreateFederationRequest.newBuilder().setSpec(spec).build());
 
-            HttpClient http = HttpClient.newHttpClient();
+            HttpClient http = ClientTls.of(pki.files(LocalIdentities.APPLICATION)).httpClient(Duration.ofSeconds(5));
             HttpRequest get = HttpRequest.newBuilder(URI.create(inference.httpUrl() + "/v1/federations/fed-e2e")).build();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
