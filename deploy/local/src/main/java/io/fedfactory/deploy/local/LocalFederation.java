@@ -119,7 +119,8 @@ public final class LocalFederation implements Callable<Integer> {
         List<Path> siteDirs = SiteFiles.write(train, test, partition, runDir.resolve("sites"));
         List<String> siteIds = siteDirs.stream().map(d -> d.getFileName().toString()).toList();
         say("%d sites under %s", siteDirs.size(), runDir.resolve("sites"));
-        LocalTls tls = plaintext ? LocalTls.plaintext(this::say) : LocalTls.ensure(root.resolve(pkiDir).normalize(), siteIds, this::say);
+        LocalTls tls = plaintext ? LocalTls.plaintext(this::say)
+                : LocalTls.ensure(root.resolve(pkiDir).normalize(), siteIds, this::say);
         summary.put("tls", !plaintext);
 
         step("2. Kafka broker, aggregator, inference service");
@@ -243,7 +244,10 @@ public final class LocalFederation implements Callable<Integer> {
         String verdict = tls.verifyOffline(cert);
         summary.put("certificate_signature", verdict);
         say("certificate saved to %s; verified offline against %s: %s", saved, tls.caDescription(), verdict);
-        say("check it yourself: deploy/fedfactory-admin verify-certificate --certificate %s --ca %s", saved, tls.caDescription());
+        if (tls.enabled()) {
+            say("check it yourself: deploy/fedfactory-admin verify-certificate --certificate %s --ca %s", saved,
+                    tls.caDescription());
+        }
         summary.put("total_seconds", secondsSince(t0));
     }
 
