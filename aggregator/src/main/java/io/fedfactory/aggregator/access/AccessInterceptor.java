@@ -48,19 +48,19 @@ public class AccessInterceptor implements ServerInterceptor {
         String method = call.getMethodDescriptor().getFullMethodName();
         if (!tls.enabled()) {
             // Plaintext mode (measuring TLS's cost): no identities, so no roles; administrative calls are still audited.
-            return next.startCall(new AuditedCall<>(call, audit, null, method), headers);
+            return next.startCall(new AuditedCall<>(call, audit, CallerIdentity.describe(null), method), headers);
         }
         Identity who;
         try {
             who = identify(call);
         } catch (AccessDeniedException e) {
-            AuditedCall<Q, R> audited = new AuditedCall<>(call, audit, null, method);
+            AuditedCall<Q, R> audited = new AuditedCall<>(call, audit, "unauthenticated", method);
             LOG.infof("refused %s: %s", AccessPolicy.shortName(method), e.getMessage());
             audited.close(e.status(), new Metadata());
             return new ServerCall.Listener<>() {
             };
         }
-        AuditedCall<Q, R> audited = new AuditedCall<>(call, audit, who, method);
+        AuditedCall<Q, R> audited = new AuditedCall<>(call, audit, who.toString(), method);
         Context context = Context.current().withValue(CallerIdentity.KEY, who);
         return new Checked<>(Contexts.interceptCall(context, audited, headers, next), audited, who, method);
     }

@@ -4,7 +4,6 @@ import io.fedfactory.aggregator.audit.AuditLog;
 import io.fedfactory.aggregator.audit.AuditTargets;
 import io.fedfactory.proto.v1.AuditRecord;
 import io.fedfactory.proto.v1.FederationAdminGrpc;
-import io.fedfactory.security.Identity;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -35,15 +34,15 @@ final class AuditedCall<Q, R> extends ForwardingServerCall.SimpleForwardingServe
             Status.Code.RESOURCE_EXHAUSTED);
 
     private final AuditLog audit;
-    private final Identity who;
+    private final String actor;
     private final String method;
     private Object request;
     private boolean closed;
 
-    AuditedCall(ServerCall<Q, R> delegate, AuditLog audit, Identity who, String method) {
+    AuditedCall(ServerCall<Q, R> delegate, AuditLog audit, String actor, String method) {
         super(delegate);
         this.audit = audit;
-        this.who = who;
+        this.actor = actor;
         this.method = method;
     }
 
@@ -64,7 +63,7 @@ final class AuditedCall<Q, R> extends ForwardingServerCall.SimpleForwardingServe
     private void record(Status status) {
         AuditTargets t = AuditTargets.of(request);
         AuditRecord r = AuditRecord.newBuilder()
-                .setActor(CallerIdentity.describe(who))
+                .setActor(actor)
                 .setAction(method)
                 .setTarget(t.target())
                 .setReason(t.reason())

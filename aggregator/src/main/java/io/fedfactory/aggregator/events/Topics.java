@@ -10,7 +10,7 @@ public final class Topics {
     public static final String PROGRESS = "fedfactory.progress";
     /** ModelPublished, ModelRevoked; key: model version. */
     public static final String MODELS = "fedfactory.models";
-    /** Deletions and CertificateIssued; key: certificate id. */
+    /** Deletions and CertificateIssued (key: certificate id); AuditRecord (key: federation id, or "-"). */
     public static final String AUDIT = "fedfactory.audit";
 
     private Topics() {
