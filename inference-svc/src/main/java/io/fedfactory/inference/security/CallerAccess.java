@@ -3,6 +3,7 @@ package io.fedfactory.inference.security;
 import io.fedfactory.inference.prediction.PredictionException;
 import io.fedfactory.inference.serving.ServingSettings;
 import io.fedfactory.security.Identity;
+import io.fedfactory.security.RequestRate;
 import io.fedfactory.security.Role;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +41,9 @@ public class CallerAccess {
     void init() {
         tlsEnabled = ServiceTls.from(n -> ConfigProvider.getConfig().getOptionalValue(n, String.class).orElse(null))
                 .enabled();
-        rate = new RequestRate(settings.requestsPerSecond());
+        double perSecond = settings.requestsPerSecond();
+        // Zero or less: unlimited. Otherwise bursts of up to one second's worth.
+        rate = perSecond > 0 ? new RequestRate(perSecond, (int) Math.max(1, Math.ceil(perSecond))) : null;
         if (!settings.requireApplicationCredential()) {
             LOG.warn("fedfactory.inference.require-application-credential=false: predictions are served to any caller");
         } else if (!tlsEnabled) {
@@ -71,7 +74,7 @@ public class CallerAccess {
             throw PredictionException.denied(caller + " may not call " + method + ": requires role "
                     + String.join(" or ", allowed.stream().map(Role::unit).toList()));
         }
-        if (!rate.tryAcquire(caller.toString())) {
+        if (rate != null && !rate.tryAcquire(caller)) {
             throw PredictionException.rateLimited(caller + " exceeded " + settings.requestsPerSecond()
                     + " requests per second (fedfactory.inference.requests-per-second)");
         }

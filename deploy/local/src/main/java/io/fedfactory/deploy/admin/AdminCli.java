@@ -39,12 +39,12 @@ import java.util.concurrent.TimeUnit;
         description = "Administer federations on a fedfactory aggregator: create, inspect, train, unlearn.",
         subcommands = {AdminCli.Create.class, AdminCli.Status.class, AdminCli.Close.class, AdminCli.Modules.class,
                 AdminCli.Train.class, AdminCli.Delete.class, AdminCli.Certificate.class, AdminCli.Versions.class,
-                VerifyCertificateCommand.class, EventsCommand.class},
+                AuditCommand.class, VerifyCertificateCommand.class, EventsCommand.class},
         footer = {"", "Every command prints the aggregator's answer as JSON. Exit codes: 0 ok, 1 refused by the "
                 + "aggregator (its message says why) or a certificate that does not verify, 2 bad usage.", "",
                 "Identity: each command connects over mutual TLS with a certificate from --tls-dir (made by deploy/pki): "
                 + "create, close, train, status, modules and versions as coordinator:coordinator; delete and "
-                + "certificate as auditor:auditor. Override with --as <role>:<name> or --certificate/--private-key, "
+                + "certificate and audit as auditor:auditor. Override with --as <role>:<name> or --certificate/--private-key, "
                 + "given before the command: fedfactory-admin --as auditor:auditor-2 delete ..."})
 public final class AdminCli {
 
@@ -117,11 +117,16 @@ public final class AdminCli {
     }
 
     <T> T call(Identity commandDefault, java.util.function.Function<FederationAdminGrpc.FederationAdminBlockingStub, T> rpc) {
+        return onChannel(commandDefault, ch -> rpc.apply(
+                FederationAdminGrpc.newBlockingStub(ch).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)));
+    }
+
+    <T> T onChannel(Identity commandDefault, java.util.function.Function<ManagedChannel, T> rpc) {
         String[] hp = aggregator.split(":");
         if (hp.length != 2) throw new CommandLine.ParameterException(new CommandLine(this), "--aggregator must be host:port");
         ManagedChannel channel = tls(commandDefault).channel(hp[0], Integer.parseInt(hp[1]), 32 << 20);
         try {
-            return rpc.apply(FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS));
+            return rpc.apply(channel);
         } finally {
             channel.shutdownNow();
         }

@@ -81,6 +81,24 @@ class EventPathIT {
         // An auditor may not start training: refused by the aggregator (exit 1), nothing changed.
         assertEquals(1, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "--tls-dir", dir, "--as", "auditor:auditor",
                 "train", "--id", "fed-cli"));
+
+        // The audit trail keeps both: the coordinator's create and the auditor's refused train; only auditors read it.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "--tls-dir", dir, "audit", "--id", "fed-cli"));
+        } finally {
+            System.setOut(stdout);
+        }
+        String trail = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        System.out.print(trail);
+        assertTrue(trail.lines().anyMatch(l -> l.contains("coordinator:coordinator") && l.contains("CreateFederation")
+                && l.contains("OK")), trail);
+        assertTrue(trail.lines().anyMatch(l -> l.contains("auditor:auditor") && l.contains("StartTraining")
+                && l.contains("PERMISSION_DENIED")), trail);
+        assertEquals(1, io.fedfactory.deploy.admin.AdminCli.run("--aggregator", agg, "--tls-dir", dir, "--as",
+                "coordinator:coordinator", "audit"));
     }
 
     @Test
