@@ -49,11 +49,15 @@ class EventPathIT {
         pki = new PkiDirectory(PKI);
         pki.ensure(LocalIdentities.of(List.of("site-00", "site-01", "site-02"), List.of("auditor"), List.of("demo-app")));
         String kafka = SharedKafkaBroker.bootstrapServers();
-        Map<String, String> config = Map.of("kafka.bootstrap.servers", kafka);
+        // Fresh state per run, like the broker: a store kept from an earlier run would make CreateFederation
+        // a no-op (same spec) and no event would reach this run's broker.
+        Path state = java.nio.file.Files.createTempDirectory(Path.of("target"), "event-path-");
         aggregator = ServiceProcess.start("aggregator", ROOT.resolve("aggregator/target/quarkus-app/quarkus-run.jar"),
-                config, "512m", LOGS, ServiceTls.of(pki.files(LocalIdentities.AGGREGATOR)));
+                Map.of("kafka.bootstrap.servers", kafka, "fedfactory.aggregator.data-dir", state.resolve("aggregator").toString()),
+                "512m", LOGS, ServiceTls.of(pki.files(LocalIdentities.AGGREGATOR)));
         inference = ServiceProcess.start("inference-svc", ROOT.resolve("inference-svc/target/quarkus-app/quarkus-run.jar"),
-                config, "512m", LOGS, ServiceTls.of(pki.files(LocalIdentities.INFERENCE)));
+                Map.of("kafka.bootstrap.servers", kafka, "fedfactory.inference.cache-dir", state.resolve("inference").toString()),
+                "512m", LOGS, ServiceTls.of(pki.files(LocalIdentities.INFERENCE)));
         aggregator.awaitReady(Duration.ofSeconds(120));
         inference.awaitReady(Duration.ofSeconds(120));
         for (ServiceProcess p : new ServiceProcess[] {aggregator, inference}) {
