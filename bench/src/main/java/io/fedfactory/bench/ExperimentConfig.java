@@ -39,6 +39,9 @@ import java.util.TreeSet;
  * @param decoderEpochs     VAE epochs over its class's images
  * @param decoderHidden     VAE hidden width
  * @param decoderLatent     VAE latent size
+ * @param decoderKlWeight   VAE KL weight (beta; 1 is the plain ELBO)
+ * @param decoderFittedPrior whether VAE modules sample a Gaussian fitted to their posterior means
+ * @param decoderPriorTemperature spread of that fitted Gaussian, in (0, 1]
  * @param diffusionWidth    UNet width
  * @param diffusionSteps    diffusion optimizer steps per module
  * @param diffusionBatch    diffusion batch size
@@ -52,7 +55,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                                double dirichletAlpha, List<String> methods, List<Long> seeds, String evaluation,
                                int validationSize, int trainPerClass, int evalPerClass, String recipe,
                                int classifierEpochs, int fedRounds, int fedLocalEpochs, float fedProxMu,
-                               int decoderEpochs, int decoderHidden, int decoderLatent, int diffusionWidth,
+                               int decoderEpochs, int decoderHidden, int decoderLatent, float decoderKlWeight,
+                               boolean decoderFittedPrior, float decoderPriorTemperature, int diffusionWidth,
                                int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
                                int diffusionPerClass, int threads, int gridPerClass) {
 
@@ -93,6 +97,16 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         range("decoder.epochs", decoderEpochs, 1, 100_000);
         range("decoder.hiddenWidth", decoderHidden, 16, 8192);
         range("decoder.latentDim", decoderLatent, 1, 4096);
+        if (!(decoderKlWeight > 0 && decoderKlWeight <= 100)) {
+            throw new IllegalArgumentException("decoder.klWeight must be in (0, 100], got " + decoderKlWeight);
+        }
+        if (!(decoderPriorTemperature > 0 && decoderPriorTemperature <= 1)) {
+            throw new IllegalArgumentException("decoder.priorTemperature must be in (0, 1], got " + decoderPriorTemperature);
+        }
+        if (!decoderFittedPrior && decoderPriorTemperature != 1f) {
+            throw new IllegalArgumentException("decoder.priorTemperature needs decoder.fittedPrior=true, got "
+                    + decoderPriorTemperature + " without it");
+        }
         range("diffusion.width", diffusionWidth, 4, 512);
         range("diffusion.steps", diffusionSteps, 1, 10_000_000);
         range("diffusion.batchSize", diffusionBatch, 1, 4096);
@@ -130,6 +144,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 integer(v, "data.evalPerClass"), v.get("classifier.recipe"), integer(v, "classifier.epochs"),
                 integer(v, "fedavg.rounds"), integer(v, "fedavg.localEpochs"), (float) real(v, "fedprox.mu"),
                 integer(v, "decoder.epochs"), integer(v, "decoder.hiddenWidth"), integer(v, "decoder.latentDim"),
+                (float) real(v, "decoder.klWeight"), bool(v, "decoder.fittedPrior"),
+                (float) real(v, "decoder.priorTemperature"),
                 integer(v, "diffusion.width"), integer(v, "diffusion.steps"), integer(v, "diffusion.batchSize"),
                 integer(v, "diffusion.samplerSteps"), integer(v, "synthesis.decoderPerClass"),
                 integer(v, "synthesis.diffusionPerClass"), integer(v, "threads"), integer(v, "grid.perClass"));
@@ -139,7 +155,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
     public ExperimentConfig withSeeds(List<Long> newSeeds) {
         return new ExperimentConfig(name, dataset, split, sites, classesPerSite, dirichletAlpha, methods, newSeeds,
                 evaluation, validationSize, trainPerClass, evalPerClass, recipe, classifierEpochs, fedRounds,
-                fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, diffusionWidth, diffusionSteps,
+                fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
+                decoderFittedPrior, decoderPriorTemperature, diffusionWidth, diffusionSteps,
                 diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass);
     }
 
@@ -168,6 +185,9 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("decoder.epochs", Integer.toString(decoderEpochs));
         m.put("decoder.hiddenWidth", Integer.toString(decoderHidden));
         m.put("decoder.latentDim", Integer.toString(decoderLatent));
+        m.put("decoder.klWeight", Float.toString(decoderKlWeight));
+        m.put("decoder.fittedPrior", Boolean.toString(decoderFittedPrior));
+        m.put("decoder.priorTemperature", Float.toString(decoderPriorTemperature));
         m.put("diffusion.width", Integer.toString(diffusionWidth));
         m.put("diffusion.steps", Integer.toString(diffusionSteps));
         m.put("diffusion.batchSize", Integer.toString(diffusionBatch));
@@ -209,6 +229,9 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("decoder.epochs", "5");
         d.put("decoder.hiddenWidth", "400");
         d.put("decoder.latentDim", "16");
+        d.put("decoder.klWeight", "1");
+        d.put("decoder.fittedPrior", "false");
+        d.put("decoder.priorTemperature", "1");
         d.put("diffusion.width", "8");
         d.put("diffusion.steps", "150");
         d.put("diffusion.batchSize", "64");
@@ -234,6 +257,13 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a number, got '" + v.get(key) + "'");
         }
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String s = v.get(key);
+        if (s.equals("true")) return true;
+        if (s.equals("false")) return false;
+        throw new IllegalArgumentException(key + " must be true or false, got '" + s + "'");
     }
 
     private static List<String> list(Map<String, String> v, String key) {
