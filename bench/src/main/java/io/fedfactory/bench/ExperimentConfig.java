@@ -33,6 +33,8 @@ import java.util.TreeSet;
  * @param evalPerClass      cap on evaluation images per class (0: all), for tiny runs
  * @param recipe            quick or standard (the classifier recipe every method uses)
  * @param classifierEpochs  overrides the recipe's epochs when above 0
+ * @param classifierAugmentation recipe (the recipe's own), none, or crop-flip (random crop with padding 2
+ *                          and horizontal flips); the same for every method
  * @param fedRounds         FedAvg/FedProx communication rounds
  * @param fedLocalEpochs    FedAvg/FedProx local epochs per round
  * @param fedProxMu         FedProx proximal strength
@@ -54,7 +56,7 @@ import java.util.TreeSet;
 public record ExperimentConfig(String name, String dataset, String split, int sites, int classesPerSite,
                                double dirichletAlpha, List<String> methods, List<Long> seeds, String evaluation,
                                int validationSize, int trainPerClass, int evalPerClass, String recipe,
-                               int classifierEpochs, int fedRounds, int fedLocalEpochs, float fedProxMu,
+                               int classifierEpochs, String classifierAugmentation, int fedRounds, int fedLocalEpochs, float fedProxMu,
                                int decoderEpochs, int decoderHidden, int decoderLatent, float decoderKlWeight,
                                boolean decoderFittedPrior, float decoderPriorTemperature, int diffusionWidth,
                                int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
@@ -72,6 +74,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         requireOneOf("split", split, Set.of("silo", "k-classes", "dirichlet"));
         requireOneOf("evaluation", evaluation, Set.of("test", "validation"));
         requireOneOf("classifier.recipe", recipe, Set.of("quick", "standard"));
+        requireOneOf("classifier.augmentation", classifierAugmentation, Set.of("recipe", "none", "crop-flip"));
         if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
         }
@@ -142,6 +145,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 integer(v, "split.classesPerSite"), real(v, "split.alpha"), list(v, "methods"), longs(v, "seeds"),
                 v.get("evaluation"), integer(v, "validation.size"), integer(v, "data.trainPerClass"),
                 integer(v, "data.evalPerClass"), v.get("classifier.recipe"), integer(v, "classifier.epochs"),
+                v.get("classifier.augmentation"),
                 integer(v, "fedavg.rounds"), integer(v, "fedavg.localEpochs"), (float) real(v, "fedprox.mu"),
                 integer(v, "decoder.epochs"), integer(v, "decoder.hiddenWidth"), integer(v, "decoder.latentDim"),
                 (float) real(v, "decoder.klWeight"), bool(v, "decoder.fittedPrior"),
@@ -154,7 +158,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
     /** The same experiment with other seeds. */
     public ExperimentConfig withSeeds(List<Long> newSeeds) {
         return new ExperimentConfig(name, dataset, split, sites, classesPerSite, dirichletAlpha, methods, newSeeds,
-                evaluation, validationSize, trainPerClass, evalPerClass, recipe, classifierEpochs, fedRounds,
+                evaluation, validationSize, trainPerClass, evalPerClass, recipe, classifierEpochs, classifierAugmentation, fedRounds,
                 fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
                 decoderFittedPrior, decoderPriorTemperature, diffusionWidth, diffusionSteps,
                 diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass);
@@ -179,6 +183,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("data.evalPerClass", Integer.toString(evalPerClass));
         m.put("classifier.recipe", recipe);
         m.put("classifier.epochs", Integer.toString(classifierEpochs));
+        m.put("classifier.augmentation", classifierAugmentation);
         m.put("fedavg.rounds", Integer.toString(fedRounds));
         m.put("fedavg.localEpochs", Integer.toString(fedLocalEpochs));
         m.put("fedprox.mu", Float.toString(fedProxMu));
@@ -223,6 +228,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("data.evalPerClass", "0");
         d.put("classifier.recipe", "quick");
         d.put("classifier.epochs", "0");
+        d.put("classifier.augmentation", "recipe");
         d.put("fedavg.rounds", "3");
         d.put("fedavg.localEpochs", "1");
         d.put("fedprox.mu", "0.1");
