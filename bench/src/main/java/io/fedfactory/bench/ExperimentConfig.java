@@ -33,12 +33,17 @@ import java.util.TreeSet;
  * @param evalPerClass      cap on evaluation images per class (0: all), for tiny runs
  * @param recipe            quick or standard (the classifier recipe every method uses)
  * @param classifierEpochs  overrides the recipe's epochs when above 0
+ * @param classifierAugmentation recipe (the recipe's own), none, or crop-flip (random crop with padding 2
+ *                          and horizontal flips); the same for every method
  * @param fedRounds         FedAvg/FedProx communication rounds
  * @param fedLocalEpochs    FedAvg/FedProx local epochs per round
  * @param fedProxMu         FedProx proximal strength
  * @param decoderEpochs     VAE epochs over its class's images
  * @param decoderHidden     VAE hidden width
  * @param decoderLatent     VAE latent size
+ * @param decoderKlWeight   VAE KL weight (beta; 1 is the plain ELBO)
+ * @param decoderFittedPrior whether VAE modules sample a Gaussian fitted to their posterior means
+ * @param decoderPriorTemperature spread of that fitted Gaussian, in (0, 1]
  * @param diffusionWidth    UNet width
  * @param diffusionSteps    diffusion optimizer steps per module
  * @param diffusionBatch    diffusion batch size
@@ -51,8 +56,9 @@ import java.util.TreeSet;
 public record ExperimentConfig(String name, String dataset, String split, int sites, int classesPerSite,
                                double dirichletAlpha, List<String> methods, List<Long> seeds, String evaluation,
                                int validationSize, int trainPerClass, int evalPerClass, String recipe,
-                               int classifierEpochs, int fedRounds, int fedLocalEpochs, float fedProxMu,
-                               int decoderEpochs, int decoderHidden, int decoderLatent, int diffusionWidth,
+                               int classifierEpochs, String classifierAugmentation, int fedRounds, int fedLocalEpochs, float fedProxMu,
+                               int decoderEpochs, int decoderHidden, int decoderLatent, float decoderKlWeight,
+                               boolean decoderFittedPrior, float decoderPriorTemperature, int diffusionWidth,
                                int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
                                int diffusionPerClass, int threads, int gridPerClass) {
 
@@ -68,6 +74,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         requireOneOf("split", split, Set.of("silo", "k-classes", "dirichlet"));
         requireOneOf("evaluation", evaluation, Set.of("test", "validation"));
         requireOneOf("classifier.recipe", recipe, Set.of("quick", "standard"));
+        requireOneOf("classifier.augmentation", classifierAugmentation, Set.of("recipe", "none", "crop-flip"));
         if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
         }
@@ -93,6 +100,16 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         range("decoder.epochs", decoderEpochs, 1, 100_000);
         range("decoder.hiddenWidth", decoderHidden, 16, 8192);
         range("decoder.latentDim", decoderLatent, 1, 4096);
+        if (!(decoderKlWeight > 0 && decoderKlWeight <= 100)) {
+            throw new IllegalArgumentException("decoder.klWeight must be in (0, 100], got " + decoderKlWeight);
+        }
+        if (!(decoderPriorTemperature > 0 && decoderPriorTemperature <= 1)) {
+            throw new IllegalArgumentException("decoder.priorTemperature must be in (0, 1], got " + decoderPriorTemperature);
+        }
+        if (!decoderFittedPrior && decoderPriorTemperature != 1f) {
+            throw new IllegalArgumentException("decoder.priorTemperature needs decoder.fittedPrior=true, got "
+                    + decoderPriorTemperature + " without it");
+        }
         range("diffusion.width", diffusionWidth, 4, 512);
         range("diffusion.steps", diffusionSteps, 1, 10_000_000);
         range("diffusion.batchSize", diffusionBatch, 1, 4096);
@@ -128,8 +145,11 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 integer(v, "split.classesPerSite"), real(v, "split.alpha"), list(v, "methods"), longs(v, "seeds"),
                 v.get("evaluation"), integer(v, "validation.size"), integer(v, "data.trainPerClass"),
                 integer(v, "data.evalPerClass"), v.get("classifier.recipe"), integer(v, "classifier.epochs"),
+                v.get("classifier.augmentation"),
                 integer(v, "fedavg.rounds"), integer(v, "fedavg.localEpochs"), (float) real(v, "fedprox.mu"),
                 integer(v, "decoder.epochs"), integer(v, "decoder.hiddenWidth"), integer(v, "decoder.latentDim"),
+                (float) real(v, "decoder.klWeight"), bool(v, "decoder.fittedPrior"),
+                (float) real(v, "decoder.priorTemperature"),
                 integer(v, "diffusion.width"), integer(v, "diffusion.steps"), integer(v, "diffusion.batchSize"),
                 integer(v, "diffusion.samplerSteps"), integer(v, "synthesis.decoderPerClass"),
                 integer(v, "synthesis.diffusionPerClass"), integer(v, "threads"), integer(v, "grid.perClass"));
@@ -138,8 +158,9 @@ public record ExperimentConfig(String name, String dataset, String split, int si
     /** The same experiment with other seeds. */
     public ExperimentConfig withSeeds(List<Long> newSeeds) {
         return new ExperimentConfig(name, dataset, split, sites, classesPerSite, dirichletAlpha, methods, newSeeds,
-                evaluation, validationSize, trainPerClass, evalPerClass, recipe, classifierEpochs, fedRounds,
-                fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, diffusionWidth, diffusionSteps,
+                evaluation, validationSize, trainPerClass, evalPerClass, recipe, classifierEpochs, classifierAugmentation, fedRounds,
+                fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
+                decoderFittedPrior, decoderPriorTemperature, diffusionWidth, diffusionSteps,
                 diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass);
     }
 
@@ -162,12 +183,16 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("data.evalPerClass", Integer.toString(evalPerClass));
         m.put("classifier.recipe", recipe);
         m.put("classifier.epochs", Integer.toString(classifierEpochs));
+        m.put("classifier.augmentation", classifierAugmentation);
         m.put("fedavg.rounds", Integer.toString(fedRounds));
         m.put("fedavg.localEpochs", Integer.toString(fedLocalEpochs));
         m.put("fedprox.mu", Float.toString(fedProxMu));
         m.put("decoder.epochs", Integer.toString(decoderEpochs));
         m.put("decoder.hiddenWidth", Integer.toString(decoderHidden));
         m.put("decoder.latentDim", Integer.toString(decoderLatent));
+        m.put("decoder.klWeight", Float.toString(decoderKlWeight));
+        m.put("decoder.fittedPrior", Boolean.toString(decoderFittedPrior));
+        m.put("decoder.priorTemperature", Float.toString(decoderPriorTemperature));
         m.put("diffusion.width", Integer.toString(diffusionWidth));
         m.put("diffusion.steps", Integer.toString(diffusionSteps));
         m.put("diffusion.batchSize", Integer.toString(diffusionBatch));
@@ -203,12 +228,16 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("data.evalPerClass", "0");
         d.put("classifier.recipe", "quick");
         d.put("classifier.epochs", "0");
+        d.put("classifier.augmentation", "recipe");
         d.put("fedavg.rounds", "3");
         d.put("fedavg.localEpochs", "1");
         d.put("fedprox.mu", "0.1");
         d.put("decoder.epochs", "5");
         d.put("decoder.hiddenWidth", "400");
         d.put("decoder.latentDim", "16");
+        d.put("decoder.klWeight", "1");
+        d.put("decoder.fittedPrior", "false");
+        d.put("decoder.priorTemperature", "1");
         d.put("diffusion.width", "8");
         d.put("diffusion.steps", "150");
         d.put("diffusion.batchSize", "64");
@@ -234,6 +263,13 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a number, got '" + v.get(key) + "'");
         }
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String s = v.get(key);
+        if (s.equals("true")) return true;
+        if (s.equals("false")) return false;
+        throw new IllegalArgumentException(key + " must be true or false, got '" + s + "'");
     }
 
     private static List<String> list(Map<String, String> v, String key) {

@@ -4,6 +4,7 @@ import io.fedfactory.baseline.CentralizedTraining;
 import io.fedfactory.baseline.FedAvg;
 import io.fedfactory.baseline.FedAvgConfig;
 import io.fedfactory.baseline.FedAvgResult;
+import io.fedfactory.classifier.Augmentation;
 import io.fedfactory.classifier.ClassifierRecipe;
 import io.fedfactory.classifier.ClassifierTrainer;
 import io.fedfactory.classifier.OnnxClassifier;
@@ -149,6 +150,8 @@ final class ExperimentRunner {
     static ClassifierRecipe recipe(ExperimentConfig config, long seed) {
         ClassifierRecipe base = config.recipe().equals("standard") ? ClassifierRecipe.standard() : ClassifierRecipe.quick();
         if (config.classifierEpochs() > 0) base = base.withEpochs(config.classifierEpochs());
+        if (config.classifierAugmentation().equals("none")) base = base.withAugmentation(Augmentation.none());
+        if (config.classifierAugmentation().equals("crop-flip")) base = base.withAugmentation(Augmentation.cropAndFlip(2));
         return base.withThreads(config.threads()).withSeed(Seeds.derive(seed, "classifier"));
     }
 

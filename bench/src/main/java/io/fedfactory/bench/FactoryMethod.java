@@ -104,7 +104,8 @@ final class FactoryMethod {
     private GenerativeModuleTrainer trainer(long moduleSeed, int images) {
         if (kind == ModuleKind.DECODER) {
             return new DecoderTrainer(new DecoderTrainingConfig(config.decoderHidden(), config.decoderLatent(),
-                    config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads()));
+                    config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads(), config.decoderKlWeight(),
+                    config.decoderFittedPrior(), config.decoderPriorTemperature()));
         }
         DiffusionTrainingConfig d = DiffusionTrainingConfig.defaults(config.diffusionSteps(), moduleSeed)
                 .withWidth(config.diffusionWidth()).withBatchSize(config.diffusionBatch());

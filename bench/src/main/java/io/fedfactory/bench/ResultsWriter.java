@@ -104,7 +104,8 @@ final class ResultsWriter {
         md.append(String.format(Locale.ROOT, "Dataset %s, split %s; %d training images; evaluated on %s. "
                         + "Seeds %s. Classifier recipe `%s` (the same for every method). Total wall time %s.%n%n",
                 config.dataset(), config.describeSplit(), data.train().size(), data.evalDescription(), config.seeds(),
-                config.recipe() + (config.classifierEpochs() > 0 ? ", " + config.classifierEpochs() + " epochs" : ""),
+                config.recipe() + (config.classifierEpochs() > 0 ? ", " + config.classifierEpochs() + " epochs" : "")
+                        + (config.classifierAugmentation().equals("recipe") ? "" : ", augmentation " + config.classifierAugmentation()),
                 Progress.format(wallSeconds)));
         md.append("| method | accuracy (mean ± std) | ratio to centralized | balanced acc | macro AUROC | macro F1 | bytes sent per site | wall time per seed |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");

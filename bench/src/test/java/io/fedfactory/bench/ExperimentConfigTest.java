@@ -26,7 +26,8 @@ class ExperimentConfigTest {
     void readsEveryKeyAndFillsDefaults(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("e.properties");
         Files.writeString(file, "name=x1\nsplit=dirichlet\nsplit.alpha=0.5\nsites=4\nseeds=3, 4,5\n"
-                + "methods=fedprox,ff-decoder\nsynthesis.decoderPerClass=77\n");
+                + "methods=fedprox,ff-decoder\nsynthesis.decoderPerClass=77\ndecoder.klWeight=0.1\n"
+                + "decoder.fittedPrior=true\ndecoder.priorTemperature=0.8\nclassifier.augmentation=crop-flip\n");
         ExperimentConfig c = ExperimentConfig.load(file);
         assertEquals("x1", c.name());
         assertEquals(0.5, c.dirichletAlpha());
@@ -34,6 +35,14 @@ class ExperimentConfigTest {
         assertEquals(List.of("fedprox", "ff-decoder"), c.methods());
         assertEquals(77, c.decoderPerClass());
         assertEquals("quick", c.recipe());
+        assertEquals(0.1f, c.decoderKlWeight());
+        assertTrue(c.decoderFittedPrior());
+        assertEquals(0.8f, c.decoderPriorTemperature());
+        assertEquals("crop-flip", c.classifierAugmentation());
+        assertEquals(io.fedfactory.classifier.Augmentation.cropAndFlip(2), ExperimentRunner.recipe(c, 1).augmentation());
+        assertEquals(io.fedfactory.classifier.ClassifierRecipe.quick().augmentation(),
+                ExperimentRunner.recipe(ExperimentConfig.fromProperties(props()), 1).augmentation(),
+                "by default every method trains with the recipe's own augmentation");
         assertEquals("0.5", c.asMap().get("split.alpha"));
         // The written settings read back to the same experiment.
         Properties again = new Properties();
@@ -55,6 +64,13 @@ class ExperimentConfigTest {
         assertMessage("fedavg.rounds must be an integer, got 'three'", props("fedavg.rounds", "three"));
         assertMessage("split.alpha must be in (0, 1000], got -1.0", props("split", "dirichlet", "split.alpha", "-1"));
         assertMessage("seeds lists a seed twice", props("seeds", "1,1"));
+        assertMessage("decoder.klWeight must be in (0, 100], got 0.0", props("decoder.klWeight", "0"));
+        assertMessage("decoder.fittedPrior must be true or false, got 'yes'", props("decoder.fittedPrior", "yes"));
+        assertMessage("decoder.priorTemperature needs decoder.fittedPrior=true", props("decoder.priorTemperature", "0.5"));
+        assertMessage("decoder.priorTemperature must be in (0, 1], got 1.5",
+                props("decoder.fittedPrior", "true", "decoder.priorTemperature", "1.5"));
+        assertMessage("classifier.augmentation must be one of [crop-flip, none, recipe], got 'flip'",
+                props("classifier.augmentation", "flip"));
         assertMessage("evaluation must be one of [test, validation], got 'train'", props("evaluation", "train"));
         Path file = dir.resolve("bad.properties");
         Files.writeString(file, "diffusion.samplerSteps=0\n");

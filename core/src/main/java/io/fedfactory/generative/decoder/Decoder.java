@@ -1,10 +1,10 @@
 package io.fedfactory.generative.decoder;
 
-/** Maps latents to images in one pass. */
+/** Maps standard-normal noise to images in one pass (through the module's fitted prior, if it has one). */
 public interface Decoder {
 
     /**
-     * @param z flat [n, latent] latents
+     * @param z flat [n, latent] standard-normal noise
      * @param n number of latents
      * @return flat [n, C, H, W] images
      */

@@ -15,11 +15,14 @@ public final class DecoderGraph {
 
     private DecoderGraph() {}
 
-    /** The VAE's decoder with {@code weights} as an ONNX model; same weights, same bytes. */
+    /**
+     * The VAE's sampler (fitted prior, if any, then decoder) with {@code weights} as an ONNX model; same
+     * weights, same bytes. The input is standard-normal noise either way, so samplers need not know.
+     */
     public static byte[] export(Vae vae, ImageSpec spec, Weights weights) {
         OnnxGraphBuilder g = new OnnxGraphBuilder("vae_decoder");
         String z = g.input(INPUT, -1, vae.latentDim());
-        String image = vae.decode(new OnnxTensorOps(g, weights), z);
+        String image = vae.sample(new OnnxTensorOps(g, weights), z);
         g.identity(image, OUTPUT);
         g.output(OUTPUT, -1, spec.channels(), spec.height(), spec.width());
         return g.toBytes("fedfactory", Map.of("fedfactory.kind", "decoder"));

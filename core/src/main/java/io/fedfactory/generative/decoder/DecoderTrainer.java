@@ -31,8 +31,10 @@ import java.util.Objects;
 
 /**
  * Trains a decoder module (a {@link Vae}) on one class with DJL and exports its decoder to ONNX.
- * The loss is the negative ELBO per image: Bernoulli cross-entropy of the pixels scaled to [0, 1]
- * plus the KL divergence of q(z | x) from N(0, I).
+ * The loss per image is the Bernoulli cross-entropy of the pixels scaled to [0, 1] plus the KL
+ * divergence of q(z | x) from N(0, I) times the configured KL weight (1: the negative ELBO). With a
+ * fitted prior, the posterior means of the class's images are computed after training and a Gaussian
+ * fitted to them is exported in front of the decoder ({@link FittedPrior}).
  */
 public final class DecoderTrainer implements GenerativeModuleTrainer {
 
@@ -51,7 +53,7 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
     public TrainedModule train(Dataset oneClass, String siteId, TrainingListener listener) {
         ClassLabel label = GenerativeModuleTrainer.singleClassOf(oneClass);
         ImageSpec spec = oneClass.spec();
-        Vae vae = new Vae(spec, config.hiddenWidth(), config.latentDim());
+        Vae vae = new Vae(spec, config.hiddenWidth(), config.latentDim(), config.fittedPrior());
         TorchThreads.pin(config.threads());
         long started = System.nanoTime();
 
@@ -115,7 +117,7 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
                         NDArray reconstruction = Activation.softPlus(logits).sub(logits.mul(target)).sum(new int[] {1});
                         NDArray kl = q.logVariance().exp().add(q.mean().square()).sub(q.logVariance()).sub(1f)
                                 .sum(new int[] {1}).mul(0.5f);
-                        NDArray l = reconstruction.add(kl).mean();
+                        NDArray l = reconstruction.add(kl.mul(config.klWeight())).mean();
                         collector.backward(l);
                         loss = l.getFloat();
                     }
@@ -126,7 +128,30 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
                 }
                 listener.onStep(step, loss);
             }
-            return params.snapshot();
+            Weights weights = params.snapshot();
+            if (!config.fittedPrior()) return weights;
+            float[] means = posteriorMeans(vae, root, params, data, count, spec);
+            return FittedPrior.fit(means, count, latent, config.priorTemperature()).appendTo(weights);
         }
+    }
+
+    /** Posterior means [count, latent] of all images, encoded in fixed-size chunks without gradients. */
+    private static float[] posteriorMeans(Vae vae, NDManager root, TrainableParameters params, float[] data, int count,
+                                          ImageSpec spec) {
+        int pixels = spec.pixels();
+        int latent = vae.latentDim();
+        int chunk = 256;
+        float[] means = new float[count * latent];
+        for (int from = 0; from < count; from += chunk) {
+            int n = Math.min(chunk, count - from);
+            float[] slice = new float[n * pixels];
+            System.arraycopy(data, from * pixels, slice, 0, n * pixels);
+            try (NDManager scratch = root.newSubManager()) {
+                NDArray x = scratch.create(slice, new Shape(n, spec.channels(), spec.height(), spec.width()));
+                float[] m = vae.encode(new DjlTensorOps(scratch, params.arrays()), x).mean().toFloatArray();
+                System.arraycopy(m, 0, means, from * latent, n * latent);
+            }
+        }
+        return means;
     }
 }

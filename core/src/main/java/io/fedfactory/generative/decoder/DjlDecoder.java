@@ -10,7 +10,7 @@ import io.fedfactory.generative.nn.Weights;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The same decoder computed by DJL from the same weights (the reference for the ONNX export). */
+/** The same sampler (fitted prior, if any, then decoder) computed by DJL from the same weights: the reference for the ONNX export. */
 public final class DjlDecoder implements Decoder, AutoCloseable {
 
     private final Vae vae;
@@ -30,7 +30,7 @@ public final class DjlDecoder implements Decoder, AutoCloseable {
     public float[] decode(float[] z, int n) {
         try (NDManager scratch = manager.newSubManager()) {
             NDArray latents = scratch.create(z, new Shape(n, vae.latentDim()));
-            return vae.decode(new DjlTensorOps(scratch, parameters), latents).toFloatArray();
+            return vae.sample(new DjlTensorOps(scratch, parameters), latents).toFloatArray();
         }
     }
 

@@ -20,9 +20,19 @@ public final class Vae {
     private final int hidden;
     private final int latent;
     private final int paddedPixels;
+    private final boolean fittedPrior;
     private final ParameterLayout layout = new ParameterLayout();
 
     public Vae(ImageSpec spec, int hiddenWidth, int latentDim) {
+        this(spec, hiddenWidth, latentDim, false);
+    }
+
+    /**
+     * @param fittedPrior whether sampling maps its standard-normal noise through a {@link FittedPrior}
+     *                    (weights {@value FittedPrior#MEAN} and {@value FittedPrior#SCALE}, not trained)
+     */
+    public Vae(ImageSpec spec, int hiddenWidth, int latentDim, boolean fittedPrior) {
+        this.fittedPrior = fittedPrior;
         if (hiddenWidth < 16 || hiddenWidth % 16 != 0) {
             throw new IllegalArgumentException("decoder hiddenWidth must be a positive multiple of 16, got " + hiddenWidth);
         }
@@ -55,6 +65,10 @@ public final class Vae {
         return hidden;
     }
 
+    public boolean hasFittedPrior() {
+        return fittedPrior;
+    }
+
     /** Mean and log-variance of q(z | x) for images x [N, C, H, W]. */
     public <T> Encoding<T> encode(TensorOps<T> ops, T images) {
         T flat = ops.reshape(images, -1, spec.pixels());
@@ -85,6 +99,15 @@ public final class Vae {
         T unit = unpad(ops, ops.sigmoid(paddedLogits(ops, z)));
         T scaled = ops.add(ops.mul(unit, ops.scalar(spec.valueMax() - spec.valueMin())), ops.scalar(spec.valueMin()));
         return ops.reshape(scaled, -1, spec.channels(), spec.height(), spec.width());
+    }
+
+    /**
+     * Images [N, C, H, W] for standard-normal noise [N, latent]: decoded directly, or through the fitted
+     * prior's affine map z = mean + scale * noise first.
+     */
+    public <T> T sample(TensorOps<T> ops, T noise) {
+        T z = fittedPrior ? ops.linear(noise, ops.parameter(FittedPrior.SCALE), ops.parameter(FittedPrior.MEAN)) : noise;
+        return decode(ops, z);
     }
 
     private static <T> T dense(TensorOps<T> ops, T x, String name) {
