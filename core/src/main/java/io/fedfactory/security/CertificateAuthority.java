@@ -62,7 +62,7 @@ public final class CertificateAuthority {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-            return new CertificateAuthority(new Credential(sign(b, keys, random), keys.getPrivate()), random);
+            return new CertificateAuthority(new Credential(signWith(b, keys.getPrivate(), random), keys.getPrivate()), random);
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot create certificate authority", e);
         }
@@ -112,7 +112,7 @@ public final class CertificateAuthority {
                 b.addExtension(Extension.subjectAlternativeName, false,
                         new GeneralNames(names.toArray(GeneralName[]::new)));
             }
-            return new Credential(signWith(b, root, random), keys.getPrivate());
+            return new Credential(signWith(b, root.privateKey(), random), keys.getPrivate());
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot issue certificate for " + identity, e);
         }
@@ -159,16 +159,6 @@ public final class CertificateAuthority {
 
     private static BigInteger serial(SecureRandom random) {
         return new BigInteger(127, random).add(BigInteger.ONE);
-    }
-
-    private static X509Certificate sign(X509v3CertificateBuilder b, KeyPair keys, SecureRandom random)
-            throws CertificateException {
-        return signWith(b, keys.getPrivate(), random);
-    }
-
-    private static X509Certificate signWith(X509v3CertificateBuilder b, Credential issuer, SecureRandom random)
-            throws CertificateException {
-        return signWith(b, issuer.privateKey(), random);
     }
 
     private static X509Certificate signWith(X509v3CertificateBuilder b, java.security.PrivateKey key,

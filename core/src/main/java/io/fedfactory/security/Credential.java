@@ -14,6 +14,11 @@ public record Credential(X509Certificate certificate, PrivateKey privateKey) {
         }
     }
 
+    /** Reads a certificate and its private key from PEM files; errors name the file. */
+    public static Credential read(java.nio.file.Path certificate, java.nio.file.Path privateKey) throws java.io.IOException {
+        return new Credential(Pem.readCertificate(certificate), Pem.readPrivateKey(privateKey));
+    }
+
     public Identity identity() {
         return Identity.of(certificate);
     }

@@ -57,7 +57,7 @@ public final class PkiDirectory {
     /** The CA, created (and written) if the directory has none. */
     public CertificateAuthority authority(SecureRandom random) throws IOException {
         if (hasAuthority()) {
-            return CertificateAuthority.of(new Credential(Pem.readCertificate(caCertificate()), Pem.readPrivateKey(caKey())),
+            return CertificateAuthority.of(Credential.read(caCertificate(), caKey()),
                     random);
         }
         Files.createDirectories(dir);
@@ -94,7 +94,7 @@ public final class PkiDirectory {
 
     public Credential credential(Identity identity) throws IOException {
         CredentialFiles f = files(identity).requireReadable();
-        return new Credential(Pem.readCertificate(f.certificate()), Pem.readPrivateKey(f.privateKey()));
+        return Credential.read(f.certificate(), f.privateKey());
     }
 
     private boolean current(Identity id, CertificateAuthority ca) throws IOException {

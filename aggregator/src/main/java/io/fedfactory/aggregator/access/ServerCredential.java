@@ -3,7 +3,6 @@ package io.fedfactory.aggregator.access;
 import io.fedfactory.security.Credential;
 import io.fedfactory.security.CredentialFiles;
 import io.fedfactory.security.Identity;
-import io.fedfactory.security.Pem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -50,7 +49,7 @@ public class ServerCredential {
             }
             CredentialFiles f = files();
             try {
-                Credential read = new Credential(Pem.readCertificate(f.certificate()), Pem.readPrivateKey(f.privateKey()));
+                Credential read = Credential.read(f.certificate(), f.privateKey());
                 if (!read.identity().equals(AGGREGATOR)) {
                     throw new IllegalStateException("fedfactory.tls.certificate " + f.certificate() + " names "
                             + read.identity() + ", expected " + AGGREGATOR);

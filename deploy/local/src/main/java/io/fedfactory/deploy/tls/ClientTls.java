@@ -43,8 +43,7 @@ public final class ClientTls {
     public static ClientTls of(CredentialFiles files) {
         files.requireReadable();
         try {
-            return new ClientTls(files, new Credential(Pem.readCertificate(files.certificate()),
-                    Pem.readPrivateKey(files.privateKey())));
+            return new ClientTls(files, Credential.read(files.certificate(), files.privateKey()));
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot read the credential " + files.certificate() + " / "
                     + files.privateKey() + ": " + e.getMessage(), e);
