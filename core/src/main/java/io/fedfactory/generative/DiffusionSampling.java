@@ -46,4 +46,14 @@ public record DiffusionSampling(int steps, double sigmaMin, double sigmaMax, dou
     public ModuleKind kind() {
         return ModuleKind.DIFFUSION;
     }
+
+    @Override
+    public java.util.Optional<DiffusionSampling> heunSchedule() {
+        return java.util.Optional.of(this);
+    }
+
+    @Override
+    public DiffusionSampling withHeunSteps(int newSteps) {
+        return withSteps(newSteps);
+    }
 }

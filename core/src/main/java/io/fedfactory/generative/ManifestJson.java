@@ -65,6 +65,14 @@ final class ManifestJson {
                         .name("sigmaData").value(d.sigmaData());
             } else if (m.sampler() instanceof DecoderSampling d) {
                 w.name("latentDim").value(d.latentDim());
+            } else if (m.sampler() instanceof LatentDiffusionSampling l) {
+                DiffusionSampling d = l.diffusion();
+                w.name("latentDim").value(l.latentDim())
+                        .name("steps").value(d.steps())
+                        .name("sigmaMin").value(d.sigmaMin())
+                        .name("sigmaMax").value(d.sigmaMax())
+                        .name("rho").value(d.rho())
+                        .name("sigmaData").value(d.sigmaData());
             }
             w.endObject();
             TrainingProvenance p = m.provenance();
@@ -121,6 +129,11 @@ final class ManifestJson {
                         d.number("rho"), d.number("sigmaData"));
             }
             case DECODER -> new DecoderSampling(f.object("sampler", Set.of("latentDim")).integer("latentDim"));
+            case LATENT_DIFFUSION -> {
+                Fields d = f.object("sampler", Set.of("latentDim", "steps", "sigmaMin", "sigmaMax", "rho", "sigmaData"));
+                yield new LatentDiffusionSampling(d.integer("latentDim"), new DiffusionSampling(d.integer("steps"),
+                        d.number("sigmaMin"), d.number("sigmaMax"), d.number("rho"), d.number("sigmaData")));
+            }
         };
         Fields p = f.object("provenance", Set.of("datasetSize", "examplesSeen", "epochs", "steps", "seed", "threads",
                 "wallSeconds", "libraries", "hyperparameters"));

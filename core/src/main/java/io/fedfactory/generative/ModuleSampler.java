@@ -1,5 +1,9 @@
 package io.fedfactory.generative;
 
+import io.fedfactory.generative.latent.LatentDiffusionGraph;
+import io.fedfactory.generative.latent.LatentHeunSampler;
+import io.fedfactory.generative.latent.OnnxLatentModel;
+
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.generative.decoder.DecoderGraph;
 import io.fedfactory.generative.decoder.LatentDecoding;
@@ -55,6 +59,13 @@ public final class ModuleSampler implements AutoCloseable {
                 expect(session, manifest, DenoiserGraph.OUTPUT, false, image);
                 DiffusionSampling params = options.diffusionSteps() == 0 ? d : d.withSteps(options.diffusionSteps());
                 generator = new HeunSampler(new OnnxDenoiser(session, spec), spec, params);
+            } else if (manifest.sampler() instanceof LatentDiffusionSampling l) {
+                expect(session, manifest, LatentDiffusionGraph.INPUT_X, true, new long[] {-1, l.latentDim()});
+                expect(session, manifest, LatentDiffusionGraph.INPUT_SIGMA, true, new long[] {-1});
+                expect(session, manifest, LatentDiffusionGraph.OUTPUT_DENOISED, false, new long[] {-1, l.latentDim()});
+                expect(session, manifest, LatentDiffusionGraph.OUTPUT_IMAGE, false, image);
+                LatentDiffusionSampling params = options.diffusionSteps() == 0 ? l : l.withHeunSteps(options.diffusionSteps());
+                generator = new LatentHeunSampler(new OnnxLatentModel(session, l.latentDim()), spec, params);
             } else {
                 int latent = ((DecoderSampling) manifest.sampler()).latentDim();
                 expect(session, manifest, DecoderGraph.INPUT, true, new long[] {-1, latent});

@@ -5,9 +5,10 @@ package io.fedfactory.generative;
  * and batch size are checked not to), except {@code diffusionSteps}.
  *
  * @param intraOpThreads     ONNX Runtime threads per session
- * @param decoderBatchSize   samples per ONNX Runtime call for decoder modules
+ * @param decoderBatchSize   samples per ONNX Runtime call for decoder modules, and per Heun integration for
+ *                           latent-diffusion modules (small networks, so large batches pay)
  * @param diffusionBatchSize samples per Heun integration for diffusion modules (2 * steps - 1 calls each)
- * @param diffusionSteps     Heun steps for diffusion modules; 0 uses the manifest's
+ * @param diffusionSteps     Heun steps for diffusion and latent-diffusion modules; 0 uses the manifest's
  */
 public record SamplingOptions(int intraOpThreads, int decoderBatchSize, int diffusionBatchSize, int diffusionSteps) {
 
@@ -38,7 +39,7 @@ public record SamplingOptions(int intraOpThreads, int decoderBatchSize, int diff
 
     /** The batch size for modules of {@code kind}. */
     public int batchSize(ModuleKind kind) {
-        return kind == ModuleKind.DECODER ? decoderBatchSize : diffusionBatchSize;
+        return kind == ModuleKind.DIFFUSION ? diffusionBatchSize : decoderBatchSize;
     }
 
     /** The same options with one batch size for both kinds. */

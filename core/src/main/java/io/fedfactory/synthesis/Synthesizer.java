@@ -1,6 +1,5 @@
 package io.fedfactory.synthesis;
 
-import io.fedfactory.generative.DiffusionSampling;
 import io.fedfactory.generative.ModuleManifest;
 import io.fedfactory.generative.ModuleSampler;
 import io.fedfactory.generative.SamplingOptions;
@@ -54,8 +53,8 @@ public final class Synthesizer {
         List<ShardRecord> records = new ArrayList<>();
         for (Allocation a : plan.allocations()) {
             ModuleManifest m = a.module();
-            int steps = m.sampler() instanceof DiffusionSampling d
-                    ? (options.diffusionSteps() > 0 ? options.diffusionSteps() : d.steps()) : 0;
+            int steps = m.sampler().heunSchedule()
+                    .map(d -> options.diffusionSteps() > 0 ? options.diffusionSteps() : d.steps()).orElse(0);
             ShardHeader header = new ShardHeader(m.spec(), a.count(), a.classIndex(), m.moduleId(),
                     plan.federationSeed(), steps);
             Path file = directory.resolve(shardFileName(m.moduleId(), a.count(), plan.federationSeed(), steps));

@@ -57,13 +57,12 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         TorchThreads.pin(config.threads());
         long started = System.nanoTime();
 
-        int stepsPerEpoch = (oneClass.size() + config.batchSize() - 1) / config.batchSize();
-        long steps = (long) stepsPerEpoch * config.epochs();
-        Weights trained = fit(vae, unitRange(oneClass.pixelsView(), spec), oneClass.size(), spec, steps, listener);
-        String broken = trained.firstNonFinite();
-        if (broken != null) {
-            throw new IllegalStateException("decoder training diverged: weight " + broken + " is not finite");
-        }
+        FittedVae fitted = fitVae(config, vae, oneClass, listener);
+        long steps = fitted.steps();
+        Weights trained = config.fittedPrior()
+                ? FittedPrior.fit(fitted.posteriorMeans(), oneClass.size(), config.latentDim(), config.priorTemperature())
+                        .appendTo(fitted.weights())
+                : fitted.weights();
         byte[] onnx = DecoderGraph.export(vae, spec, trained);
         double wallSeconds = (System.nanoTime() - started) / 1e9;
 
@@ -83,7 +82,37 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         return out;
     }
 
-    private Weights fit(Vae vae, float[] data, int count, ImageSpec spec, long steps, TrainingListener listener) {
+    /**
+     * A trained autoencoder: its weights (encoder and decoder, no prior), the posterior means of the
+     * class's images under it, and the optimizer steps taken.
+     */
+    public record FittedVae(Weights weights, float[] posteriorMeans, long steps) {}
+
+    /**
+     * Trains {@code vae} on {@code oneClass} as {@code config} says (its prior settings are not applied)
+     * and encodes the class's images; fails naming the weight if training diverged.
+     */
+    public static FittedVae fitVae(DecoderTrainingConfig config, Vae vae, Dataset oneClass, TrainingListener listener) {
+        ImageSpec spec = oneClass.spec();
+        int count = oneClass.size();
+        int stepsPerEpoch = (count + config.batchSize() - 1) / config.batchSize();
+        long steps = (long) stepsPerEpoch * config.epochs();
+        float[] data = unitRange(oneClass.pixelsView(), spec);
+        TorchThreads.pin(config.threads());
+        Engine engine = Engine.getEngine("PyTorch");
+        try (NDManager root = engine.newBaseManager()) {
+            TrainableParameters params = fit(config, vae, data, count, spec, steps, listener, root);
+            Weights weights = params.snapshot();
+            String broken = weights.firstNonFinite();
+            if (broken != null) {
+                throw new IllegalStateException("decoder training diverged: weight " + broken + " is not finite");
+            }
+            return new FittedVae(weights, posteriorMeans(vae, root, params, data, count, spec), steps);
+        }
+    }
+
+    private static TrainableParameters fit(DecoderTrainingConfig config, Vae vae, float[] data, int count, ImageSpec spec,
+                                           long steps, TrainingListener listener, NDManager root) {
         int pixels = spec.pixels();
         int batch = config.batchSize();
         int latent = config.latentDim();
@@ -94,7 +123,7 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         Shape imageShape = new Shape(batch, spec.channels(), spec.height(), spec.width());
 
         Engine engine = Engine.getEngine("PyTorch");
-        try (NDManager root = engine.newBaseManager()) {
+        {
             TrainableParameters params = new TrainableParameters(root, vae.layout().initialize(
                     SeededRandom.childSeed(config.seed(), 0)));
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
@@ -128,10 +157,7 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
                 }
                 listener.onStep(step, loss);
             }
-            Weights weights = params.snapshot();
-            if (!config.fittedPrior()) return weights;
-            float[] means = posteriorMeans(vae, root, params, data, count, spec);
-            return FittedPrior.fit(means, count, latent, config.priorTemperature()).appendTo(weights);
+            return params;
         }
     }
 

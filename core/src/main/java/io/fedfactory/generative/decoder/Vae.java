@@ -61,6 +61,11 @@ public final class Vae {
         return latent;
     }
 
+    /** The images this autoencoder reads and writes. */
+    public ImageSpec spec() {
+        return spec;
+    }
+
     public int hiddenWidth() {
         return hidden;
     }

@@ -47,18 +47,37 @@ public final class HeunSampler implements SampleGenerator {
 
     @Override
     public float[] generate(long[] seeds) {
-        int n = seeds.length;
-        int pixels = spec.pixels();
-        float[] x = new float[n * pixels];
-        for (int i = 0; i < n; i++) {
-            new SeededRandom(seeds[i]).fillGaussian(x, i * pixels, pixels);
-        }
-        for (int j = 0; j < x.length; j++) x[j] = (float) (x[j] * sigmas[0]);
+        float[] x = startingNoise(seeds, spec.pixels(), sigmas[0]);
+        return ModelSpace.toImage(integrate(denoiser, x, seeds.length, sigmas, sigmas.length - 1), spec);
+    }
 
+    /**
+     * Per-sample standard-normal vectors of length {@code dim}, each from its own seed, times {@code sigma}:
+     * where the probability-flow ODE starts.
+     */
+    public static float[] startingNoise(long[] seeds, int dim, double sigma) {
+        float[] x = new float[Math.multiplyExact(seeds.length, dim)];
+        for (int i = 0; i < seeds.length; i++) {
+            new SeededRandom(seeds[i]).fillGaussian(x, i * dim, dim);
+        }
+        for (int j = 0; j < x.length; j++) x[j] = (float) (x[j] * sigma);
+        return x;
+    }
+
+    /**
+     * Integrates the first {@code intervals} intervals of {@code sigmas} from {@code x} (n samples, at noise
+     * level sigmas[0]): a Heun step on each interval ending above 0, an Euler step on one ending at 0.
+     * Element j of the result depends only on x's sample it belongs to.
+     */
+    public static float[] integrate(Denoiser denoiser, float[] x, int n, double[] sigmas, int intervals) {
+        if (intervals < 0 || intervals >= sigmas.length) {
+            throw new IllegalArgumentException("intervals must be in [0, " + (sigmas.length - 1) + "], got " + intervals);
+        }
+        x = x.clone();
         float[] sigmaBatch = new float[n];
         float[] slope = new float[x.length];
         float[] next = new float[x.length];
-        for (int i = 0; i + 1 < sigmas.length; i++) {
+        for (int i = 0; i < intervals; i++) {
             double t = sigmas[i];
             double tNext = sigmas[i + 1];
             double h = tNext - t;
@@ -81,6 +100,6 @@ public final class HeunSampler implements SampleGenerator {
             x = next;
             next = swap;
         }
-        return ModelSpace.toImage(x, spec);
+        return x;
     }
 }

@@ -24,10 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class DecoderModuleTest {
+public class DecoderModuleTest {
 
     /** 3 x 10 x 10 = 300 pixels, not a multiple of 16: exercises the padded output layer. */
-    static final ImageSpec SPEC = new ImageSpec(3, 10, 10, -1f, 1f);
+    public static final ImageSpec SPEC = new ImageSpec(3, 10, 10, -1f, 1f);
     static final DecoderTrainingConfig CONFIG = new DecoderTrainingConfig(64, 8, 12, 32, 2e-3f, 5L, 2);
 
     static Dataset images;
