@@ -94,9 +94,16 @@ public final class Experiment {
         long started = System.nanoTime();
         out.println("experiment " + config.name() + " -> " + outDir.toAbsolutePath());
         ExperimentData data = ExperimentData.load(config);
-        List<MethodRun> runs = new ExperimentRunner(config, data, outDir, out).run();
+        final Path dir = outDir;
+        final ExperimentConfig cfg = config;
+        // Results are rewritten after every run, so a long experiment that is stopped keeps what it finished.
+        ExperimentRunner.Outcome outcome = new ExperimentRunner(config, data, outDir, out).run(soFar ->
+                new ResultsWriter(cfg, data, soFar.runs(), soFar.failures(), command + "  (partial: "
+                        + (soFar.runs().size() + soFar.failures().size()) + " of "
+                        + cfg.methods().size() * cfg.seeds().size() + " runs so far)",
+                        (System.nanoTime() - started) / 1e9).writeAll(dir));
         double wall = (System.nanoTime() - started) / 1e9;
-        new ResultsWriter(config, data, runs, command, wall).writeAll(outDir);
+        new ResultsWriter(config, data, outcome.runs(), outcome.failures(), command, wall).writeAll(outDir);
         deleteIfEmpty(outDir.resolve("work"));
         out.println(Files.readString(outDir.resolve("results.md"), StandardCharsets.UTF_8));
         out.println("wrote " + outDir.toAbsolutePath() + " in " + Progress.format(wall));

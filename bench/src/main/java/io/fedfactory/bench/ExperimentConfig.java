@@ -52,6 +52,9 @@ import java.util.TreeSet;
  * @param diffusionPerClass synthetic samples per class from diffusion modules
  * @param threads           PyTorch and ONNX Runtime threads
  * @param gridPerClass      images per class in the sample grids
+ * @param latent            latent-diffusion modules (their autoencoder takes decoder.epochs, hiddenWidth, latentDim)
+ * @param minImagesPerModule a site trains a module for a class only if it holds at least this many of its
+ *                          images; smaller holdings are reported and left to the sites that hold more
  */
 public record ExperimentConfig(String name, String dataset, String split, int sites, int classesPerSite,
                                double dirichletAlpha, List<String> methods, List<Long> seeds, String evaluation,
@@ -60,15 +63,45 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                                int decoderEpochs, int decoderHidden, int decoderLatent, float decoderKlWeight,
                                boolean decoderFittedPrior, float decoderPriorTemperature, int diffusionWidth,
                                int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
-                               int diffusionPerClass, int threads, int gridPerClass) {
+                               int diffusionPerClass, int threads, int gridPerClass, LatentSettings latent,
+                               int minImagesPerModule) {
 
-    public static final Set<String> METHODS = Set.of("centralized", "fedavg", "fedprox", "ff-decoder", "ff-diffusion");
+    /**
+     * Latent-diffusion modules.
+     *
+     * @param klWeight        KL weight of the module's autoencoder
+     * @param denoiserWidth   hidden width of the latent denoiser (multiple of 16)
+     * @param denoiserBlocks  residual blocks of the latent denoiser
+     * @param denoiserSteps   denoiser optimizer steps per module
+     * @param samplerSteps    Heun steps when sampling
+     * @param perClass        synthetic samples per class
+     */
+    public record LatentSettings(float klWeight, int denoiserWidth, int denoiserBlocks, int denoiserSteps,
+                                 int samplerSteps, int perClass) {
+        public LatentSettings {
+            if (!(klWeight > 0 && klWeight <= 100)) {
+                throw new IllegalArgumentException("latent.klWeight must be in (0, 100], got " + klWeight);
+            }
+            if (denoiserWidth < 16 || denoiserWidth > 4096 || denoiserWidth % 16 != 0) {
+                throw new IllegalArgumentException("latent.denoiserWidth must be a multiple of 16 in [16, 4096], got "
+                        + denoiserWidth);
+            }
+            range("latent.denoiserBlocks", denoiserBlocks, 1, 64);
+            range("latent.denoiserSteps", denoiserSteps, 1, 10_000_000);
+            range("latent.samplerSteps", samplerSteps, 1, 1000);
+            range("synthesis.latentPerClass", perClass, 1, 10_000_000);
+        }
+    }
+
+    public static final Set<String> METHODS = Set.of("centralized", "fedavg", "fedprox", "ff-decoder", "ff-diffusion",
+            "ff-latent-diffusion");
     public static final int MAX_SEEDS = 100;
 
     private static final Map<String, String> DEFAULTS = defaults();
 
     public ExperimentConfig {
         methods = List.copyOf(methods);
+        Objects.requireNonNull(latent, "latent");
         seeds = List.copyOf(seeds);
         requireOneOf("dataset", dataset, Set.of("fashion-mnist", "mnist"));
         requireOneOf("split", split, Set.of("silo", "k-classes", "dirichlet"));
@@ -118,6 +151,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         range("synthesis.diffusionPerClass", diffusionPerClass, 1, 10_000_000);
         range("threads", threads, 1, 256);
         range("grid.perClass", gridPerClass, 1, 64);
+        range("modules.minImages", minImagesPerModule, 2, 1_000_000);
     }
 
     /** Reads a properties file; the file name appears in every error. */
@@ -152,7 +186,11 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 (float) real(v, "decoder.priorTemperature"),
                 integer(v, "diffusion.width"), integer(v, "diffusion.steps"), integer(v, "diffusion.batchSize"),
                 integer(v, "diffusion.samplerSteps"), integer(v, "synthesis.decoderPerClass"),
-                integer(v, "synthesis.diffusionPerClass"), integer(v, "threads"), integer(v, "grid.perClass"));
+                integer(v, "synthesis.diffusionPerClass"), integer(v, "threads"), integer(v, "grid.perClass"),
+                new LatentSettings((float) real(v, "latent.klWeight"), integer(v, "latent.denoiserWidth"),
+                        integer(v, "latent.denoiserBlocks"), integer(v, "latent.denoiserSteps"),
+                        integer(v, "latent.samplerSteps"), integer(v, "synthesis.latentPerClass")),
+                integer(v, "modules.minImages"));
     }
 
     /** The same experiment with other seeds. */
@@ -161,7 +199,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 evaluation, validationSize, trainPerClass, evalPerClass, recipe, classifierEpochs, classifierAugmentation, fedRounds,
                 fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
                 decoderFittedPrior, decoderPriorTemperature, diffusionWidth, diffusionSteps,
-                diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass);
+                diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass, latent, minImagesPerModule);
     }
 
     /** Every setting (defaults filled in) as key = value lines, in a fixed order. */
@@ -201,6 +239,13 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("synthesis.diffusionPerClass", Integer.toString(diffusionPerClass));
         m.put("threads", Integer.toString(threads));
         m.put("grid.perClass", Integer.toString(gridPerClass));
+        m.put("latent.klWeight", Float.toString(latent.klWeight()));
+        m.put("latent.denoiserWidth", Integer.toString(latent.denoiserWidth()));
+        m.put("latent.denoiserBlocks", Integer.toString(latent.denoiserBlocks()));
+        m.put("latent.denoiserSteps", Integer.toString(latent.denoiserSteps()));
+        m.put("latent.samplerSteps", Integer.toString(latent.samplerSteps()));
+        m.put("synthesis.latentPerClass", Integer.toString(latent.perClass()));
+        m.put("modules.minImages", Integer.toString(minImagesPerModule));
         return m;
     }
 
@@ -246,6 +291,13 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("synthesis.diffusionPerClass", "300");
         d.put("threads", "2");
         d.put("grid.perClass", "8");
+        d.put("latent.klWeight", "0.1");
+        d.put("latent.denoiserWidth", "256");
+        d.put("latent.denoiserBlocks", "2");
+        d.put("latent.denoiserSteps", "4000");
+        d.put("latent.samplerSteps", "32");
+        d.put("synthesis.latentPerClass", "3000");
+        d.put("modules.minImages", "50");
         return d;
     }
 

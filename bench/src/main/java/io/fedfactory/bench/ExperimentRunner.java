@@ -39,6 +39,9 @@ final class ExperimentRunner {
     private static final double CLASSIFIER_IPS = 1000;
     private static final double DECODER_TRAIN_IPS = 6000;
     private static final double DECODER_SAMPLE_IPS = 50_000;
+    /** Rough rates for the ETA only: latent denoiser optimizer steps per second, latent Heun steps x samples per second. */
+    private static final double LATENT_DENOISER_STEPS_PER_SECOND = 150;
+    private static final double LATENT_SAMPLE_STEPS_PER_SECOND = 200_000;
     private static final double DIFFUSION_TRAIN_IPS_WIDTH8 = 350;
     private static final double DIFFUSION_SAMPLE_IPS_18_STEPS = 38;
     private static final double EVAL_IPS = 5000;
@@ -55,25 +58,47 @@ final class ExperimentRunner {
         this.progress = new Progress(log, totalCost());
     }
 
-    List<MethodRun> run() throws IOException {
+    /** The runs that finished, and those that failed. */
+    record Outcome(List<MethodRun> runs, List<MethodFailure> failures) {}
+
+    /** Told after every run, finished or failed, with everything so far. */
+    interface Checkpoint {
+        void save(Outcome soFar) throws IOException;
+    }
+
+    Outcome run() throws IOException {
+        return run(soFar -> { });
+    }
+
+    Outcome run(Checkpoint checkpoint) throws IOException {
         new SampleGrid(data.train().spec(), data.train().labelNames(), firstImages(data.train()), 3)
                 .writePng(outDir.resolve("samples-real.png"));
         Partition partition = scheme().split(data.train(), Seeds.derive(config.seeds().get(0), "partition"));
         progress.note("split: " + partition.scheme() + ", " + partition.siteCount() + " sites; train " + data.train().size()
                 + " images; evaluation on " + data.evalDescription());
         List<MethodRun> runs = new ArrayList<>();
+        List<MethodFailure> failures = new ArrayList<>();
         for (int i = 0; i < config.seeds().size(); i++) {
             long seed = config.seeds().get(i);
             Partition p = config.split().equals("silo") ? partition
                     : scheme().split(data.train(), Seeds.derive(seed, "partition"));
             for (String method : config.methods()) {
                 String label = "seed " + seed + " (" + (i + 1) + "/" + config.seeds().size() + ") " + method;
-                MethodRun r = runMethod(method, seed, p, label, i == 0);
-                progress.note(label + ": " + r.report().summary().lines().findFirst().orElse(""));
-                runs.add(r);
+                try {
+                    MethodRun r = runMethod(method, seed, p, label, i == 0);
+                    progress.note(label + ": " + r.report().summary().lines().findFirst().orElse(""));
+                    runs.add(r);
+                } catch (RuntimeException e) {
+                    // One method's failure (a site too small to train on, a diverged module) must not throw
+                    // away the figures of every other method and seed.
+                    String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    progress.note(label + " FAILED: " + error);
+                    failures.add(new MethodFailure(method, seed, error));
+                }
+                checkpoint.save(new Outcome(runs, failures));
             }
         }
-        return runs;
+        return new Outcome(runs, failures);
     }
 
     private MethodRun runMethod(String method, long seed, Partition partition, String label, boolean firstSeed)
@@ -109,7 +134,7 @@ final class ExperimentRunner {
                 details.put("bytesCounted", "uploads only (site to server), one model per round");
             }
             default -> {
-                ModuleKind kind = method.equals("ff-decoder") ? ModuleKind.DECODER : ModuleKind.DIFFUSION;
+                ModuleKind kind = kindOf(method);
                 FactoryMethod ff = new FactoryMethod(config, kind);
                 FactoryMethod.Outcome o = ff.run(data.train(), partition, seed, label, outDir.resolve("work"), progress,
                         moduleCost(kind), synthCost(kind));
@@ -125,6 +150,8 @@ final class ExperimentRunner {
                 progress.endPhase("done in " + Progress.format(phases.get("classifierTraining")));
                 bytes = o.bytesSentPerSite();
                 details.put("modules", o.modules());
+                details.put("moduleSecondsPerSite", o.secondsPerSite());
+                if (!o.skipped().isEmpty()) details.put("skippedModules", o.skipped());
                 details.put("syntheticPerClass", ff.perClass());
                 details.put("syntheticImages", o.synthetic().size());
                 details.put("bytesCounted", "ONNX bytes of the site's modules, sent once");
@@ -186,8 +213,8 @@ final class ExperimentRunner {
                 case "centralized" -> perSeed += classifierCost(data.train().size());
                 case "fedavg", "fedprox" -> perSeed += fedCost();
                 default -> {
-                    ModuleKind k = m.equals("ff-decoder") ? ModuleKind.DECODER : ModuleKind.DIFFUSION;
-                    int perClass = k == ModuleKind.DECODER ? config.decoderPerClass() : config.diffusionPerClass();
+                    ModuleKind k = kindOf(m);
+                    int perClass = FactoryMethod.perClass(config, k);
                     perSeed += moduleCost(k) + synthCost(k) + classifierCost(perClass * data.train().numClasses());
                 }
             }
@@ -207,9 +234,18 @@ final class ExperimentRunner {
         return (double) data.train().size() * config.fedRounds() * config.fedLocalEpochs() / CLASSIFIER_IPS;
     }
 
+    /** The module kind a FederatedFactory method name stands for. */
+    static ModuleKind kindOf(String method) {
+        return ModuleKind.fromWireName(method.substring("ff-".length()));
+    }
+
     private double moduleCost(ModuleKind k) {
         int classes = data.train().numClasses();
         if (k == ModuleKind.DECODER) return (double) data.train().size() * config.decoderEpochs() / DECODER_TRAIN_IPS;
+        if (k == ModuleKind.LATENT_DIFFUSION) {
+            return (double) data.train().size() * config.decoderEpochs() / DECODER_TRAIN_IPS
+                    + (double) classes * config.latent().denoiserSteps() / LATENT_DENOISER_STEPS_PER_SECOND;
+        }
         double ips = DIFFUSION_TRAIN_IPS_WIDTH8 * 8.0 / config.diffusionWidth();
         return (double) classes * config.diffusionSteps() * config.diffusionBatch() / ips;
     }
@@ -217,6 +253,9 @@ final class ExperimentRunner {
     private double synthCost(ModuleKind k) {
         int classes = data.train().numClasses();
         if (k == ModuleKind.DECODER) return (double) classes * config.decoderPerClass() / DECODER_SAMPLE_IPS;
+        if (k == ModuleKind.LATENT_DIFFUSION) {
+            return (double) classes * config.latent().perClass() * config.latent().samplerSteps() / LATENT_SAMPLE_STEPS_PER_SECOND;
+        }
         return (double) classes * config.diffusionPerClass() * config.samplerSteps() / 18.0 / DIFFUSION_SAMPLE_IPS_18_STEPS;
     }
 

@@ -12,6 +12,8 @@ import io.fedfactory.generative.decoder.DecoderTrainer;
 import io.fedfactory.generative.decoder.DecoderTrainingConfig;
 import io.fedfactory.generative.diffusion.DiffusionTrainer;
 import io.fedfactory.generative.diffusion.DiffusionTrainingConfig;
+import io.fedfactory.generative.latent.LatentDiffusionTrainer;
+import io.fedfactory.generative.latent.LatentDiffusionTrainingConfig;
 import io.fedfactory.partition.Partition;
 import io.fedfactory.synthesis.EvenSplitPlanner;
 import io.fedfactory.synthesis.SynthesisPlan;
@@ -36,7 +38,8 @@ import java.util.stream.Stream;
 final class FactoryMethod {
 
     /** The synthetic dataset with what it cost. */
-    record Outcome(Dataset synthetic, long[] bytesSentPerSite, int modules, double trainSeconds, double synthSeconds) {}
+    record Outcome(Dataset synthetic, long[] bytesSentPerSite, int modules, double trainSeconds, double synthSeconds,
+                   double[] secondsPerSite, List<String> skipped) {}
 
     private final ExperimentConfig config;
     private final ModuleKind kind;
@@ -47,7 +50,16 @@ final class FactoryMethod {
     }
 
     int perClass() {
-        return kind == ModuleKind.DECODER ? config.decoderPerClass() : config.diffusionPerClass();
+        return perClass(config, kind);
+    }
+
+    /** Synthetic samples per class from modules of {@code kind}. */
+    static int perClass(ExperimentConfig config, ModuleKind kind) {
+        return switch (kind) {
+            case DECODER -> config.decoderPerClass();
+            case DIFFUSION -> config.diffusionPerClass();
+            case LATENT_DIFFUSION -> config.latent().perClass();
+        };
     }
 
     Outcome run(Dataset train, Partition partition, long seed, String label, Path workDir, Progress progress,
@@ -58,12 +70,32 @@ final class FactoryMethod {
         List<Dataset> sites = partition.siteDatasets(train);
         long[] bytes = new long[sites.size()];
         Map<String, TrainedModule> modules = new LinkedHashMap<>();
+        double[] siteSeconds = new double[sites.size()];
+        List<String> skipped = new ArrayList<>();
+        // A site trains a module only for a class it holds enough images of; the class is left to the
+        // sites that do (a Dirichlet split gives some sites a handful of images of a class).
+        List<List<Integer>> trained = new ArrayList<>();
         int total = 0;
-        for (int s = 0; s < sites.size(); s++) total += partition.site(s).classes().length;
+        for (int s = 0; s < sites.size(); s++) {
+            int[] counts = sites.get(s).classCounts();
+            List<Integer> classes = new ArrayList<>();
+            for (int c : partition.site(s).classes()) {
+                if (counts[c] >= config.minImagesPerModule()) {
+                    classes.add(c);
+                } else if (counts[c] > 0) {
+                    skipped.add(partition.site(s).siteId() + " class " + c + ": " + counts[c] + " images < modules.minImages "
+                            + config.minImagesPerModule());
+                }
+            }
+            trained.add(classes);
+            total += classes.size();
+        }
+        if (!skipped.isEmpty()) progress.note(label + ": no module for " + skipped.size() + " small site classes: " + skipped);
         int done = 0;
         for (int s = 0; s < sites.size(); s++) {
             String siteId = partition.site(s).siteId();
-            for (int c : partition.site(s).classes()) {
+            long siteStart = System.nanoTime();
+            for (int c : trained.get(s)) {
                 Dataset oneClass = Datasets.filterClasses(sites.get(s), siteId + "-class" + c, c);
                 long moduleSeed = Seeds.derive(seed, "module/" + tag + "/" + siteId + "/" + c);
                 GenerativeModuleTrainer trainer = trainer(moduleSeed, oneClass.size());
@@ -79,6 +111,7 @@ final class FactoryMethod {
                 bytes[s] += m.onnx().length;
                 done++;
             }
+            siteSeconds[s] = (System.nanoTime() - siteStart) / 1e9;
         }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         progress.endPhase(modules.size() + " modules, " + Progress.format(trainSeconds));
@@ -90,7 +123,11 @@ final class FactoryMethod {
         SynthesisPlan plan = new EvenSplitPlanner(EvenSplitPlanner.UncoveredClasses.FAIL)
                 .plan(train.labelNames(), train.spec(), perClass(), Seeds.derive(seed, "synthesis/" + tag), manifests);
         SamplingOptions options = SamplingOptions.defaults().withThreads(config.threads())
-                .withDiffusionSteps(kind == ModuleKind.DIFFUSION ? config.samplerSteps() : 0);
+                .withDiffusionSteps(switch (kind) {
+                    case DIFFUSION -> config.samplerSteps();
+                    case LATENT_DIFFUSION -> config.latent().samplerSteps();
+                    case DECODER -> 0;
+                });
         Path shards = workDir.resolve(tag + "-seed" + seed);
         SynthesisResult result = new Synthesizer(options).synthesize(plan, id -> modules.get(id).onnx(), shards,
                 p -> progress.update(p.done() / (double) Math.max(1, p.total()), "sampled " + p.done() + "/" + p.total()));
@@ -98,7 +135,7 @@ final class FactoryMethod {
         deleteTree(shards);
         double synthSeconds = (System.nanoTime() - t1) / 1e9;
         progress.endPhase(synthetic.size() + " samples, " + Progress.format(synthSeconds));
-        return new Outcome(synthetic, bytes, modules.size(), trainSeconds, synthSeconds);
+        return new Outcome(synthetic, bytes, modules.size(), trainSeconds, synthSeconds, siteSeconds, skipped);
     }
 
     private GenerativeModuleTrainer trainer(long moduleSeed, int images) {
@@ -106,6 +143,14 @@ final class FactoryMethod {
             return new DecoderTrainer(new DecoderTrainingConfig(config.decoderHidden(), config.decoderLatent(),
                     config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads(), config.decoderKlWeight(),
                     config.decoderFittedPrior(), config.decoderPriorTemperature()));
+        }
+        if (kind == ModuleKind.LATENT_DIFFUSION) {
+            ExperimentConfig.LatentSettings l = config.latent();
+            DecoderTrainingConfig autoencoder = new DecoderTrainingConfig(config.decoderHidden(), config.decoderLatent(),
+                    config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads()).withKlWeight(l.klWeight());
+            LatentDiffusionTrainingConfig c = LatentDiffusionTrainingConfig.defaults(autoencoder)
+                    .withDenoiser(l.denoiserWidth(), l.denoiserBlocks(), l.denoiserSteps());
+            return new LatentDiffusionTrainer(c.withSampling(c.sampling().withHeunSteps(l.samplerSteps())));
         }
         DiffusionTrainingConfig d = DiffusionTrainingConfig.defaults(config.diffusionSteps(), moduleSeed)
                 .withWidth(config.diffusionWidth()).withBatchSize(config.diffusionBatch());
@@ -115,6 +160,9 @@ final class FactoryMethod {
 
     private long steps(int images) {
         if (kind == ModuleKind.DECODER) return (long) ((images + 63) / 64) * config.decoderEpochs();
+        if (kind == ModuleKind.LATENT_DIFFUSION) {
+            return (long) ((images + 63) / 64) * config.decoderEpochs() + config.latent().denoiserSteps();
+        }
         return config.diffusionSteps();
     }
 

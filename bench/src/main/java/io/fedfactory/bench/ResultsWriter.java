@@ -19,13 +19,20 @@ final class ResultsWriter {
     private final ExperimentConfig config;
     private final ExperimentData data;
     private final List<MethodRun> runs;
+    private final List<MethodFailure> failures;
     private final String command;
     private final double wallSeconds;
 
     ResultsWriter(ExperimentConfig config, ExperimentData data, List<MethodRun> runs, String command, double wallSeconds) {
+        this(config, data, runs, List.of(), command, wallSeconds);
+    }
+
+    ResultsWriter(ExperimentConfig config, ExperimentData data, List<MethodRun> runs, List<MethodFailure> failures,
+                  String command, double wallSeconds) {
         this.config = config;
         this.data = data;
         this.runs = List.copyOf(runs);
+        this.failures = List.copyOf(failures);
         this.command = command;
         this.wallSeconds = wallSeconds;
     }
@@ -33,7 +40,12 @@ final class ResultsWriter {
     void writeAll(Path dir) throws IOException {
         Files.writeString(dir.resolve("results.json"), json(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.md"), markdown(), StandardCharsets.UTF_8);
-        chart().writePng(dir.resolve("accuracy.png"), 900, 520);
+        if (!methods().isEmpty()) chart().writePng(dir.resolve("accuracy.png"), 900, 520);
+    }
+
+    /** The configured methods that finished under at least one seed, in table order. */
+    private List<String> methods() {
+        return config.methods().stream().filter(m -> !of(m).isEmpty()).toList();
     }
 
     private List<MethodRun> of(String method) {
@@ -57,8 +69,8 @@ final class ResultsWriter {
         root.put("stdConvention", "sample standard deviation over seeds (n - 1)");
         root.put("wallSecondsTotal", wallSeconds);
         Map<String, Object> summaries = new LinkedHashMap<>();
-        Summary central = config.methods().contains("centralized") ? summary("centralized", r -> r.report().accuracy()) : null;
-        for (String m : config.methods()) {
+        Summary central = methods().contains("centralized") ? summary("centralized", r -> r.report().accuracy()) : null;
+        for (String m : methods()) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("accuracy", stat(summary(m, r -> r.report().accuracy())));
             s.put("balancedAccuracy", stat(summary(m, r -> r.report().balancedAccuracy())));
@@ -87,6 +99,15 @@ final class ResultsWriter {
             all.add(o);
         }
         root.put("runs", all);
+        List<Object> failed = new ArrayList<>();
+        for (MethodFailure f : failures) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("method", f.method());
+            o.put("seed", f.seed());
+            o.put("error", f.error());
+            failed.add(o);
+        }
+        root.put("failures", failed);
         return Json.write(root);
     }
 
@@ -109,8 +130,8 @@ final class ResultsWriter {
                 Progress.format(wallSeconds)));
         md.append("| method | accuracy (mean ± std) | ratio to centralized | balanced acc | macro AUROC | macro F1 | bytes sent per site | wall time per seed |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
-        Summary central = config.methods().contains("centralized") ? summary("centralized", r -> r.report().accuracy()) : null;
-        for (String m : config.methods()) {
+        Summary central = methods().contains("centralized") ? summary("centralized", r -> r.report().accuracy()) : null;
+        for (String m : methods()) {
             Summary acc = summary(m, r -> r.report().accuracy());
             md.append(String.format(Locale.ROOT, "| %s | %.4f ± %.4f | %s | %.4f ± %.4f | %.4f ± %.4f | %.4f ± %.4f | %s | %s |%n",
                     label(m), acc.mean(), acc.std(), central == null ? "n/a" : String.format(Locale.ROOT, "%.3f", acc.mean() / central.mean()),
@@ -124,12 +145,15 @@ final class ResultsWriter {
                 + "Centralized pools raw images (not a federated protocol; 0 model bytes). "
                 + "Std is the sample standard deviation over seeds.\n\n");
         md.append("## Time per phase (mean seconds per seed)\n\n| method | phase | seconds |\n|---|---|---|\n");
-        for (String m : config.methods()) {
+        for (String m : methods()) {
             for (String phase : of(m).get(0).phaseSeconds().keySet()) {
                 md.append(String.format(Locale.ROOT, "| %s | %s | %.1f |%n", m, phase,
                         summary(m, r -> r.phaseSeconds().getOrDefault(phase, 0.0)).mean()));
             }
         }
+        appendFailures(md);
+        appendClassF1(md);
+        appendSiteTimes(md);
         md.append("\n## Per seed accuracy\n\n| method | seed | accuracy | balanced acc | macro AUROC | macro F1 |\n|---|---|---|---|---|---|\n");
         for (MethodRun r : runs) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.4f | %.4f |%n", r.method(), r.seed(),
@@ -141,6 +165,57 @@ final class ResultsWriter {
         return md.toString();
     }
 
+    private void appendFailures(StringBuilder md) {
+        if (failures.isEmpty()) return;
+        md.append("\n## Runs that failed (the figures above are from the runs that finished)\n\n| method | seed | error |\n|---|---|---|\n");
+        for (MethodFailure f : failures) {
+            md.append("| ").append(f.method()).append(" | ").append(f.seed()).append(" | ")
+                    .append(f.error().replace('|', '/').replace('\n', ' ')).append(" |\n");
+        }
+    }
+
+    /** Per-class F1 (mean over seeds), one column per method, so each class's gap to centralized shows. */
+    private void appendClassF1(StringBuilder md) {
+        List<String> ms = methods();
+        if (ms.isEmpty()) return;
+        md.append("\n## Per-class F1 (mean over seeds)\n\n| class |");
+        for (String m : ms) md.append(' ').append(m).append(" |");
+        md.append("\n|---|");
+        for (int i = 0; i < ms.size(); i++) md.append("---|");
+        md.append('\n');
+        List<String> names = data.train().labelNames();
+        for (int c = 0; c < names.size(); c++) {
+            final int k = c;
+            md.append("| ").append(names.get(c)).append(" |");
+            for (String m : ms) {
+                md.append(String.format(Locale.ROOT, " %.4f |", summary(m, r -> r.report().f1()[k]).mean()));
+            }
+            md.append('\n');
+        }
+    }
+
+    /**
+     * Module training per site: in a federation each site trains on its own machine at the same time,
+     * so the slowest site, not the sum here, is what the federation waits for.
+     */
+    private void appendSiteTimes(StringBuilder md) {
+        List<String> ff = methods().stream().filter(m -> m.startsWith("ff-")).toList();
+        if (ff.isEmpty()) return;
+        md.append("\n## Module training per site (seconds; sites train in parallel in a federation)\n\n"
+                + "| method | slowest site | mean site | all sites one after another |\n|---|---|---|---|\n");
+        for (String m : ff) {
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", m,
+                    summary(m, r -> siteSeconds(r).max().orElse(0)).mean(),
+                    summary(m, r -> siteSeconds(r).average().orElse(0)).mean(),
+                    summary(m, r -> r.phaseSeconds().getOrDefault("moduleTraining", 0.0)).mean()));
+        }
+    }
+
+    private static java.util.stream.DoubleStream siteSeconds(MethodRun r) {
+        Object v = r.details().get("moduleSecondsPerSite");
+        return v instanceof double[] d ? java.util.Arrays.stream(d) : java.util.stream.DoubleStream.empty();
+    }
+
     private String label(String m) {
         return switch (m) {
             case "fedavg" -> "FedAvg (" + config.fedRounds() + " rounds × " + config.fedLocalEpochs() + " local epoch"
@@ -148,6 +223,9 @@ final class ResultsWriter {
             case "fedprox" -> "FedProx (mu " + config.fedProxMu() + ", " + config.fedRounds() + " rounds × "
                     + config.fedLocalEpochs() + " local epochs)";
             case "ff-decoder" -> "FF-decoder (VAE, " + config.decoderPerClass() + " synthetic/class)";
+            case "ff-latent-diffusion" -> "FF-latent-diffusion (EDM on VAE latents, denoiser w" + config.latent().denoiserWidth()
+                    + ", " + config.latent().denoiserSteps() + " steps, " + config.latent().samplerSteps() + " Heun steps, "
+                    + config.latent().perClass() + " synthetic/class)";
             case "ff-diffusion" -> "FF-diffusion (UNet w" + config.diffusionWidth() + ", " + config.diffusionSteps()
                     + " steps, " + config.samplerSteps() + " Heun steps, " + config.diffusionPerClass() + " synthetic/class)";
             default -> "centralized (pooled real data)";
@@ -163,10 +241,11 @@ final class ResultsWriter {
 
     BarChart chart() {
         List<String> series = new ArrayList<>();
-        double[][] values = new double[config.methods().size()][1];
-        double[][] errors = new double[config.methods().size()][1];
-        for (int i = 0; i < config.methods().size(); i++) {
-            String m = config.methods().get(i);
+        List<String> ms = methods();
+        double[][] values = new double[ms.size()][1];
+        double[][] errors = new double[ms.size()][1];
+        for (int i = 0; i < ms.size(); i++) {
+            String m = ms.get(i);
             series.add(m);
             Summary s = summary(m, r -> r.report().accuracy());
             values[i][0] = s.mean();

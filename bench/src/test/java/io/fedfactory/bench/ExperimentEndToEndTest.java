@@ -25,7 +25,9 @@ class ExperimentEndToEndTest {
     void tinyRunWritesParseableResults(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("tiny.properties");
         Files.writeString(config, String.join("\n",
-                "name=tiny", "split=silo", "sites=10", "methods=centralized,fedavg,ff-decoder,ff-diffusion", "seeds=7,8",
+                "name=tiny", "split=silo", "sites=10", "methods=centralized,fedavg,ff-decoder,ff-diffusion,ff-latent-diffusion",
+                "seeds=7,8", "modules.minImages=5", "latent.denoiserWidth=16", "latent.denoiserSteps=2",
+                "latent.samplerSteps=2", "synthesis.latentPerClass=10",
                 "data.trainPerClass=20", "data.evalPerClass=10", "classifier.epochs=1", "fedavg.rounds=1",
                 "decoder.epochs=1", "decoder.hiddenWidth=32", "decoder.latentDim=4", "diffusion.width=4",
                 "diffusion.steps=2", "diffusion.batchSize=8", "diffusion.samplerSteps=2",
@@ -38,13 +40,13 @@ class ExperimentEndToEndTest {
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("ETA"), "progress lines carry an ETA");
 
         JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
-        assertEquals(8, results.getAsJsonArray("runs").size(), "4 methods x 2 seeds");
+        assertEquals(10, results.getAsJsonArray("runs").size(), "5 methods x 2 seeds");
         JsonObject first = results.getAsJsonArray("runs").get(0).getAsJsonObject();
         JsonObject report = first.getAsJsonObject("report");
         assertEquals(100, report.get("examples").getAsInt());
         assertEquals(10, report.getAsJsonArray("confusion").size());
         JsonObject summary = results.getAsJsonObject("summary");
-        for (String m : new String[] {"centralized", "fedavg", "ff-decoder", "ff-diffusion"}) {
+        for (String m : new String[] {"centralized", "fedavg", "ff-decoder", "ff-diffusion", "ff-latent-diffusion"}) {
             JsonObject s = summary.getAsJsonObject(m);
             double acc = s.getAsJsonObject("accuracy").get("mean").getAsDouble();
             assertTrue(acc >= 0 && acc <= 1, m + " accuracy " + acc);
@@ -58,13 +60,40 @@ class ExperimentEndToEndTest {
         assertTrue(md.contains("| method | accuracy (mean ± std)"), md);
         assertTrue(md.contains("FedAvg (1 rounds × 1 local epoch)"), md);
         assertTrue(md.contains("--config " + config), "the command is recorded");
-        for (String png : new String[] {"accuracy.png", "samples-real.png", "samples-decoder.png", "samples-diffusion.png"}) {
+        for (String png : new String[] {"accuracy.png", "samples-real.png", "samples-decoder.png", "samples-diffusion.png",
+                "samples-latent-diffusion.png"}) {
             BufferedImage img = ImageIO.read(out.resolve(png).toFile());
             assertNotNull(img, png);
             assertTrue(img.getWidth() > 50 && img.getHeight() > 50, png);
         }
         assertTrue(Files.exists(out.resolve("config.properties")) && Files.exists(out.resolve("command.txt")));
         assertTrue(!Files.exists(out.resolve("work")), "shards are cleaned up");
+    }
+
+    @Test
+    void aMethodThatFailsKeepsTheFiguresOfTheOthers(@TempDir Path dir) throws Exception {
+        // No site holds 1,000 images of a class, so no module is trained and every class is uncovered:
+        // FF-decoder fails under both seeds, centralized is still written.
+        Path config = dir.resolve("starved.properties");
+        Files.writeString(config, String.join("\n",
+                "name=starved", "split=dirichlet", "split.alpha=0.1", "sites=10", "methods=centralized,ff-decoder",
+                "seeds=3,4", "data.trainPerClass=20", "data.evalPerClass=5", "classifier.epochs=1",
+                "decoder.epochs=1", "decoder.hiddenWidth=32", "decoder.latentDim=4", "synthesis.decoderPerClass=5",
+                "modules.minImages=1000", "grid.perClass=2", ""));
+        Path out = dir.resolve("out");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertEquals(0, Experiment.run(new String[] {"--config", config.toString(), "--out", out.toString()},
+                new PrintStream(log, true, StandardCharsets.UTF_8)));
+        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        assertEquals(2, results.getAsJsonArray("runs").size(), "centralized under both seeds");
+        assertEquals(2, results.getAsJsonArray("failures").size(), "ff-decoder under both seeds");
+        JsonObject failure = results.getAsJsonArray("failures").get(0).getAsJsonObject();
+        assertEquals("ff-decoder", failure.get("method").getAsString());
+        assertTrue(failure.get("error").getAsString().contains("no module"), failure.toString());
+        assertTrue(results.getAsJsonObject("summary").has("centralized"));
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("## Runs that failed"), md);
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("images < modules.minImages 1000"), "skips are reported");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.fedfactory.aggregator.admission;
 
-import io.fedfactory.proto.v1.DecoderSampler;
 import io.fedfactory.proto.v1.DiffusionSampler;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ModuleKind;
@@ -23,7 +22,7 @@ final class ManifestCheck {
     static void check(FederationSpec spec, ModuleManifest m) {
         String fed = spec.getFederationId();
         if (m.getKind() == ModuleKind.MODULE_KIND_UNSPECIFIED || m.getKind() == ModuleKind.UNRECOGNIZED) {
-            fail("manifest.kind must be set (MODULE_KIND_DIFFUSION or MODULE_KIND_DECODER)");
+            fail("manifest.kind must be set (MODULE_KIND_DIFFUSION, MODULE_KIND_DECODER or MODULE_KIND_LATENT_DIFFUSION)");
         }
         if (!spec.getAcceptedKindsList().contains(m.getKind())) {
             fail("manifest.kind " + m.getKind() + " is not accepted by federation '" + fed + "' (accepted_kinds: "
@@ -47,12 +46,19 @@ final class ManifestCheck {
             case MODULE_KIND_DIFFUSION -> {
                 if (!m.hasDiffusion()) fail("manifest.diffusion must be set for kind MODULE_KIND_DIFFUSION (got "
                         + m.getSamplerCase() + ")");
-                check(m.getDiffusion());
+                check("manifest.diffusion", m.getDiffusion());
             }
             case MODULE_KIND_DECODER -> {
                 if (!m.hasDecoder()) fail("manifest.decoder must be set for kind MODULE_KIND_DECODER (got "
                         + m.getSamplerCase() + ")");
-                check(m.getDecoder());
+                check("manifest.decoder.latent_dim", m.getDecoder().getLatentDim());
+            }
+            case MODULE_KIND_LATENT_DIFFUSION -> {
+                if (!m.hasLatentDiffusion()) fail("manifest.latent_diffusion must be set for kind MODULE_KIND_LATENT_DIFFUSION (got "
+                        + m.getSamplerCase() + ")");
+                check("manifest.latent_diffusion.latent_dim", m.getLatentDiffusion().getLatentDim());
+                if (!m.getLatentDiffusion().hasDiffusion()) fail("manifest.latent_diffusion.diffusion must be set");
+                check("manifest.latent_diffusion.diffusion", m.getLatentDiffusion().getDiffusion());
             }
             default -> throw new IllegalStateException("unreachable: " + m.getKind());
         }
@@ -61,28 +67,28 @@ final class ManifestCheck {
         }
     }
 
-    private static void check(DiffusionSampler s) {
+    private static void check(String field, DiffusionSampler s) {
         if (s.getSteps() < 1 || s.getSteps() > MAX_STEPS) {
-            fail("manifest.diffusion.steps must be in [1, " + MAX_STEPS + "], got " + s.getSteps());
+            fail(field + ".steps must be in [1, " + MAX_STEPS + "], got " + s.getSteps());
         }
         if (!(s.getSigmaMin() > 0) || !Float.isFinite(s.getSigmaMin())) {
-            fail("manifest.diffusion.sigma_min must be finite and > 0, got " + s.getSigmaMin());
+            fail(field + ".sigma_min must be finite and > 0, got " + s.getSigmaMin());
         }
         if (!(s.getSigmaMax() > s.getSigmaMin()) || !Float.isFinite(s.getSigmaMax())) {
-            fail("manifest.diffusion.sigma_max must be finite and > sigma_min (" + s.getSigmaMin() + "), got "
+            fail(field + ".sigma_max must be finite and > sigma_min (" + s.getSigmaMin() + "), got "
                     + s.getSigmaMax());
         }
         if (!(s.getRho() > 0) || !Float.isFinite(s.getRho())) {
-            fail("manifest.diffusion.rho must be finite and > 0, got " + s.getRho());
+            fail(field + ".rho must be finite and > 0, got " + s.getRho());
         }
         if (!(s.getSigmaData() > 0) || !Float.isFinite(s.getSigmaData())) {
-            fail("manifest.diffusion.sigma_data must be finite and > 0, got " + s.getSigmaData());
+            fail(field + ".sigma_data must be finite and > 0, got " + s.getSigmaData());
         }
     }
 
-    private static void check(DecoderSampler s) {
-        if (s.getLatentDim() < 1 || s.getLatentDim() > MAX_LATENT_DIM) {
-            fail("manifest.decoder.latent_dim must be in [1, " + MAX_LATENT_DIM + "], got " + s.getLatentDim());
+    private static void check(String field, int latentDim) {
+        if (latentDim < 1 || latentDim > MAX_LATENT_DIM) {
+            fail(field + " must be in [1, " + MAX_LATENT_DIM + "], got " + latentDim);
         }
     }
 

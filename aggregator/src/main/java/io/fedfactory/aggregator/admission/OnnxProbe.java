@@ -1,5 +1,9 @@
 package io.fedfactory.aggregator.admission;
 
+import io.fedfactory.generative.DiffusionSampling;
+import io.fedfactory.generative.diffusion.Denoiser;
+import io.fedfactory.generative.diffusion.HeunSampler;
+
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -25,7 +29,8 @@ import java.util.SplittableRandom;
 
 /**
  * The checks that need ONNX Runtime: {@code onnx_loads}, {@code io_signature}, {@code probe_finite},
- * {@code probe_range}. The probe is small and seeded (from the federation's seed), so the same module
+ * {@code probe_range}. Latent-diffusion modules are probed with a short sampling pass through the core's
+ * Heun integrator, the one synthesis uses. The probe is small and seeded (from the federation's seed), so the same module
  * always gets the same verdict.
  */
 final class OnnxProbe {
@@ -34,6 +39,8 @@ final class OnnxProbe {
     static final int DECODER_PROBE = 4;
     /** Diffusion probe: this many noise images per noise level (sigma_max, then sigma_min). */
     static final int DIFFUSION_PROBE = 2;
+    /** Latent-diffusion probe: Heun steps of the short sampling pass. */
+    static final int LATENT_PROBE_STEPS = 4;
     /** Tolerance on a decoder's value range. */
     static final float DECODER_SLACK = 1e-3f;
     /** A denoiser's output is not clipped: allow this fraction of the range's width on each side. */
@@ -50,6 +57,16 @@ final class OnnxProbe {
             ImageSpec img = spec.getImageSpec();
             long[] image = {-1, img.getChannels(), img.getHeight(), img.getWidth()};
             List<Probe> probes;
+            if (m.getKind() == ModuleKind.MODULE_KIND_LATENT_DIFFUSION) {
+                long latent = m.getLatentDiffusion().getLatentDim();
+                signature(session, Map.of("x", new long[] {-1, latent}, "sigma", new long[] {-1}), "denoised",
+                        new long[] {-1, latent});
+                NodeInfo decoded = session.getOutputInfo().get("image");
+                if (decoded == null) sig("output 'image' is missing (outputs: " + sorted(session.getOutputNames()) + ")");
+                tensor("output", "image", decoded, image);
+                latentDiffusion(session, spec, m);
+                return;
+            }
             if (m.getKind() == ModuleKind.MODULE_KIND_DIFFUSION) {
                 signature(session, Map.of("x", image, "sigma", new long[] {-1}), "denoised", image);
                 probes = diffusion(session, spec, m);
@@ -157,8 +174,53 @@ final class OnnxProbe {
         return probes;
     }
 
+    /**
+     * A latent-diffusion module: a short seeded sampling pass ({@value #LATENT_PROBE_STEPS} Heun steps of
+     * the module's own schedule range) on {@value #DECODER_PROBE} latents, every denoised latent finite,
+     * then the decoded samples finite and inside the image range.
+     */
+    private void latentDiffusion(OrtSession s, FederationSpec spec, ModuleManifest m) {
+        ImageSpec img = spec.getImageSpec();
+        int n = DECODER_PROBE;
+        int latent = m.getLatentDiffusion().getLatentDim();
+        var d = m.getLatentDiffusion().getDiffusion();
+        DiffusionSampling schedule = new DiffusionSampling(LATENT_PROBE_STEPS, d.getSigmaMin(), d.getSigmaMax(), d.getRho(),
+                d.getSigmaData());
+        double[] sigmas = HeunSampler.schedule(schedule);
+        float[] x = gaussian(new SplittableRandom(spec.getSeed()), n * latent, 1f);
+        for (int i = 0; i < x.length; i++) x[i] *= (float) sigmas[0];
+        Denoiser denoiser = (xs, sig) -> {
+            Probe p = runLatent(s, xs, sig, latent, "denoised", "the sampling pass at sigma " + sig[0], null, n);
+            finite(p);
+            return p.values;
+        };
+        float[] last = HeunSampler.integrate(denoiser, x, n, sigmas, sigmas.length - 2);
+        float[] sigma = new float[n];
+        Arrays.fill(sigma, (float) sigmas[sigmas.length - 2]);
+        Probe images = runLatent(s, last, sigma, latent, "image",
+                "the decoded end of a " + LATENT_PROBE_STEPS + "-step seeded sampling pass", img, n);
+        finite(images);
+        range(images, img.getValueMin() - DECODER_SLACK, img.getValueMax() + DECODER_SLACK);
+    }
+
+    private Probe runLatent(OrtSession s, float[] x, float[] sigma, int latent, String output, String what, ImageSpec img,
+                            int n) {
+        Map<String, float[]> in = new LinkedHashMap<>();
+        in.put("x", x);
+        in.put("sigma", sigma);
+        Map<String, long[]> shapes = Map.of("x", new long[] {n, latent}, "sigma", new long[] {n});
+        long[] expected = img == null ? new long[] {n, latent}
+                : new long[] {n, img.getChannels(), img.getHeight(), img.getWidth()};
+        return run(s, in, shapes, output, what, expected);
+    }
+
     private Probe run(OrtSession s, Map<String, float[]> inputs, Map<String, long[]> shapes, String output,
                       String what, ImageSpec img, int batch) {
+        return run(s, inputs, shapes, output, what, new long[] {batch, img.getChannels(), img.getHeight(), img.getWidth()});
+    }
+
+    private Probe run(OrtSession s, Map<String, float[]> inputs, Map<String, long[]> shapes, String output,
+                      String what, long[] expected) {
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, float[]> e : inputs.entrySet()) {
@@ -170,7 +232,6 @@ final class OnnxProbe {
                     throw new ModuleRejectedException(AdmissionCheck.IO_SIGNATURE, "output '" + output
                             + "' is not a float32 tensor at run time");
                 }
-                long[] expected = {batch, img.getChannels(), img.getHeight(), img.getWidth()};
                 long[] actual = t.getInfo().getShape();
                 if (!Arrays.equals(expected, actual)) {
                     sig("output '" + output + "' has shape " + dims(actual) + " for " + what + "; expected " + dims(expected));

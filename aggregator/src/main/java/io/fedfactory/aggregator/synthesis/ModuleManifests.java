@@ -4,6 +4,7 @@ import io.fedfactory.data.ImageSpec;
 import io.fedfactory.generative.ClassLabel;
 import io.fedfactory.generative.DecoderSampling;
 import io.fedfactory.generative.DiffusionSampling;
+import io.fedfactory.generative.LatentDiffusionSampling;
 import io.fedfactory.generative.ModuleKind;
 import io.fedfactory.generative.ModuleManifest;
 import io.fedfactory.generative.SamplerParameters;
@@ -27,14 +28,19 @@ public final class ModuleManifests {
             case MODULE_KIND_DIFFUSION -> new DiffusionSampling(m.getDiffusion().getSteps(), m.getDiffusion().getSigmaMin(),
                     m.getDiffusion().getSigmaMax(), m.getDiffusion().getRho(), m.getDiffusion().getSigmaData());
             case MODULE_KIND_DECODER -> new DecoderSampling(m.getDecoder().getLatentDim());
+            case MODULE_KIND_LATENT_DIFFUSION -> {
+                var l = m.getLatentDiffusion();
+                var d = l.getDiffusion();
+                yield new LatentDiffusionSampling(l.getLatentDim(), new DiffusionSampling(d.getSteps(), d.getSigmaMin(),
+                        d.getSigmaMax(), d.getRho(), d.getSigmaData()));
+            }
             default -> throw new IllegalArgumentException("manifest.kind: unsupported " + m.getKind());
         };
         var p = m.getProvenance();
         TrainingProvenance provenance = new TrainingProvenance(p.getDatasetSize(), p.getExamples(), p.getEpochs(),
                 p.getSteps(), p.getSeed(), Math.max(1, p.getThreads()), Math.max(0, p.getWallSeconds()),
                 p.getLibraryVersionsMap(), p.getHyperparametersMap());
-        ModuleKind kind = m.getKind() == io.fedfactory.proto.v1.ModuleKind.MODULE_KIND_DIFFUSION
-                ? ModuleKind.DIFFUSION : ModuleKind.DECODER;
+        ModuleKind kind = sampler.kind();
         return new ModuleManifest(kind, classes, spec, sampler, provenance, m.getSiteId(), m.getContentSha256());
     }
 

@@ -3,6 +3,8 @@ package io.fedfactory.client.upload;
 import io.fedfactory.generative.ClassLabel;
 import io.fedfactory.generative.DecoderSampling;
 import io.fedfactory.generative.DiffusionSampling;
+import io.fedfactory.generative.LatentDiffusionSampling;
+import io.fedfactory.proto.v1.LatentDiffusionSampler;
 import io.fedfactory.generative.ModuleManifest;
 import io.fedfactory.proto.v1.DecoderSampler;
 import io.fedfactory.proto.v1.DiffusionSampler;
@@ -32,6 +34,12 @@ public final class ManifestWire {
                     .setRho((float) d.rho()).setSigmaData((float) d.sigmaData()));
         } else if (m.sampler() instanceof DecoderSampling d) {
             wire.setKind(ModuleKind.MODULE_KIND_DECODER).setDecoder(DecoderSampler.newBuilder().setLatentDim(d.latentDim()));
+        } else if (m.sampler() instanceof LatentDiffusionSampling l) {
+            DiffusionSampling d = l.diffusion();
+            wire.setKind(ModuleKind.MODULE_KIND_LATENT_DIFFUSION).setLatentDiffusion(LatentDiffusionSampler.newBuilder()
+                    .setLatentDim(l.latentDim()).setDiffusion(DiffusionSampler.newBuilder()
+                            .setSteps(d.steps()).setSigmaMin((float) d.sigmaMin()).setSigmaMax((float) d.sigmaMax())
+                            .setRho((float) d.rho()).setSigmaData((float) d.sigmaData())));
         } else {
             throw new IllegalArgumentException("manifest.sampler: unsupported " + m.sampler());
         }
