@@ -55,6 +55,8 @@ import java.util.TreeSet;
  * @param latent            latent-diffusion modules (their autoencoder takes decoder.epochs, hiddenWidth, latentDim)
  * @param minImagesPerModule a site trains a module for a class only if it holds at least this many of its
  *                          images; smaller holdings are reported and left to the sites that hold more
+ * @param poeKind           module kind of ff-poe (the paper's local mode)
+ * @param poePerClass       ff-poe: synthetic images per class a site lacks, added to its real images
  */
 public record ExperimentConfig(String name, String dataset, String split, int sites, int classesPerSite,
                                double dirichletAlpha, List<String> methods, List<Long> seeds, String evaluation,
@@ -64,7 +66,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                                boolean decoderFittedPrior, float decoderPriorTemperature, int diffusionWidth,
                                int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
                                int diffusionPerClass, int threads, int gridPerClass, LatentSettings latent,
-                               int minImagesPerModule) {
+                               int minImagesPerModule, String poeKind, int poePerClass) {
 
     /**
      * Latent-diffusion modules.
@@ -94,7 +96,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
     }
 
     public static final Set<String> METHODS = Set.of("centralized", "fedavg", "fedprox", "ff-decoder", "ff-diffusion",
-            "ff-latent-diffusion");
+            "ff-latent-diffusion", "ff-poe");
     public static final int MAX_SEEDS = 100;
 
     private static final Map<String, String> DEFAULTS = defaults();
@@ -152,6 +154,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         range("threads", threads, 1, 256);
         range("grid.perClass", gridPerClass, 1, 64);
         range("modules.minImages", minImagesPerModule, 2, 1_000_000);
+        requireOneOf("poe.kind", poeKind, Set.of("decoder", "diffusion", "latent-diffusion"));
+        range("poe.perClass", poePerClass, 1, 10_000_000);
     }
 
     /** Reads a properties file; the file name appears in every error. */
@@ -190,7 +194,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 new LatentSettings((float) real(v, "latent.klWeight"), integer(v, "latent.denoiserWidth"),
                         integer(v, "latent.denoiserBlocks"), integer(v, "latent.denoiserSteps"),
                         integer(v, "latent.samplerSteps"), integer(v, "synthesis.latentPerClass")),
-                integer(v, "modules.minImages"));
+                integer(v, "modules.minImages"), v.get("poe.kind"), integer(v, "poe.perClass"));
     }
 
     /** The same experiment with other seeds. */
@@ -199,7 +203,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 evaluation, validationSize, trainPerClass, evalPerClass, recipe, classifierEpochs, classifierAugmentation, fedRounds,
                 fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
                 decoderFittedPrior, decoderPriorTemperature, diffusionWidth, diffusionSteps,
-                diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass, latent, minImagesPerModule);
+                diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass, latent, minImagesPerModule,
+                poeKind, poePerClass);
     }
 
     /** Every setting (defaults filled in) as key = value lines, in a fixed order. */
@@ -246,6 +251,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("latent.samplerSteps", Integer.toString(latent.samplerSteps()));
         m.put("synthesis.latentPerClass", Integer.toString(latent.perClass()));
         m.put("modules.minImages", Integer.toString(minImagesPerModule));
+        m.put("poe.kind", poeKind);
+        m.put("poe.perClass", Integer.toString(poePerClass));
         return m;
     }
 
@@ -298,6 +305,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("latent.samplerSteps", "32");
         d.put("synthesis.latentPerClass", "3000");
         d.put("modules.minImages", "50");
+        d.put("poe.kind", "decoder");
+        d.put("poe.perClass", "600");
         return d;
     }
 

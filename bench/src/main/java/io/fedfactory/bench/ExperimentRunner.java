@@ -133,6 +133,72 @@ final class ExperimentRunner {
                 details.put("bytesPerUpload", r.bytesPerUpload());
                 details.put("bytesCounted", "uploads only (site to server), one model per round");
             }
+            case "ff-poe" -> {
+                // The paper's local mode: modules travel to the sites; each site trains the recipe on its own
+                // real images plus synthetic images of the classes it lacks, sampled from the other sites'
+                // modules; the server multiplies the site classifiers' probabilities (sums their log-softmax).
+                ModuleKind kind = ModuleKind.fromWireName(config.poeKind());
+                FactoryMethod ff = new FactoryMethod(config, kind);
+                FactoryMethod.SiteModules trained = ff.trainModules(data.train(), partition, seed, label, progress,
+                        moduleCost(kind));
+                List<byte[]> classifiers = new ArrayList<>();
+                long[] moduleBytesDown = new long[sites.size()];
+                long[] classifierBytesUp = new long[sites.size()];
+                double synthSeconds = 0;
+                double classifierSeconds = 0;
+                double[] siteClassifierSeconds = new double[sites.size()];
+                for (int s = 0; s < sites.size(); s++) {
+                    String siteId = partition.site(s).siteId();
+                    java.util.Set<Integer> held = new java.util.HashSet<>();
+                    for (int c : partition.site(s).classes()) held.add(c);
+                    List<io.fedfactory.generative.TrainedModule> others = new ArrayList<>();
+                    for (io.fedfactory.generative.TrainedModule m : trained.modules().values()) {
+                        if (trained.siteOf().get(m.id()).equals(siteId)) continue;
+                        if (held.contains(m.manifest().classes().get(0).index())) continue;
+                        others.add(m);
+                        moduleBytesDown[s] += m.onnx().length;
+                    }
+                    progress.startPhase(label + " " + siteId + " local classifier", classifierCost(
+                            sites.get(s).size() + config.poePerClass() * (data.train().numClasses() - held.size())));
+                    long t0 = System.nanoTime();
+                    Dataset local = sites.get(s);
+                    if (!others.isEmpty()) {
+                        Dataset synthetic = ff.synthesize(data.train(), others, config.poePerClass(), seed,
+                                "poe/" + siteId, io.fedfactory.synthesis.EvenSplitPlanner.UncoveredClasses.SKIP,
+                                outDir.resolve("work"), "poe-" + siteId + "-seed" + seed, progress);
+                        local = io.fedfactory.data.Datasets.concat(siteId + "-real-and-synthetic", List.of(local, synthetic));
+                    }
+                    synthSeconds += (System.nanoTime() - t0) / 1e9;
+                    TrainedClassifier site = new ClassifierTrainer(recipe.withSeed(Seeds.derive(recipe.seed(), "poe/" + siteId)))
+                            .train(local, listener());
+                    siteClassifierSeconds[s] = seconds(site.wallTime());
+                    classifierSeconds += siteClassifierSeconds[s];
+                    byte[] onnx = site.toOnnx();
+                    classifierBytesUp[s] = onnx.length;
+                    classifiers.add(onnx);
+                    progress.endPhase(local.size() + " images, " + Progress.format(siteClassifierSeconds[s]));
+                }
+                phases.put("moduleTraining", trained.trainSeconds());
+                phases.put("synthesis", synthSeconds);
+                phases.put("classifierTraining", classifierSeconds);
+                progress.startPhase(label + " evaluation", data.eval().size() / EVAL_IPS * sites.size());
+                long t = System.nanoTime();
+                ClassificationReport report = ClassificationReport.evaluate(data.eval().labels(),
+                        ProductOfExperts.combine(classifiers, data.eval(), config.threads()), data.eval().labelNames());
+                phases.put("evaluation", (System.nanoTime() - t) / 1e9);
+                progress.endPhase(String.format(Locale.ROOT, "accuracy %.4f", report.accuracy()));
+                bytes = new long[sites.size()];
+                for (int s = 0; s < sites.size(); s++) bytes[s] = trained.bytesPerSite()[s] + moduleBytesDown[s] + classifierBytesUp[s];
+                details.put("modules", trained.modules().size());
+                details.put("moduleSecondsPerSite", trained.secondsPerSite());
+                details.put("classifierSecondsPerSite", siteClassifierSeconds);
+                details.put("syntheticPerMissingClass", config.poePerClass());
+                details.put("moduleBytesUpPerSite", trained.bytesPerSite());
+                details.put("moduleBytesDownPerSite", moduleBytesDown);
+                details.put("classifierBytesUpPerSite", classifierBytesUp);
+                details.put("bytesCounted", "site's modules up once, the other sites' modules down once, its classifier up once");
+                return new MethodRun(method, seed, report, bytes, phases, details);
+            }
             default -> {
                 ModuleKind kind = kindOf(method);
                 FactoryMethod ff = new FactoryMethod(config, kind);
@@ -212,6 +278,12 @@ final class ExperimentRunner {
             switch (m) {
                 case "centralized" -> perSeed += classifierCost(data.train().size());
                 case "fedavg", "fedprox" -> perSeed += fedCost();
+                case "ff-poe" -> {
+                    ModuleKind k = ModuleKind.fromWireName(config.poeKind());
+                    int images = data.train().size() + config.poePerClass() * data.train().numClasses()
+                            * (data.train().numClasses() - 1);
+                    perSeed += moduleCost(k) + classifierCost(images);
+                }
                 default -> {
                     ModuleKind k = kindOf(m);
                     int perClass = FactoryMethod.perClass(config, k);

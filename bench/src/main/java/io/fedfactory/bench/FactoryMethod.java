@@ -62,14 +62,32 @@ final class FactoryMethod {
         };
     }
 
+    /** Every site's modules, by module id in training order, with what training them cost. */
+    record SiteModules(Map<String, TrainedModule> modules, Map<String, String> siteOf, long[] bytesPerSite,
+                       double trainSeconds, double[] secondsPerSite, List<String> skipped) {}
+
     Outcome run(Dataset train, Partition partition, long seed, String label, Path workDir, Progress progress,
                 double trainCost, double synthCost) throws IOException {
+        SiteModules trained = trainModules(train, partition, seed, label, progress, trainCost);
+        progress.startPhase(label + " synthesis", synthCost);
+        long t1 = System.nanoTime();
+        Dataset synthetic = synthesize(train, trained.modules().values(), perClass(), seed, "synthesis/" + kind.wireName(),
+                EvenSplitPlanner.UncoveredClasses.FAIL, workDir, "synthetic-" + kind.wireName() + "-seed" + seed, progress);
+        double synthSeconds = (System.nanoTime() - t1) / 1e9;
+        progress.endPhase(synthetic.size() + " samples, " + Progress.format(synthSeconds));
+        return new Outcome(synthetic, trained.bytesPerSite(), trained.modules().size(), trained.trainSeconds(), synthSeconds,
+                trained.secondsPerSite(), trained.skipped());
+    }
+
+    SiteModules trainModules(Dataset train, Partition partition, long seed, String label, Progress progress,
+                             double trainCost) {
         String tag = kind.wireName();
         progress.startPhase(label + " modules", trainCost);
         long t0 = System.nanoTime();
         List<Dataset> sites = partition.siteDatasets(train);
         long[] bytes = new long[sites.size()];
         Map<String, TrainedModule> modules = new LinkedHashMap<>();
+        Map<String, String> siteOf = new LinkedHashMap<>();
         double[] siteSeconds = new double[sites.size()];
         List<String> skipped = new ArrayList<>();
         // A site trains a module only for a class it holds enough images of; the class is left to the
@@ -108,6 +126,7 @@ final class FactoryMethod {
                                 String.format(java.util.Locale.ROOT, "module %d/%d (%s, class %d) step %d/%d loss %.4f",
                                         index + 1, count, siteId, c, step + 1, steps, loss))));
                 modules.put(m.id(), m);
+                siteOf.put(m.id(), siteId);
                 bytes[s] += m.onnx().length;
                 done++;
             }
@@ -115,27 +134,35 @@ final class FactoryMethod {
         }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         progress.endPhase(modules.size() + " modules, " + Progress.format(trainSeconds));
+        return new SiteModules(modules, siteOf, bytes, trainSeconds, siteSeconds, skipped);
+    }
 
-        progress.startPhase(label + " synthesis", synthCost);
-        long t1 = System.nanoTime();
+    /**
+     * A class-balanced synthetic dataset of {@code perClass} images for every class {@code modules} cover
+     * (a class no module covers fails the plan or is left out, as {@code uncovered} says), sampled with ONNX Runtime from seed (experiment seed, purpose).
+     */
+    Dataset synthesize(Dataset train, java.util.Collection<TrainedModule> modules, int perClass, long seed, String purpose,
+                       EvenSplitPlanner.UncoveredClasses uncovered, Path workDir, String name, Progress progress)
+            throws IOException {
+        Map<String, TrainedModule> byId = new LinkedHashMap<>();
         List<ModuleManifest> manifests = new ArrayList<>();
-        for (TrainedModule m : modules.values()) manifests.add(m.manifest());
-        SynthesisPlan plan = new EvenSplitPlanner(EvenSplitPlanner.UncoveredClasses.FAIL)
-                .plan(train.labelNames(), train.spec(), perClass(), Seeds.derive(seed, "synthesis/" + tag), manifests);
+        for (TrainedModule m : modules) {
+            byId.put(m.id(), m);
+            manifests.add(m.manifest());
+        }
+        SynthesisPlan plan = new EvenSplitPlanner(uncovered).plan(train.labelNames(), train.spec(), perClass, Seeds.derive(seed, purpose), manifests);
         SamplingOptions options = SamplingOptions.defaults().withThreads(config.threads())
                 .withDiffusionSteps(switch (kind) {
                     case DIFFUSION -> config.samplerSteps();
                     case LATENT_DIFFUSION -> config.latent().samplerSteps();
                     case DECODER -> 0;
                 });
-        Path shards = workDir.resolve(tag + "-seed" + seed);
-        SynthesisResult result = new Synthesizer(options).synthesize(plan, id -> modules.get(id).onnx(), shards,
+        Path shards = workDir.resolve(name);
+        SynthesisResult result = new Synthesizer(options).synthesize(plan, id -> byId.get(id).onnx(), shards,
                 p -> progress.update(p.done() / (double) Math.max(1, p.total()), "sampled " + p.done() + "/" + p.total()));
-        Dataset synthetic = result.load("synthetic-" + tag + "-seed" + seed);
+        Dataset synthetic = result.load(name);
         deleteTree(shards);
-        double synthSeconds = (System.nanoTime() - t1) / 1e9;
-        progress.endPhase(synthetic.size() + " samples, " + Progress.format(synthSeconds));
-        return new Outcome(synthetic, bytes, modules.size(), trainSeconds, synthSeconds, siteSeconds, skipped);
+        return synthetic;
     }
 
     private GenerativeModuleTrainer trainer(long moduleSeed, int images) {

@@ -25,9 +25,9 @@ class ExperimentEndToEndTest {
     void tinyRunWritesParseableResults(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("tiny.properties");
         Files.writeString(config, String.join("\n",
-                "name=tiny", "split=silo", "sites=10", "methods=centralized,fedavg,ff-decoder,ff-diffusion,ff-latent-diffusion",
+                "name=tiny", "split=silo", "sites=10", "methods=centralized,fedavg,ff-decoder,ff-diffusion,ff-latent-diffusion,ff-poe",
                 "seeds=7,8", "modules.minImages=5", "latent.denoiserWidth=16", "latent.denoiserSteps=2",
-                "latent.samplerSteps=2", "synthesis.latentPerClass=10",
+                "latent.samplerSteps=2", "synthesis.latentPerClass=10", "poe.perClass=3",
                 "data.trainPerClass=20", "data.evalPerClass=10", "classifier.epochs=1", "fedavg.rounds=1",
                 "decoder.epochs=1", "decoder.hiddenWidth=32", "decoder.latentDim=4", "diffusion.width=4",
                 "diffusion.steps=2", "diffusion.batchSize=8", "diffusion.samplerSteps=2",
@@ -40,13 +40,13 @@ class ExperimentEndToEndTest {
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("ETA"), "progress lines carry an ETA");
 
         JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
-        assertEquals(10, results.getAsJsonArray("runs").size(), "5 methods x 2 seeds");
+        assertEquals(12, results.getAsJsonArray("runs").size(), "6 methods x 2 seeds");
         JsonObject first = results.getAsJsonArray("runs").get(0).getAsJsonObject();
         JsonObject report = first.getAsJsonObject("report");
         assertEquals(100, report.get("examples").getAsInt());
         assertEquals(10, report.getAsJsonArray("confusion").size());
         JsonObject summary = results.getAsJsonObject("summary");
-        for (String m : new String[] {"centralized", "fedavg", "ff-decoder", "ff-diffusion", "ff-latent-diffusion"}) {
+        for (String m : new String[] {"centralized", "fedavg", "ff-decoder", "ff-diffusion", "ff-latent-diffusion", "ff-poe"}) {
             JsonObject s = summary.getAsJsonObject(m);
             double acc = s.getAsJsonObject("accuracy").get("mean").getAsDouble();
             assertTrue(acc >= 0 && acc <= 1, m + " accuracy " + acc);
@@ -55,6 +55,9 @@ class ExperimentEndToEndTest {
         }
         assertTrue(summary.getAsJsonObject("ff-decoder").getAsJsonObject("bytesSentPerSite").get("mean").getAsDouble() > 0);
         assertTrue(summary.getAsJsonObject("fedavg").getAsJsonObject("bytesSentPerSite").get("mean").getAsDouble() > 0);
+        // Local mode moves more than server mode: modules come down to every site and classifiers go up.
+        assertTrue(summary.getAsJsonObject("ff-poe").getAsJsonObject("bytesSentPerSite").get("mean").getAsDouble()
+                > summary.getAsJsonObject("ff-decoder").getAsJsonObject("bytesSentPerSite").get("mean").getAsDouble());
 
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("| method | accuracy (mean ± std)"), md);
