@@ -74,7 +74,7 @@ public final class SiteCommand implements Callable<Integer> {
     @Option(names = "--plaintext", description = "Connect without TLS (only against an aggregator started with "
             + "fedfactory.tls.enabled=false, to measure TLS's cost).")
     boolean plaintext;
-    @Option(names = "--kind", defaultValue = "decoder", description = "Module kind: decoder (fast) or diffusion (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kind", defaultValue = "decoder", description = "Module kind: decoder (fast, one pass), latent-diffusion (an EDM denoiser on the decoder's latents) or diffusion (pixel space, GPU-scale budgets) (default: ${DEFAULT-VALUE}).")
     String kind;
     @Option(names = "--decoder-epochs", defaultValue = "20", description = "Decoder training epochs (default: ${DEFAULT-VALUE}).")
     int decoderEpochs;

@@ -131,10 +131,10 @@ public class TrainingPipeline {
         return new Outcome(classifier, onnx, lineage, synthesis, synthSeconds, trainSeconds);
     }
 
-    /** The federation's recipe, seeded from the federation seed; the quick preset where none is given. */
+    /** The federation's recipe, seeded from the federation seed; the standard preset where none is given. */
     static ClassifierRecipe recipe(FederationSpec spec) {
         long seed = SampleSeeds.derive(spec.getSeed(), "global-classifier", 0);
-        if (!spec.hasRecipe()) return ClassifierRecipe.quick().withSeed(seed);
+        if (!spec.hasRecipe()) return ClassifierRecipe.standard().withSeed(seed);
         var r = spec.getRecipe();
         return new ClassifierRecipe(r.getBaseWidth(), r.getBlocksPerStageList(), r.getEpochs(), r.getBatchSize(),
                 r.getLearningRate(), r.getMomentum(), r.getWeightDecay(), LearningRateSchedule.COSINE,

@@ -4,6 +4,8 @@ import io.fedfactory.data.Dataset;
 import io.fedfactory.data.Datasets;
 import io.fedfactory.generative.GenerativeModuleTrainer;
 import io.fedfactory.generative.DiffusionSampling;
+import io.fedfactory.generative.latent.LatentDiffusionTrainer;
+import io.fedfactory.generative.latent.LatentDiffusionTrainingConfig;
 import io.fedfactory.generative.TrainedModule;
 import io.fedfactory.generative.decoder.DecoderTrainer;
 import io.fedfactory.generative.decoder.DecoderTrainingConfig;
@@ -23,15 +25,25 @@ public final class ModuleTraining {
     /** What to train: the module kind and its size. */
     public record Plan(String kind, int decoderEpochs, int diffusionSteps, int diffusionWidth, long seed, int threads) {
         public Plan {
-            if (!kind.equals("decoder") && !kind.equals("diffusion")) {
-                throw new IllegalArgumentException("--kind must be decoder or diffusion, got '" + kind + "'");
+            if (!kind.equals("decoder") && !kind.equals("diffusion") && !kind.equals("latent-diffusion")) {
+                throw new IllegalArgumentException("--kind must be decoder, diffusion or latent-diffusion, got '" + kind + "'");
             }
         }
 
         static final float DECODER_KL_WEIGHT = 0.1f;
+        static final float LATENT_KL_WEIGHT = 0.1f;
+        static final int LATENT_DENOISER_STEPS = 2000;
 
         GenerativeModuleTrainer trainer(int classIndex) {
             long classSeed = seed * 1_000_003L + classIndex;
+            if (kind.equals("latent-diffusion")) {
+                // The benchmark's latent-diffusion modules (bench/results/NOTES.md): the decoder's autoencoder
+                // without a fitted prior, an EDM denoiser on its latents in its place.
+                DecoderTrainingConfig autoencoder = new DecoderTrainingConfig(400, 16, decoderEpochs, 64, 1e-3f, classSeed,
+                        threads).withKlWeight(LATENT_KL_WEIGHT);
+                return new LatentDiffusionTrainer(LatentDiffusionTrainingConfig.defaults(autoencoder)
+                        .withDenoiser(256, 2, LATENT_DENOISER_STEPS));
+            }
             return kind.equals("decoder")
                     // The benchmark's decoder (bench/configs/fmnist-silo10.properties, chosen on validation data):
                     // KL weight 0.1 for sharper decodes, and a Gaussian fitted to the site's own latents as prior.

@@ -153,8 +153,8 @@ public final class AdminCli {
         String image;
         @Option(names = "--value-range", defaultValue = "0:1", description = "Pixel range min:max (default: ${DEFAULT-VALUE}).")
         String range;
-        @Option(names = "--kinds", defaultValue = "decoder,diffusion", split = ",",
-                description = "Accepted module kinds: decoder, diffusion (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--kinds", defaultValue = "decoder,diffusion,latent-diffusion", split = ",",
+                description = "Accepted module kinds: decoder, diffusion, latent-diffusion (default: ${DEFAULT-VALUE}).")
         List<String> kinds;
         @Option(names = "--samples-per-class", defaultValue = "1000", description = "Synthetic samples per class (default: ${DEFAULT-VALUE}).")
         int samples;
@@ -192,8 +192,9 @@ public final class AdminCli {
                 spec.addAcceptedKinds(switch (k.trim()) {
                     case "decoder" -> ModuleKind.MODULE_KIND_DECODER;
                     case "diffusion" -> ModuleKind.MODULE_KIND_DIFFUSION;
+                    case "latent-diffusion" -> ModuleKind.MODULE_KIND_LATENT_DIFFUSION;
                     default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                            "--kinds: unknown kind '" + k + "' (decoder, diffusion)");
+                            "--kinds: unknown kind '" + k + "' (decoder, diffusion, latent-diffusion)");
                 });
             }
             return print(cli.call(COORDINATOR, s -> s.createFederation(CreateFederationRequest.newBuilder().setSpec(spec).build())));

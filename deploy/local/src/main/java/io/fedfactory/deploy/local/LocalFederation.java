@@ -51,7 +51,7 @@ public final class LocalFederation implements Callable<Integer> {
 
     @Option(names = "--sites", defaultValue = "10", description = "Sites (classes are dealt one per site; default: ${DEFAULT-VALUE}).")
     int sites;
-    @Option(names = "--kind", defaultValue = "decoder", description = "Module kind the sites train: decoder or diffusion (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kind", defaultValue = "decoder", description = "Module kind the sites train: decoder, diffusion or latent-diffusion (default: ${DEFAULT-VALUE}).")
     String kind;
     @Option(names = "--decoder-epochs", defaultValue = "10", description = "Epochs of each site's decoder (default: ${DEFAULT-VALUE}).")
     int decoderEpochs;
@@ -163,6 +163,7 @@ public final class LocalFederation implements Callable<Integer> {
                 .addAllLabelNames(train.labelNames())
                 .setImageSpec(ImageSpec.newBuilder().setChannels(1).setHeight(28).setWidth(28).setValueMin(0).setValueMax(1))
                 .addAcceptedKinds(ModuleKind.MODULE_KIND_DECODER).addAcceptedKinds(ModuleKind.MODULE_KIND_DIFFUSION)
+                .addAcceptedKinds(ModuleKind.MODULE_KIND_LATENT_DIFFUSION)
                 .setSamplesPerClass(samplesPerClass).setSeed(seed)
                 .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(8).addBlocksPerStage(1).addBlocksPerStage(1)
                         .addBlocksPerStage(1).setEpochs(classifierEpochs).setBatchSize(128).setLearningRate(0.1f)
