@@ -4,8 +4,10 @@
  * <p>A module is ONNX bytes plus a {@link io.fedfactory.generative.ModuleManifest}; its id is the
  * SHA-256 of the bytes. {@link io.fedfactory.generative.ModuleKind} fixes the graph's contract:
  * a {@code diffusion} module is an EDM-preconditioned denoiser sampled with EDM's deterministic Heun
- * sampler, a {@code decoder} module maps a standard-normal latent to an image in one pass. The
- * trainers here ({@code diffusion.DiffusionTrainer}, {@code decoder.DecoderTrainer}) use DJL with the
+ * sampler, a {@code decoder} module maps a standard-normal latent to an image in one pass, and a
+ * {@code latent-diffusion} module is an EDM denoiser on its own autoencoder's latents with that
+ * autoencoder's decoder ({@code latent}). The trainers here ({@code diffusion.DiffusionTrainer},
+ * {@code decoder.DecoderTrainer}, {@code latent.LatentDiffusionTrainer}) use DJL with the
  * PyTorch engine; {@link io.fedfactory.generative.ModuleSampler} samples any module, however it was
  * trained, with ONNX Runtime from its bytes and manifest alone.
  *
