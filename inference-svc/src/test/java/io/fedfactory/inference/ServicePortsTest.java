@@ -17,7 +17,7 @@ class ServicePortsTest {
     @Test
     void theHttpsPortFollowsQuarkusHttpPort() throws Exception {
         URL shipped = Path.of("src/main/resources/application.properties").toUri().toURL();
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
                 .withSources(new PropertiesConfigSource(shipped, 250))
                 .withSources(new PropertiesConfigSource(Map.of("quarkus.http.port", "9443"), "operator", 400))
                 .build();
