@@ -48,8 +48,30 @@ class ExperimentEndToEndTest {
         JsonObject summary = results.getAsJsonObject("summary");
         for (String m : new String[] {"centralized", "fedavg", "ff-decoder", "ff-diffusion", "ff-latent-diffusion", "ff-poe"}) {
             JsonObject s = summary.getAsJsonObject(m);
-            double acc = s.getAsJsonObject("accuracy").get("mean").getAsDouble();
-            assertTrue(acc >= 0 && acc <= 1, m + " accuracy " + acc);
+            // Each run's accuracy is what its confusion matrix says, and the summary is their mean.
+            double sum = 0;
+            int n = 0;
+            for (var run : results.getAsJsonArray("runs")) {
+                JsonObject r = run.getAsJsonObject();
+                if (!r.get("method").getAsString().equals(m)) continue;
+                JsonObject rep = r.getAsJsonObject("report");
+                long correct = 0;
+                long total = 0;
+                var confusion = rep.getAsJsonArray("confusion");
+                for (int t = 0; t < confusion.size(); t++) {
+                    var row = confusion.get(t).getAsJsonArray();
+                    for (int q = 0; q < row.size(); q++) {
+                        total += row.get(q).getAsLong();
+                        if (q == t) correct += row.get(q).getAsLong();
+                    }
+                }
+                assertEquals(100, total, m + ": every evaluation image is counted once");
+                assertEquals((double) correct / total, rep.get("accuracy").getAsDouble(), 1e-6, m + " accuracy vs confusion");
+                sum += rep.get("accuracy").getAsDouble();
+                n++;
+            }
+            assertEquals(2, n, m + " runs");
+            assertEquals(sum / n, s.getAsJsonObject("accuracy").get("mean").getAsDouble(), 1e-5, m + " mean accuracy");
             assertEquals(2, s.getAsJsonObject("accuracy").get("n").getAsInt());
             assertTrue(s.getAsJsonObject("phaseSeconds").size() >= 2, m + " phases");
         }

@@ -23,7 +23,7 @@ public class ClientNodeMain implements QuarkusApplication {
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     String why = e instanceof StatusRuntimeException s
-                            ? "refused by the aggregator: " + s.getStatus().getCode() + ": " + s.getStatus().getDescription()
+                            ? "refused by the aggregator: " + io.fedfactory.proto.errors.TypedErrors.describe(s)
                             : e.getClass().getSimpleName() + ": " + e.getMessage();
                     cmd.getErr().println("client-node: " + why);
                     return 1;

@@ -1,14 +1,11 @@
 package io.fedfactory.generative;
 
-import io.fedfactory.generative.latent.LatentDiffusionGraph;
 import io.fedfactory.generative.latent.LatentHeunSampler;
 import io.fedfactory.generative.latent.OnnxLatentModel;
 
 import io.fedfactory.data.ImageSpec;
-import io.fedfactory.generative.decoder.DecoderGraph;
 import io.fedfactory.generative.decoder.LatentDecoding;
 import io.fedfactory.generative.decoder.OnnxDecoder;
-import io.fedfactory.generative.diffusion.DenoiserGraph;
 import io.fedfactory.generative.diffusion.HeunSampler;
 import io.fedfactory.generative.diffusion.OnnxDenoiser;
 
@@ -36,7 +33,7 @@ public final class ModuleSampler implements AutoCloseable {
 
     /**
      * Opens a session over {@code onnx}, after checking that its hash is the manifest's module id and
-     * that its inputs and outputs follow the manifest's kind and image spec.
+     * that its graph keeps the {@link ModuleContract} of the manifest's kind and image spec.
      */
     public static ModuleSampler open(byte[] onnx, ModuleManifest manifest, SamplingOptions options) {
         Objects.requireNonNull(manifest, "manifest");
@@ -49,50 +46,29 @@ public final class ModuleSampler implements AutoCloseable {
         OnnxSession session = OnnxSession.open(onnx, options.intraOpThreads());
         try {
             ImageSpec spec = manifest.spec();
-            long[] image = {-1, spec.channels(), spec.height(), spec.width()};
+            int latent = manifest.sampler() instanceof DecoderSampling dec ? dec.latentDim()
+                    : manifest.sampler() instanceof LatentDiffusionSampling l ? l.latentDim() : 0;
+            try {
+                ModuleContract.checkGraph(manifest.kind(), spec.channels(), spec.height(), spec.width(), latent,
+                        session.contractSignature());
+            } catch (ModuleContract.Violation v) {
+                throw new IllegalArgumentException(manifest.kind().wireName() + " module " + manifest.moduleId() + ": "
+                        + v.getMessage() + " (has " + session.signature() + ")", v);
+            }
             SampleGenerator generator;
             if (manifest.sampler() instanceof DiffusionSampling d) {
-                expect(session, manifest, DenoiserGraph.INPUT_X, true, image);
-                long[] sigma = session.floatTensorShape(DenoiserGraph.INPUT_SIGMA, true)
-                        .filter(s -> s.length == 4).isPresent() ? new long[] {-1, 1, 1, 1} : new long[] {-1};
-                expect(session, manifest, DenoiserGraph.INPUT_SIGMA, true, sigma);
-                expect(session, manifest, DenoiserGraph.OUTPUT, false, image);
                 DiffusionSampling params = options.diffusionSteps() == 0 ? d : d.withSteps(options.diffusionSteps());
                 generator = new HeunSampler(new OnnxDenoiser(session, spec), spec, params);
             } else if (manifest.sampler() instanceof LatentDiffusionSampling l) {
-                expect(session, manifest, LatentDiffusionGraph.INPUT_X, true, new long[] {-1, l.latentDim()});
-                expect(session, manifest, LatentDiffusionGraph.INPUT_SIGMA, true, new long[] {-1});
-                expect(session, manifest, LatentDiffusionGraph.OUTPUT_DENOISED, false, new long[] {-1, l.latentDim()});
-                expect(session, manifest, LatentDiffusionGraph.OUTPUT_IMAGE, false, image);
                 LatentDiffusionSampling params = options.diffusionSteps() == 0 ? l : l.withHeunSteps(options.diffusionSteps());
                 generator = new LatentHeunSampler(new OnnxLatentModel(session, l.latentDim()), spec, params);
             } else {
-                int latent = ((DecoderSampling) manifest.sampler()).latentDim();
-                expect(session, manifest, DecoderGraph.INPUT, true, new long[] {-1, latent});
-                expect(session, manifest, DecoderGraph.OUTPUT, false, image);
                 generator = new LatentDecoding(new OnnxDecoder(session, latent), spec, latent);
             }
             return new ModuleSampler(manifest, session, generator, options.batchSize(manifest.kind()));
         } catch (RuntimeException e) {
             session.close();
             throw e;
-        }
-    }
-
-    /** Fails unless the graph has a float tensor {@code name} whose known dims equal {@code dims} (-1: any). */
-    private static void expect(OnnxSession session, ModuleManifest m, String name, boolean input, long[] dims) {
-        String role = input ? "input" : "output";
-        long[] actual = session.floatTensorShape(name, input).orElseThrow(() -> new IllegalArgumentException(
-                m.kind().wireName() + " module " + m.moduleId() + " must have a float " + role + " '" + name
-                        + "', has " + session.signature()));
-        boolean ok = actual.length == dims.length;
-        for (int i = 0; ok && i < dims.length; i++) {
-            ok = dims[i] < 0 || actual[i] < 0 || actual[i] == dims[i];
-        }
-        if (!ok) {
-            throw new IllegalArgumentException(m.kind().wireName() + " module " + m.moduleId() + ": " + role + " '"
-                    + name + "' has shape " + Arrays.toString(actual) + ", the manifest requires "
-                    + Arrays.toString(dims) + " (-1: any)");
         }
     }
 

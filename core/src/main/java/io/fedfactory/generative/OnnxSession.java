@@ -59,6 +59,11 @@ public final class OnnxSession implements AutoCloseable {
         }
     }
 
+    /** The graph's inputs and outputs, for {@link ModuleContract#checkGraph}. */
+    public ModuleContract.Signature contractSignature() {
+        return ModuleContract.Signature.of(session);
+    }
+
     /** Names of the graph's inputs and outputs, for error messages. */
     public String signature() {
         try {

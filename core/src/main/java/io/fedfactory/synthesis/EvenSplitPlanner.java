@@ -1,5 +1,6 @@
 package io.fedfactory.synthesis;
 
+import io.fedfactory.generative.ModuleContract;
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.generative.ClassLabel;
 import io.fedfactory.generative.ModuleManifest;
@@ -78,9 +79,11 @@ public final class EvenSplitPlanner implements SynthesisPlanner {
     }
 
     private static void check(ModuleManifest m, List<String> classNames, ImageSpec spec) {
-        if (m.classes().size() != 1) {
+        try {
+            ModuleContract.checkClasses(m.classes().stream().map(ClassLabel::name).toList());
+        } catch (ModuleContract.Violation v) {
             throw new IllegalArgumentException("module " + m.moduleId() + " covers " + m.classes().size()
-                    + " classes; only single-class modules can be planned (the sampler has no class input)");
+                    + " classes; only single-class modules can be planned: " + v.getMessage(), v);
         }
         ClassLabel c = m.singleClass();
         if (c.index() >= classNames.size() || !classNames.get(c.index()).equals(c.name())) {

@@ -142,10 +142,10 @@ class AccessControlTest {
     @Test
     void plaintextIsRefusedOnBothTransports() {
         serveOneModel();
-        StatusRuntimeException e = grpcRefused(() -> NettyChannelBuilder.forAddress("127.0.0.1", TestTls.GRPC_PORT)
+        StatusRuntimeException e = grpcRefused(() -> NettyChannelBuilder.forAddress("127.0.0.1", TestTls.grpcPort())
                 .usePlaintext().build());
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());
-        assertThrows(Exception.class, () -> RestAssured.given().baseUri("http://127.0.0.1").port(TestTls.HTTPS_PORT)
+        assertThrows(Exception.class, () -> RestAssured.given().baseUri("http://127.0.0.1").port(TestTls.httpsPort())
                 .contentType("application/json").body(TestImages.json4x4(rowImage(1, 1, 0))).post(PREDICT)
                 .then().statusCode(200));
     }

@@ -42,8 +42,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeAggregator extends ModelDownloadGrpc.ModelDownloadImplBase {
 
-    /** Must equal fedfactory.aggregator.grpc-port in the test configuration. */
-    public static final int PORT = 19181;
     private static final int CHUNK = 97;
     private static FakeAggregator shared;
 
@@ -61,12 +59,12 @@ public final class FakeAggregator extends ModelDownloadGrpc.ModelDownloadImplBas
     private FakeAggregator() {
         try {
             CredentialFiles tls = TestTls.files(TestTls.AGGREGATOR);
-            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", PORT))
+            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                     .sslContext(GrpcSslContexts.forServer(tls.certificate().toFile(), tls.privateKey().toFile())
                             .trustManager(tls.trustedCa().toFile()).clientAuth(ClientAuth.REQUIRE).build())
                     .addService(ServerInterceptors.intercept(this, new CallerRecorder())).build().start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + PORT, e);
+            throw new UncheckedIOException("cannot listen on 127.0.0.1", e);
         }
     }
 
@@ -77,6 +75,11 @@ public final class FakeAggregator extends ModelDownloadGrpc.ModelDownloadImplBas
             Runtime.getRuntime().addShutdownHook(new Thread(() -> shared.server.shutdownNow()));
         }
         return shared;
+    }
+
+    /** The port chosen at start (the service under test is pointed at it by {@link TlsTestResource}). */
+    public int port() {
+        return server.getPort();
     }
 
     /** The identities (from their verified client certificates) that called this server. */

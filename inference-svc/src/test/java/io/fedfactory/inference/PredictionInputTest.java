@@ -1,5 +1,8 @@
 package io.fedfactory.inference;
 
+import java.util.Map;
+import io.fedfactory.proto.errors.TypedErrors;
+import com.google.rpc.ErrorInfo;
 import com.google.protobuf.ByteString;
 import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
 import io.fedfactory.proto.v1.ImageInput;
@@ -141,6 +144,27 @@ class PredictionInputTest {
         Waiting.untilServed("fed-inputs-other", "fed-inputs-other-v1");
         refused(Status.Code.INVALID_ARGUMENT, () -> grpc.predict(PredictRequest.newBuilder().setImage(image).build()),
                 "federation_id: ", "is required", FED);
+    }
+
+    @Test
+    void refusalsAreTypedWithTheirReasonFieldAndLimit() {
+        serveOneModel();
+        float[] good = rowImage(1, 1, 0);
+        PredictBatchRequest.Builder tooMany = PredictBatchRequest.newBuilder().setFederationId(FED);
+        for (int i = 0; i < 17; i++) tooMany.addImages(TestImages.tensor4x4(good));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> grpc.predictBatch(tooMany.build()));
+        ErrorInfo info = TypedErrors.info(e).orElseThrow();
+        assertEquals("MAX_BATCH", info.getReason());
+        assertEquals(Map.of("field", "images", "limit", "fedfactory.inference.max-batch=16"), info.getMetadataMap());
+        e = assertThrows(StatusRuntimeException.class, () -> grpc.predict(PredictRequest.newBuilder()
+                .setFederationId("fed-nowhere").setImage(TestImages.tensor4x4(good)).build()));
+        assertEquals("UNKNOWN_FEDERATION", TypedErrors.reason(e));
+
+        // REST: the same reason, and the JSON body even where no endpoint takes the media type (415).
+        given().contentType("application/json").body(TestImages.json4x4(good)).queryParam("required_version", "fed-inputs-v0")
+                .post(PREDICT).then().statusCode(409).body("reason", equalTo("VERSION_CONFLICT"));
+        given().contentType("text/plain").body("a picture").post(PREDICT).then().statusCode(415)
+                .body("reason", equalTo("MEDIA_TYPE")).body("field", equalTo("Content-Type")).body("error", containsString("image/png"));
     }
 
     @Test

@@ -208,7 +208,7 @@ class ServingThroughputBenchmark {
             }
         }
         ManagedChannel channel = TLS ? TestTls.applicationChannel()
-                : NettyChannelBuilder.forAddress("127.0.0.1", TestTls.GRPC_PORT).usePlaintext().build();
+                : NettyChannelBuilder.forAddress("127.0.0.1", TestTls.grpcPort()).usePlaintext().build();
         try {
             InferenceGrpc.InferenceBlockingStub grpc = InferenceGrpc.newBlockingStub(channel);
             Call viaService = image -> assertEquals(FED + "-v1",

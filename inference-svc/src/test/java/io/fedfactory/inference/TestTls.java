@@ -36,10 +36,9 @@ import java.util.List;
  */
 public final class TestTls {
 
-    /** Must equal quarkus.http.test-ssl-port in the test configuration. */
-    public static final int HTTPS_PORT = 19482;
-    /** The service's gRPC test port. */
-    public static final int GRPC_PORT = 19082;
+    /** Chosen free by {@link TlsTestResource} at each start of the service. */
+    static final String HTTPS_PORT_PROPERTY = "quarkus.http.test-ssl-port";
+    static final String GRPC_PORT_PROPERTY = "quarkus.grpc.server.test-port";
 
     public static final Identity APPLICATION = new Identity(Role.APPLICATION, "demo-app");
     public static final Identity SITE = Identity.site("site-01");
@@ -51,6 +50,16 @@ public final class TestTls {
     private static Credential expired;
 
     private TestTls() {
+    }
+
+    /** The running service's HTTPS port. */
+    public static int httpsPort() {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue(HTTPS_PORT_PROPERTY, Integer.class);
+    }
+
+    /** The running service's gRPC port. */
+    public static int grpcPort() {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue(GRPC_PORT_PROPERTY, Integer.class);
     }
 
     public static synchronized PkiDirectory pki() {
@@ -112,7 +121,7 @@ public final class TestTls {
     /** A REST request over HTTPS presenting {@code client} (null: no client certificate). */
     public static RequestSpecification given(Credential client) {
         SSLSocketFactory factory = new SSLSocketFactory(sslContext(client), SSLSocketFactory.STRICT_HOSTNAME_VERIFIER);
-        return RestAssured.given().baseUri("https://127.0.0.1").port(HTTPS_PORT)
+        return RestAssured.given().baseUri("https://127.0.0.1").port(httpsPort())
                 .config(RestAssured.config().sslConfig(SSLConfig.sslConfig().sslSocketFactory(factory)));
     }
 
@@ -121,7 +130,7 @@ public final class TestTls {
         try {
             var ssl = GrpcSslContexts.forClient().trustManager(caCertificate());
             if (client != null) ssl.keyManager(client.privateKey(), client.certificate());
-            return NettyChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).sslContext(ssl.build()).build();
+            return NettyChannelBuilder.forAddress("127.0.0.1", grpcPort()).sslContext(ssl.build()).build();
         } catch (SSLException e) {
             throw new IllegalStateException(e);
         }

@@ -56,7 +56,7 @@ public class AccessInterceptor implements ServerInterceptor {
         } catch (AccessDeniedException e) {
             AuditedCall<Q, R> audited = new AuditedCall<>(call, audit, "unauthenticated", method);
             LOG.infof("refused %s: %s", AccessPolicy.shortName(method), e.getMessage());
-            audited.close(e.status(), new Metadata());
+            e.close(audited);
             return new ServerCall.Listener<>() {
             };
         }
@@ -68,19 +68,19 @@ public class AccessInterceptor implements ServerInterceptor {
     private static Identity identify(ServerCall<?, ?> call) {
         SSLSession ssl = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
         if (ssl == null) {
-            throw new AccessDeniedException(Status.Code.UNAUTHENTICATED,
+            throw AccessDeniedException.unauthenticated(
                     "no TLS session: the aggregator accepts only mutual TLS with a certificate of the federation's CA");
         }
         Certificate[] chain;
         try {
             chain = ssl.getPeerCertificates();
         } catch (SSLPeerUnverifiedException e) {
-            throw new AccessDeniedException(Status.Code.UNAUTHENTICATED, "no verified client certificate: " + e.getMessage());
+            throw AccessDeniedException.unauthenticated("no verified client certificate: " + e.getMessage());
         }
         try {
             return Identity.of((X509Certificate) chain[0]);
         } catch (IllegalArgumentException e) {
-            throw new AccessDeniedException(Status.Code.UNAUTHENTICATED,
+            throw AccessDeniedException.unauthenticated(
                     "the client certificate names no fedfactory identity: " + e.getMessage());
         }
     }
@@ -130,7 +130,7 @@ public class AccessInterceptor implements ServerInterceptor {
             } catch (AccessDeniedException e) {
                 refused = true;
                 LOG.infof("refused %s: %s", AccessPolicy.shortName(method), e.getMessage());
-                call.close(e.status(), new Metadata());
+                e.close(call);
                 return false;
             }
         }

@@ -32,9 +32,11 @@ public class RequestRates {
     /** @throws AccessDeniedException RESOURCE_EXHAUSTED naming the limit when the identity's bucket is empty */
     public void take(Identity who) {
         if (!rate.tryAcquire(who)) {
-            throw new AccessDeniedException(Status.Code.RESOURCE_EXHAUSTED, who + " exceeded the request rate "
-                    + "fedfactory.limits.requests-per-second=" + limits.requestsPerSecond()
-                    + " (fedfactory.limits.burst=" + limits.burst() + "); retry later");
+            throw (AccessDeniedException) new AccessDeniedException(Status.Code.RESOURCE_EXHAUSTED, "REQUEST_RATE",
+                    who + " exceeded the request rate fedfactory.limits.requests-per-second=" + limits.requestsPerSecond()
+                    + " (fedfactory.limits.burst=" + limits.burst() + "); retry later")
+                    .with(io.fedfactory.proto.errors.TypedErrors.LIMIT, "fedfactory.limits.requests-per-second="
+                            + limits.requestsPerSecond() + ",fedfactory.limits.burst=" + limits.burst());
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.fedfactory.aggregator.admission;
 
+import io.fedfactory.generative.ModuleContract;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.DiffusionSampler;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ModuleKind;
@@ -37,6 +39,14 @@ final class ManifestCheck {
                         + spec.getLabelNamesList() + ")");
             }
             if (!seen.add(c)) fail("manifest.classes[" + i + "] '" + c + "' is a duplicate");
+        }
+        // What synthesis can plan (core's ModuleContract): refused here, not at StartTraining for everyone.
+        try {
+            ModuleContract.checkClasses(m.getClassesList());
+        } catch (ModuleContract.Violation v) {
+            throw new ModuleRejectedException(AdmissionCheck.MANIFEST, v.getMessage())
+                    .with(TypedErrors.FIELD, "manifest.classes").with(TypedErrors.VALUE, m.getClassesCount())
+                    .with(TypedErrors.LIMIT, 1);
         }
         if (!m.getImageSpec().equals(spec.getImageSpec())) {
             fail("manifest.image_spec " + text(m.getImageSpec()) + " must equal the federation's image_spec "

@@ -5,6 +5,7 @@ public class ModuleRejectedException extends RuntimeException {
 
     private final AdmissionCheck check;
     private final String detail;
+    private final java.util.Map<String, String> metadata = new java.util.LinkedHashMap<>();
 
     public ModuleRejectedException(AdmissionCheck check, String detail) {
         super(check.id() + ": " + detail);
@@ -14,6 +15,16 @@ public class ModuleRejectedException extends RuntimeException {
 
     public AdmissionCheck check() {
         return check;
+    }
+
+    /** Adds field, value or limit ({@code TypedErrors} keys) to the refusal the client receives. */
+    public ModuleRejectedException with(String key, Object value) {
+        metadata.put(key, String.valueOf(value));
+        return this;
+    }
+
+    public java.util.Map<String, String> metadata() {
+        return java.util.Map.copyOf(metadata);
     }
 
     /** The message without the check's name. */

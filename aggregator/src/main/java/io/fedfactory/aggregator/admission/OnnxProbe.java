@@ -1,17 +1,16 @@
 package io.fedfactory.aggregator.admission;
 
+import io.fedfactory.aggregator.synthesis.ModuleManifests;
 import io.fedfactory.generative.DiffusionSampling;
 import io.fedfactory.generative.diffusion.Denoiser;
 import io.fedfactory.generative.diffusion.HeunSampler;
-
-import ai.onnxruntime.NodeInfo;
+import io.fedfactory.generative.ModuleContract;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ImageSpec;
 import io.fedfactory.proto.v1.ModuleKind;
@@ -29,21 +28,27 @@ import java.util.SplittableRandom;
 
 /**
  * The checks that need ONNX Runtime: {@code onnx_loads}, {@code io_signature}, {@code probe_finite},
- * {@code probe_range}. Latent-diffusion modules are probed with a short sampling pass through the core's
- * Heun integrator, the one synthesis uses. The probe is small and seeded (from the federation's seed), so the same module
- * always gets the same verdict.
+ * {@code probe_range}. The probe is small and seeded (from the federation's seed), so the same module
+ * always gets the same verdict. The graph's signature is checked by core's {@link ModuleContract}, the
+ * rules the sampler applies; a denoiser is also run through a short sampling pass.
  */
 final class OnnxProbe {
 
     /** Decoder probe: this many standard-normal latent vectors. */
     static final int DECODER_PROBE = 4;
-    /** Diffusion probe: this many noise images per noise level (sigma_max, then sigma_min). */
+    /** Diffusion probe: this many noise images per noise level (sigma_max, then sigma_min), and samples of the pass. */
     static final int DIFFUSION_PROBE = 2;
-    /** Latent-diffusion probe: Heun steps of the short sampling pass. */
-    static final int LATENT_PROBE_STEPS = 4;
+    /**
+     * Most Heun steps of the diffusion probe's sampling pass (the manifest's, if fewer): few steps
+     * integrate coarsely and overshoot even for an ideal denoiser (4 steps: 2.2x the true trajectory).
+     */
+    static final int SAMPLING_PASS_STEPS = 32;
     /** Tolerance on a decoder's value range. */
     static final float DECODER_SLACK = 1e-3f;
-    /** A denoiser's output is not clipped: allow this fraction of the range's width on each side. */
+    /**
+     * A denoiser's output is not clipped: allow this fraction of the model space's width (2) on each
+     * side of [-1, 1], the range every denoiser works in (common.proto, MODULE_KIND_DIFFUSION).
+     */
     static final float DENOISER_WIDENING = 0.5f;
 
     private final OrtEnvironment env;
@@ -55,32 +60,33 @@ final class OnnxProbe {
     void check(Path onnx, FederationSpec spec, ModuleManifest m) {
         try (OrtSession.SessionOptions options = options(); OrtSession session = load(onnx, options)) {
             ImageSpec img = spec.getImageSpec();
-            long[] image = {-1, img.getChannels(), img.getHeight(), img.getWidth()};
             List<Probe> probes;
+            // The same contract the sampler checks (core's ModuleContract), so what is admitted can be sampled.
+            ModuleContract.SigmaLayout sigma;
+            try {
+                sigma = ModuleContract.checkGraph(coreKind(m.getKind()), img.getChannels(), img.getHeight(),
+                        img.getWidth(), m.getKind() == ModuleKind.MODULE_KIND_LATENT_DIFFUSION
+                                ? m.getLatentDiffusion().getLatentDim() : m.getDecoder().getLatentDim(),
+                        ModuleContract.Signature.of(session));
+            } catch (ModuleContract.Violation v) {
+                throw new ModuleRejectedException(AdmissionCheck.IO_SIGNATURE, v.getMessage());
+            }
             if (m.getKind() == ModuleKind.MODULE_KIND_LATENT_DIFFUSION) {
-                long latent = m.getLatentDiffusion().getLatentDim();
-                signature(session, Map.of("x", new long[] {-1, latent}, "sigma", new long[] {-1}), "denoised",
-                        new long[] {-1, latent});
-                NodeInfo decoded = session.getOutputInfo().get("image");
-                if (decoded == null) sig("output 'image' is missing (outputs: " + sorted(session.getOutputNames()) + ")");
-                tensor("output", "image", decoded, image);
                 latentDiffusion(session, spec, m);
                 return;
             }
             if (m.getKind() == ModuleKind.MODULE_KIND_DIFFUSION) {
-                signature(session, Map.of("x", image, "sigma", new long[] {-1}), "denoised", image);
-                probes = diffusion(session, spec, m);
+                probes = diffusion(session, spec, m, sigma);
             } else {
-                long latent = m.getDecoder().getLatentDim();
-                signature(session, Map.of("z", new long[] {-1, latent}), "image", image);
                 probes = decoder(session, spec, m);
             }
             for (Probe p : probes) finite(p);
-            float lo = img.getValueMin(), hi = img.getValueMax(), slack;
+            // A decoder answers in the image's own range; a denoiser in the model space [-1, 1], as the sampler reads it.
+            float lo = img.getValueMin(), hi = img.getValueMax(), slack = DECODER_SLACK;
             if (m.getKind() == ModuleKind.MODULE_KIND_DIFFUSION) {
+                lo = -1;
+                hi = 1;
                 slack = DENOISER_WIDENING * (hi - lo);
-            } else {
-                slack = DECODER_SLACK;
             }
             for (Probe p : probes) range(p, lo - slack, hi + slack);
         } catch (OrtException e) {
@@ -108,43 +114,6 @@ final class OnnxProbe {
         }
     }
 
-    /** Inputs exactly {@code inputs}; an output named {@code output}; float tensors of the given shapes. */
-    private static void signature(OrtSession s, Map<String, long[]> inputs, String output, long[] outputShape)
-            throws OrtException {
-        Set<String> names = s.getInputNames();
-        if (!names.equals(inputs.keySet())) {
-            sig("inputs must be exactly " + sorted(inputs.keySet()) + ", got " + sorted(names));
-        }
-        Map<String, NodeInfo> info = s.getInputInfo();
-        for (Map.Entry<String, long[]> e : inputs.entrySet()) {
-            tensor("input", e.getKey(), info.get(e.getKey()), e.getValue());
-        }
-        NodeInfo out = s.getOutputInfo().get(output);
-        if (out == null) sig("output '" + output + "' is missing (outputs: " + sorted(s.getOutputNames()) + ")");
-        tensor("output", output, out, outputShape);
-    }
-
-    private static void tensor(String role, String name, NodeInfo node, long[] expected) {
-        if (!(node.getInfo() instanceof TensorInfo t)) {
-            sig(role + " '" + name + "' must be a tensor, got " + node.getInfo());
-            return;
-        }
-        if (t.type != OnnxJavaType.FLOAT) sig(role + " '" + name + "' must be float32, got " + t.type);
-        long[] shape = t.getShape();
-        if (shape.length != expected.length) {
-            sig(role + " '" + name + "' must have shape " + dims(expected) + ", got " + dims(shape));
-        }
-        if (shape[0] != -1) {
-            sig(role + " '" + name + "' must have a dynamic batch dimension, got " + dims(shape));
-        }
-        for (int i = 1; i < shape.length; i++) {
-            // A dynamic dimension is allowed: the probe then checks the actual size.
-            if (shape[i] != -1 && shape[i] != expected[i]) {
-                sig(role + " '" + name + "' must have shape " + dims(expected) + ", got " + dims(shape));
-            }
-        }
-    }
-
     private List<Probe> decoder(OrtSession s, FederationSpec spec, ModuleManifest m) {
         int latent = m.getDecoder().getLatentDim();
         float[] z = gaussian(new SplittableRandom(spec.getSeed()), DECODER_PROBE * latent, 1f);
@@ -153,7 +122,7 @@ final class OnnxProbe {
         return List.of(run(s, in, shapes, "image", "4 seeded standard-normal z", spec.getImageSpec(), DECODER_PROBE));
     }
 
-    private List<Probe> diffusion(OrtSession s, FederationSpec spec, ModuleManifest m) {
+    private List<Probe> diffusion(OrtSession s, FederationSpec spec, ModuleManifest m, ModuleContract.SigmaLayout layout) {
         ImageSpec img = spec.getImageSpec();
         int n = DIFFUSION_PROBE;
         int size = n * img.getChannels() * img.getHeight() * img.getWidth();
@@ -168,37 +137,72 @@ final class OnnxProbe {
             Map<String, float[]> in = new LinkedHashMap<>();
             in.put("x", x);
             in.put("sigma", sig);
-            probes.add(run(s, in, Map.of("x", xShape, "sigma", new long[] {n}), "denoised",
+            probes.add(run(s, in, Map.of("x", xShape, "sigma", layout.shape(n)), "denoised",
                     "seeded noise at sigma " + sigma, img, n));
         }
+        probes.addAll(samplingPass(s, spec, m, layout));
         return probes;
     }
 
     /**
-     * A latent-diffusion module: a short seeded sampling pass ({@value #LATENT_PROBE_STEPS} Heun steps of
-     * the module's own schedule range) on {@value #DECODER_PROBE} latents, every denoised latent finite,
-     * then the decoded samples finite and inside the image range.
+     * A short seeded sampling pass with the sampler itself ({@link HeunSampler}, two images): every
+     * denoised prediction along the way is probed, so a denoiser that is sane at sigma_max and sigma_min
+     * but drifts in between (scaled noise, the image's range instead of [-1, 1]) is refused here.
+     */
+    private List<Probe> samplingPass(OrtSession s, FederationSpec spec, ModuleManifest m, ModuleContract.SigmaLayout layout) {
+        ImageSpec img = spec.getImageSpec();
+        io.fedfactory.generative.ModuleManifest core = ModuleManifests.toCore(m, spec);
+        DiffusionSampling params = (DiffusionSampling) core.sampler();
+        params = params.withSteps(Math.min(params.steps(), SAMPLING_PASS_STEPS));
+        List<Probe> probes = new ArrayList<>();
+        long[] xShape = {DIFFUSION_PROBE, img.getChannels(), img.getHeight(), img.getWidth()};
+        Denoiser recorded = (x, sigma) -> {
+            Map<String, float[]> in = new LinkedHashMap<>();
+            in.put("x", x);
+            in.put("sigma", sigma);
+            Probe p = run(s, in, Map.of("x", xShape, "sigma", layout.shape(DIFFUSION_PROBE)), "denoised",
+                    "the short sampling pass (step " + (probes.size() + 1) + ", sigma " + sigma[0] + ")", img, DIFFUSION_PROBE);
+            probes.add(p);
+            return p.values();
+        };
+        long[] seeds = new long[DIFFUSION_PROBE];
+        for (int i = 0; i < seeds.length; i++) seeds[i] = spec.getSeed() * 31 + i;
+        new HeunSampler(recorded, core.spec(), params).generate(seeds);
+        return probes;
+    }
+
+    private static io.fedfactory.generative.ModuleKind coreKind(ModuleKind kind) {
+        return switch (kind) {
+            case MODULE_KIND_DIFFUSION -> io.fedfactory.generative.ModuleKind.DIFFUSION;
+            case MODULE_KIND_LATENT_DIFFUSION -> io.fedfactory.generative.ModuleKind.LATENT_DIFFUSION;
+            default -> io.fedfactory.generative.ModuleKind.DECODER;
+        };
+    }
+
+    /**
+     * A latent-diffusion module: a short seeded sampling pass (the manifest's schedule, at most
+     * {@value #SAMPLING_PASS_STEPS} Heun steps) on {@value #DECODER_PROBE} latents through the core's Heun
+     * integrator, every denoised latent finite, then the decoded samples finite and inside the image range.
      */
     private void latentDiffusion(OrtSession s, FederationSpec spec, ModuleManifest m) {
         ImageSpec img = spec.getImageSpec();
         int n = DECODER_PROBE;
         int latent = m.getLatentDiffusion().getLatentDim();
         var d = m.getLatentDiffusion().getDiffusion();
-        DiffusionSampling schedule = new DiffusionSampling(LATENT_PROBE_STEPS, d.getSigmaMin(), d.getSigmaMax(), d.getRho(),
-                d.getSigmaData());
+        DiffusionSampling schedule = new DiffusionSampling(Math.min(d.getSteps(), SAMPLING_PASS_STEPS), d.getSigmaMin(),
+                d.getSigmaMax(), d.getRho(), d.getSigmaData());
         double[] sigmas = HeunSampler.schedule(schedule);
-        float[] x = gaussian(new SplittableRandom(spec.getSeed()), n * latent, 1f);
-        for (int i = 0; i < x.length; i++) x[i] *= (float) sigmas[0];
+        float[] x = gaussian(new SplittableRandom(spec.getSeed()), n * latent, (float) sigmas[0]);
         Denoiser denoiser = (xs, sig) -> {
             Probe p = runLatent(s, xs, sig, latent, "denoised", "the sampling pass at sigma " + sig[0], null, n);
             finite(p);
-            return p.values;
+            return p.values();
         };
         float[] last = HeunSampler.integrate(denoiser, x, n, sigmas, sigmas.length - 2);
         float[] sigma = new float[n];
         Arrays.fill(sigma, (float) sigmas[sigmas.length - 2]);
         Probe images = runLatent(s, last, sigma, latent, "image",
-                "the decoded end of a " + LATENT_PROBE_STEPS + "-step seeded sampling pass", img, n);
+                "the decoded end of a " + schedule.steps() + "-step seeded sampling pass", img, n);
         finite(images);
         range(images, img.getValueMin() - DECODER_SLACK, img.getValueMax() + DECODER_SLACK);
     }
@@ -234,7 +238,8 @@ final class OnnxProbe {
                 }
                 long[] actual = t.getInfo().getShape();
                 if (!Arrays.equals(expected, actual)) {
-                    sig("output '" + output + "' has shape " + dims(actual) + " for " + what + "; expected " + dims(expected));
+                    throw new ModuleRejectedException(AdmissionCheck.IO_SIGNATURE, "output '" + output + "' has shape "
+                            + ModuleContract.dims(actual) + " for " + what + "; expected " + ModuleContract.dims(expected));
                 }
                 FloatBuffer fb = t.getFloatBuffer();
                 float[] values = new float[fb.remaining()];
@@ -278,23 +283,6 @@ final class OnnxProbe {
         float[] out = new float[n];
         for (int i = 0; i < n; i++) out[i] = (float) random.nextGaussian() * scale;
         return out;
-    }
-
-    private static void sig(String detail) {
-        throw new ModuleRejectedException(AdmissionCheck.IO_SIGNATURE, detail);
-    }
-
-    private static List<String> sorted(Set<String> names) {
-        return names.stream().sorted().toList();
-    }
-
-    private static String dims(long[] shape) {
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < shape.length; i++) {
-            if (i > 0) b.append(',');
-            b.append(shape[i] < 0 ? "N" : String.valueOf(shape[i]));
-        }
-        return b.append(']').toString();
     }
 
     private record Probe(String output, String what, float[] values) {

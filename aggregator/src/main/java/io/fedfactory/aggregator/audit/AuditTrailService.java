@@ -1,5 +1,7 @@
 package io.fedfactory.aggregator.audit;
 
+import io.fedfactory.aggregator.errors.Refusal;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.AuditEntry;
 import io.fedfactory.proto.v1.AuditTrailGrpc;
 import io.fedfactory.proto.v1.ListAuditRecordsRequest;
@@ -25,13 +27,14 @@ public class AuditTrailService extends AuditTrailGrpc.AuditTrailImplBase {
     @Override
     public void listAuditRecords(ListAuditRecordsRequest request, StreamObserver<ListAuditRecordsResponse> response) {
         if (request.getMaxRecords() < 0 || request.getMaxRecords() > MAX_RECORDS) {
-            response.onError(Status.INVALID_ARGUMENT.withDescription("max_records must be in [0, " + MAX_RECORDS
-                    + "] (0: " + DEFAULT_RECORDS + "), got " + request.getMaxRecords()).asRuntimeException());
+            response.onError(new Refusal(Status.Code.INVALID_ARGUMENT, "MAX_RECORDS", "max_records must be in [0, " + MAX_RECORDS
+                    + "] (0: " + DEFAULT_RECORDS + "), got " + request.getMaxRecords()).with(TypedErrors.VALUE, request.getMaxRecords())
+                    .with(TypedErrors.LIMIT, MAX_RECORDS).toStatus());
             return;
         }
         if (request.getStartIndex() < 0) {
-            response.onError(Status.INVALID_ARGUMENT.withDescription("start_index must be >= 0, got "
-                    + request.getStartIndex()).asRuntimeException());
+            response.onError(new Refusal(Status.Code.INVALID_ARGUMENT, "INVALID_REQUEST", "start_index must be >= 0, got "
+                    + request.getStartIndex()).with(TypedErrors.VALUE, request.getStartIndex()).toStatus());
             return;
         }
         int max = request.getMaxRecords() == 0 ? DEFAULT_RECORDS : request.getMaxRecords();

@@ -22,8 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes events to Kafka and waits for the broker's acknowledgement. Callers publish only after the
- * state an event announces is durable, so a crash between the two re-announces rather than loses.
+ * Publishes events to Kafka and waits for the broker's acknowledgement (progress events excepted: they
+ * are advisory and never wait). Callers publish only after the state an event announces is durable, so
+ * a crash between the two re-announces rather than loses.
  *
  * <p>A separate application-scoped bean, not an emitter inside a gRPC service: Quarkus fails to wire
  * an emitter injected straight into a {@code @GrpcService}.
@@ -37,8 +38,11 @@ public class EventPublisher {
     @Channel("events")
     Emitter<byte[]> emitter;
 
-    @ConfigProperty(name = "fedfactory.events.source", defaultValue = "/aggregator")
-    String source;
+    /** CloudEvents source; unset: "/aggregator/&lt;host name&gt;", as events.proto says. */
+    @ConfigProperty(name = "fedfactory.events.source")
+    java.util.Optional<String> configuredSource;
+
+    private volatile String source;
 
     @ConfigProperty(name = "fedfactory.events.ack-timeout", defaultValue = "PT30S")
     Duration ackTimeout;
@@ -54,6 +58,29 @@ public class EventPublisher {
      * @return the published envelope
      */
     public Event publish(String topic, String key, String type, String federationId, Event.Builder payload) {
+        Event event = envelope(type, federationId, payload);
+        send(topic, key, event.getHeader(), event.toByteArray()).join(ackTimeout, topic, key);
+        return event;
+    }
+
+    /**
+     * Publishes a progress event without waiting for the broker: progress is advisory, so it never
+     * holds up the synthesis or training it reports on, and a failure to send it is logged, never
+     * thrown (the job goes on).
+     */
+    public void publishProgress(String key, String type, String federationId, Event.Builder payload) {
+        Event event = envelope(type, federationId, payload);
+        try {
+            send(Topics.PROGRESS, key, event.getHeader(), event.toByteArray()).acked.whenComplete((ok, failure) -> {
+                if (failure != null) LOG.warnf("progress event %s (key %s) was not sent: %s", type, key, failure.getMessage());
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("progress event %s (key %s) was not sent: %s", type, key, e.getMessage());
+        }
+    }
+
+    private Event envelope(String type, String federationId, Event.Builder payload) {
+        String source = source();
         EventHeader header = EventHeader.newBuilder()
                 .setId(UUID.randomUUID().toString())
                 .setType(type)
@@ -61,17 +88,31 @@ public class EventPublisher {
                 .setTime(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString())
                 .setFederationId(federationId)
                 .build();
-        Event event = payload.setHeader(header).build();
-        send(topic, key, header, event.toByteArray());
-        return event;
+        return payload.setHeader(header).build();
     }
 
     /** Publishes a tombstone (null value) for {@code key} on a compacted topic. */
     public void tombstone(String topic, String key) {
-        send(topic, key, null, null);
+        send(topic, key, null, null).join(ackTimeout, topic, key);
     }
 
-    private void send(String topic, String key, EventHeader header, byte[] value) {
+    /** A message handed to the emitter, completed when the broker acknowledges it. */
+    record Sent(CompletableFuture<Void> acked, String type) {
+        void join(Duration timeout, String topic, String key) {
+            try {
+                acked.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EventPublishException("interrupted waiting for the acknowledgement of an event to " + topic, e);
+            } catch (Exception e) {
+                throw new EventPublishException("event to " + topic + " (key " + key + ") was not acknowledged within "
+                        + timeout.toSeconds() + " s", e);
+            }
+            LOG.debugf("published %s to %s key=%s", type, topic, key);
+        }
+    }
+
+    private Sent send(String topic, String key, EventHeader header, byte[] value) {
         RecordHeaders headers = new RecordHeaders();
         if (header != null) {
             headers.add("ce_specversion", utf8("1.0"));
@@ -95,13 +136,26 @@ public class EventPublisher {
                     return CompletableFuture.completedFuture(null);
                 });
         emitter.send(message);
-        try {
-            acked.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new EventPublishException("event to " + topic + " (key " + key + ") was not acknowledged within "
-                    + ackTimeout.toSeconds() + " s", e);
+        return new Sent(acked, header == null ? "tombstone" : header.getType());
+    }
+
+    /** The source attribute every event of this instance carries. */
+    public String source() {
+        String s = source;
+        if (s == null) {
+            s = configuredSource.filter(v -> !v.isBlank()).orElseGet(() -> "/aggregator/" + hostName());
+            source = s;
         }
-        LOG.debugf("published %s to %s key=%s", header == null ? "tombstone" : header.getType(), topic, key);
+        return s;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "localhost" : env;
+        }
     }
 
     private static byte[] utf8(String s) {

@@ -9,7 +9,6 @@ import io.fedfactory.proto.v1.ListModulesRequest;
 import io.fedfactory.proto.v1.ListModulesResponse;
 import io.fedfactory.aggregator.models.ModelVersions;
 import io.fedfactory.aggregator.training.TrainingJobs;
-import io.fedfactory.aggregator.unlearning.AlreadyDeletedException;
 import io.fedfactory.aggregator.unlearning.Unlearning;
 import io.fedfactory.aggregator.unlearning.UnknownModuleException;
 import io.fedfactory.proto.v1.DeleteModulesRequest;
@@ -24,8 +23,8 @@ import io.fedfactory.proto.v1.StartTrainingResponse;
 import io.fedfactory.proto.v1.UnlearningCertificate;
 import io.fedfactory.aggregator.access.CallerIdentity;
 import io.fedfactory.security.Identity;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.fedfactory.aggregator.errors.Refusal;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.grpc.stub.StreamObserver;
 
 import java.util.function.Supplier;
@@ -88,7 +87,9 @@ public class FederationAdminService extends FederationAdminGrpc.FederationAdminI
     @Override
     public void getCertificate(GetCertificateRequest request, StreamObserver<UnlearningCertificate> response) {
         answer(response, () -> unlearning.certificate(request.getCertificateId()).orElseThrow(
-                () -> new UnknownModuleException("no certificate with certificate_id '" + request.getCertificateId() + "'")));
+                () -> new UnknownModuleException("UNKNOWN_CERTIFICATE", "no certificate with certificate_id '"
+                        + request.getCertificateId() + "'").with(TypedErrors.FIELD, "certificate_id")
+                        .with(TypedErrors.VALUE, request.getCertificateId())));
     }
 
     @Override
@@ -107,32 +108,16 @@ public class FederationAdminService extends FederationAdminGrpc.FederationAdminI
         });
     }
 
-    /** Maps domain errors to gRPC status codes with their messages. */
+    /** Answers with the call's value, or with its typed error ({@link Refusal#toStatus(RuntimeException)}). */
     static <T> void answer(StreamObserver<T> response, Supplier<T> call) {
         T value;
         try {
             value = call.get();
-        } catch (InvalidSpecException | InvalidRequestException e) {
-            response.onError(error(Status.INVALID_ARGUMENT, e));
-            return;
-        } catch (UnknownFederationException | UnknownModuleException e) {
-            response.onError(error(Status.NOT_FOUND, e));
-            return;
-        } catch (FederationConflictException e) {
-            response.onError(error(Status.ALREADY_EXISTS, e));
-            return;
-        } catch (FederationClosedException | AlreadyDeletedException | IllegalStateException e) {
-            response.onError(error(Status.FAILED_PRECONDITION, e));
-            return;
         } catch (RuntimeException e) {
-            response.onError(error(Status.UNAVAILABLE, e));
+            response.onError(Refusal.toStatus(e));
             return;
         }
         response.onNext(value);
         response.onCompleted();
-    }
-
-    private static StatusRuntimeException error(Status status, Exception e) {
-        return status.withDescription(e.getMessage()).asRuntimeException();
     }
 }

@@ -161,6 +161,14 @@ public class FederationRegistry {
         LOG.infof("federation %s is %s: %s", id, state.name().replace("FEDERATION_STATE_", ""), message);
     }
 
+    /** The id of the federation's next training job, durable before it is returned (never reused after a restart). */
+    public synchronized String nextJobId(String id) {
+        StoredFederation f = get(id);
+        long n = f.getJobsStarted() + 1;
+        store.putFederation(f.toBuilder().setJobsStarted(n).build());
+        return id + "-job-" + n;
+    }
+
     /** Keeps a site's metrics of a published model and announces them. */
     public synchronized void reportSiteMetrics(SiteMetricsReport report) {
         StoredFederation f = get(report.getFederationId());

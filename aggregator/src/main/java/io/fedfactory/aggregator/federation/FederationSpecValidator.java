@@ -49,10 +49,7 @@ public final class FederationSpecValidator {
                 throw new InvalidSpecException("spec.accepted_kinds holds an unknown kind: " + kind);
             }
         }
-        if (spec.getSamplesPerClass() < 1 || spec.getSamplesPerClass() > MAX_SAMPLES_PER_CLASS) {
-            throw new InvalidSpecException("spec.samples_per_class must be in [1, " + MAX_SAMPLES_PER_CLASS
-                    + "], got " + spec.getSamplesPerClass());
-        }
+        range("spec.samples_per_class", spec.getSamplesPerClass(), 1, MAX_SAMPLES_PER_CLASS);
         if (spec.hasRecipe()) {
             validate(spec.getRecipe());
         }
@@ -118,7 +115,9 @@ public final class FederationSpecValidator {
 
     private static void range(String field, int value, int min, int max) {
         if (value < min || value > max) {
-            throw new InvalidSpecException(field + " must be in [" + min + ", " + max + "], got " + value);
+            throw (InvalidSpecException) new InvalidSpecException(field + " must be in [" + min + ", " + max + "], got " + value)
+                    .with(io.fedfactory.proto.errors.TypedErrors.VALUE, value)
+                    .with(io.fedfactory.proto.errors.TypedErrors.LIMIT, "[" + min + ", " + max + "]");
         }
     }
 

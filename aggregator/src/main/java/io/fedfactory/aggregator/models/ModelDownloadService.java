@@ -1,5 +1,7 @@
 package io.fedfactory.aggregator.models;
 
+import io.fedfactory.aggregator.errors.Refusal;
+import io.fedfactory.proto.errors.TypedErrors;
 import com.google.protobuf.ByteString;
 import io.fedfactory.proto.v1.ModelChunk;
 import io.fedfactory.proto.v1.ModelDownloadGrpc;
@@ -23,37 +25,43 @@ public class ModelDownloadService extends ModelDownloadGrpc.ModelDownloadImplBas
     @Override
     public void download(ModelDownloadRequest request, StreamObserver<ModelChunk> response) {
         ModelVersionInfo info;
-        if (request.getVersion().isEmpty()) {
-            if (request.getFederationId().isEmpty()) {
-                response.onError(Status.INVALID_ARGUMENT.withDescription("version or federation_id is required").asRuntimeException());
-                return;
-            }
-            var current = versions.current(request.getFederationId());
-            if (current.isEmpty()) {
-                response.onError(Status.NOT_FOUND.withDescription("federation_id '" + request.getFederationId()
-                        + "' has no published, unrevoked model version").asRuntimeException());
-                return;
-            }
-            info = current.get();
-        } else {
-            var v = versions.get(request.getVersion());
-            if (v.isEmpty()) {
-                response.onError(Status.NOT_FOUND.withDescription("no model version '" + request.getVersion() + "'").asRuntimeException());
-                return;
-            }
-            info = v.get();
-        }
-        if (info.getRevoked()) {
-            response.onError(Status.FAILED_PRECONDITION.withDescription("model version " + info.getVersion()
-                    + " is revoked (" + info.getRevokedReason() + ")").asRuntimeException());
+        byte[] bytes;
+        try {
+            info = requested(request);
+            bytes = versions.bytes(info);
+        } catch (RuntimeException e) {
+            response.onError(Refusal.toStatus(e));
             return;
         }
-        byte[] bytes = versions.bytes(info);
         response.onNext(ModelChunk.newBuilder().setInfo(info).build());
         for (int off = 0; off < bytes.length; off += CHUNK) {
             int n = Math.min(CHUNK, bytes.length - off);
             response.onNext(ModelChunk.newBuilder().setOffset(off).setData(ByteString.copyFrom(bytes, off, n)).build());
         }
         response.onCompleted();
+    }
+
+    private ModelVersionInfo requested(ModelDownloadRequest request) {
+        ModelVersionInfo info;
+        if (request.getVersion().isEmpty()) {
+            if (request.getFederationId().isEmpty()) {
+                throw new Refusal(Status.Code.INVALID_ARGUMENT, "INVALID_REQUEST", "version or federation_id is required")
+                        .with(TypedErrors.FIELD, "version");
+            }
+            info = versions.current(request.getFederationId()).orElseThrow(() -> new Refusal(Status.Code.NOT_FOUND,
+                    "NO_PUBLISHED_VERSION", "federation_id '" + request.getFederationId()
+                    + "' has no published, unrevoked model version").with(TypedErrors.FIELD, "federation_id")
+                    .with(TypedErrors.VALUE, request.getFederationId()));
+        } else {
+            info = versions.get(request.getVersion()).orElseThrow(() -> new Refusal(Status.Code.NOT_FOUND,
+                    "UNKNOWN_VERSION", "no model version '" + request.getVersion() + "'")
+                    .with(TypedErrors.FIELD, "version").with(TypedErrors.VALUE, request.getVersion()));
+        }
+        if (info.getRevoked()) {
+            throw new Refusal(Status.Code.FAILED_PRECONDITION, "VERSION_REVOKED", "model version " + info.getVersion()
+                    + " is revoked (" + info.getRevokedReason() + ")").with(TypedErrors.FIELD, "version")
+                    .with(TypedErrors.VALUE, info.getVersion());
+        }
+        return info;
     }
 }

@@ -88,6 +88,19 @@ public class ModelVersions {
         return revoked;
     }
 
+    /** The unrevoked version of a federation trained from exactly {@code lineage} (sorted module ids), if any. */
+    public Optional<ModelVersionInfo> unrevokedWithLineage(String federationId, List<String> lineage) {
+        return list(federationId).stream().filter(v -> !v.getRevoked() && v.getLineageList().equals(lineage)).findFirst();
+    }
+
+    /** Announces a stored version again (its ModelPublished may never have reached the broker); returns it. */
+    public synchronized ModelVersionInfo announce(ModelVersionInfo info) {
+        events.publish(Topics.MODELS, info.getVersion(), "io.fedfactory.model.published", info.getFederationId(),
+                Event.newBuilder().setModelPublished(ModelPublished.newBuilder().setInfo(info)));
+        LOG.infof("announced %s again: it was stored before the aggregator stopped", info.getVersion());
+        return info;
+    }
+
     /** Versions of a federation, oldest first. */
     public List<ModelVersionInfo> list(String federationId) {
         return store.records().list(RecordKinds.MODEL_VERSIONS, ModelVersionInfo.parser()).stream()

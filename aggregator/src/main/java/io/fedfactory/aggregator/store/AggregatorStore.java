@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </pre>
  * Opening recovers: temporary files of an interrupted write are deleted, module bytes without an
  * admitted record (a crash between storing the bytes and the record, or during a deletion) are
- * erased, and parts without an upload in progress are deleted.
+ * erased, an upload whose module was admitted is marked finished (a crash between the module's record
+ * and the upload's), and parts without an upload in progress are deleted.
  */
 public final class AggregatorStore implements AutoCloseable {
 
@@ -54,9 +55,9 @@ public final class AggregatorStore implements AutoCloseable {
         this.parts = new UploadParts(root.resolve("uploads"));
         Recovery recovery = recover();
         LOG.infof("store %s opened: %d federations, %d modules admitted, %d deleted, %d uploads in progress; "
-                        + "removed %d temporary files, %d orphaned module blobs, %d orphaned parts", root,
-                federations().size(), recovery.admitted, recovery.deleted, recovery.uploadsInProgress, temps,
-                recovery.orphanBlobs, recovery.orphanParts);
+                        + "marked %d uploads finished; removed %d temporary files, %d orphaned module blobs, %d orphaned parts",
+                root, federations().size(), recovery.admitted, recovery.deleted, recovery.uploadsInProgress,
+                recovery.uploadsFinished, temps, recovery.orphanBlobs, recovery.orphanParts);
     }
 
     /** Opens (creating if needed) the store in {@code dir} and recovers its state. */
@@ -244,6 +245,20 @@ public final class AggregatorStore implements AutoCloseable {
                 r.orphanBlobs++;
             }
         }
+        // A crash after a module's record was written but before its upload was marked finished: the
+        // upload did finish, as that module (else GetUploadOffset would answer 0 for it forever).
+        Map<String, String> moduleOfUpload = new java.util.HashMap<>();
+        for (StoredModule m : records.list(RecordKinds.MODULES, StoredModule.parser())) {
+            if (!m.getUploadId().isEmpty()) moduleOfUpload.put(m.getUploadId(), m.getRecord().getModuleId());
+        }
+        for (StoredUpload u : records.list(RecordKinds.UPLOADS, StoredUpload.parser())) {
+            String module = moduleOfUpload.get(u.getHeader().getUploadId());
+            if (u.getCompletedModuleId().isEmpty() && module != null
+                    && module.equals(u.getHeader().getManifest().getContentSha256())) {
+                putUpload(u.toBuilder().setCompletedModuleId(module).build());
+                r.uploadsFinished++;
+            }
+        }
         for (String id : parts.ids()) {
             boolean inProgress = upload(id).map(u -> u.getCompletedModuleId().isEmpty()).orElse(false);
             if (!inProgress) {
@@ -258,7 +273,7 @@ public final class AggregatorStore implements AutoCloseable {
     }
 
     private static final class Recovery {
-        int admitted, deleted, uploadsInProgress, orphanBlobs, orphanParts;
+        int admitted, deleted, uploadsInProgress, uploadsFinished, orphanBlobs, orphanParts;
     }
 
     private static void closeQuietly(FileChannel ch) {

@@ -1,7 +1,6 @@
 package io.fedfactory.aggregator.training;
 
 import io.fedfactory.aggregator.events.EventPublisher;
-import io.fedfactory.aggregator.events.Topics;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.records.StoredModule;
 import io.fedfactory.aggregator.synthesis.ModuleManifests;
@@ -90,7 +89,7 @@ public class TrainingPipeline {
             synthesis = new Synthesizer(options).synthesize(plan,
                     id -> Files.readAllBytes(store.moduleBytes(id)), shardDir, p -> {
                         if (jobId != null && (throttle.due() || p.done() == p.total())) {
-                            events.publish(Topics.PROGRESS, fed, "io.fedfactory.synthesis.progress", fed,
+                            events.publishProgress(fed, "io.fedfactory.synthesis.progress", fed,
                                     Event.newBuilder().setSynthesisProgress(SynthesisProgress.newBuilder().setJobId(jobId)
                                             .setSamplesDone(p.done()).setSamplesTotal(p.total()).setPercent(p.percent())
                                             .setEtaSeconds(p.eta().map(d -> d.toMillis() / 1000.0).orElse(-1.0))
@@ -115,7 +114,7 @@ public class TrainingPipeline {
         Throttle trainThrottle = new Throttle(progressInterval);
         TrainedClassifier classifier = new ClassifierTrainer(recipe).train(data, p -> {
             if (jobId != null && (trainThrottle.due() || p.fraction() >= 1.0)) {
-                events.publish(Topics.PROGRESS, fed, "io.fedfactory.training.progress", fed,
+                events.publishProgress(fed, "io.fedfactory.training.progress", fed,
                         Event.newBuilder().setTrainingProgress(TrainingProgress.newBuilder().setJobId(jobId)
                                 .setEpoch(p.epoch()).setEpochs(p.epochs()).setPercent(100 * p.fraction())
                                 .setEtaSeconds(p.remaining().toMillis() / 1000.0)));

@@ -81,7 +81,8 @@ public class GrpcEndpoint {
     String host;
     @ConfigProperty(name = "quarkus.grpc.server.port", defaultValue = "9081")
     int port;
-    @ConfigProperty(name = "quarkus.grpc.server.test-port", defaultValue = "19081")
+    /** 0 (the default): a free port chosen at start; tests read it from {@link #port()}. */
+    @ConfigProperty(name = "quarkus.grpc.server.test-port", defaultValue = "0")
     int testPort;
     @ConfigProperty(name = "quarkus.grpc.server.max-inbound-message-size", defaultValue = "4194304")
     int maxInboundMessageSize;
@@ -150,6 +151,7 @@ public class GrpcEndpoint {
         return server != null && !server.isShutdown();
     }
 
+    /** The port the server listens on (the one chosen at start when configured as 0). */
     public int port() {
         return server.getPort();
     }

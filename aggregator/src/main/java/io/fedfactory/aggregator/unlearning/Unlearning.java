@@ -21,6 +21,7 @@ import io.fedfactory.proto.v1.ModuleDeleted;
 import io.fedfactory.proto.v1.ModuleState;
 import io.fedfactory.proto.v1.UnlearningCertificate;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -70,7 +71,8 @@ public class Unlearning {
     @Inject
     ServerCredential signer;
 
-    void onStart(@Observes StartupEvent e) {
+    /** Before {@code TrainingJobs}' start-up, which then leaves a federation retrained here alone. */
+    void onStart(@Observes @Priority(TrainingJobs.START_PRIORITY - 100) StartupEvent e) {
         // A crash after the deletion was recorded but before its certificate was issued: finish it.
         for (UnlearningCertificate c : store.records().list(RecordKinds.CERTIFICATES, UnlearningCertificate.parser())) {
             if (!c.getComplete()) {
@@ -155,8 +157,8 @@ public class Unlearning {
                         .setRequestedBy(cert.getRequestedBy()));
                 events.publish(Topics.MODULES, id, "io.fedfactory.module.deleted", cert.getFederationId(), e.clone());
                 events.tombstone(Topics.MODULES, id);
-                events.publish(Topics.AUDIT, cert.getCertificateId(), "io.fedfactory.module.deleted",
-                        cert.getFederationId(), e);
+                // Keyed by the module id on the audit topic too, as events.proto says of ModuleDeleted.
+                events.publish(Topics.AUDIT, id, "io.fedfactory.module.deleted", cert.getFederationId(), e);
             }
         }
     }

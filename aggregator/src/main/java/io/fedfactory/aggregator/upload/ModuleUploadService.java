@@ -37,8 +37,8 @@ public class ModuleUploadService extends ModuleUploadGrpc.ModuleUploadImplBase {
         UploadOffset offset;
         try {
             offset = intake.offset(request.getUploadId());
-        } catch (UploadRefusedException e) {
-            response.onError(Status.fromCode(e.code()).withDescription(e.getMessage()).asRuntimeException());
+        } catch (RuntimeException e) {
+            response.onError(io.fedfactory.aggregator.errors.Refusal.toStatus(e));
             return;
         }
         response.onNext(offset);

@@ -1,5 +1,8 @@
 package io.fedfactory.aggregator.upload;
 
+import static io.fedfactory.proto.errors.TypedErrors.FIELD;
+import static io.fedfactory.proto.errors.TypedErrors.LIMIT;
+import static io.fedfactory.proto.errors.TypedErrors.VALUE;
 import com.google.protobuf.ByteString;
 import io.fedfactory.aggregator.store.PartWriter;
 import io.fedfactory.proto.v1.FederationSpec;
@@ -42,17 +45,20 @@ final class ReceivingUpload {
     void append(long offset, ByteString data) {
         if (data.size() > maxChunkBytes) {
             throw invalid("chunk_size", "chunk data is " + data.size() + " bytes; the limit is " + maxChunkBytes
-                    + " bytes per chunk (" + maxChunkProperty + ")");
+                    + " bytes per chunk (" + maxChunkProperty + ")").with(FIELD, "data").with(VALUE, data.size())
+                    .with(LIMIT, maxChunkProperty + "=" + maxChunkBytes);
         }
         if (data.isEmpty()) return;
         long stored = part.length();
         if (offset != stored) {
             throw precondition("offset", "chunk offset " + offset + " must equal the bytes stored so far (" + stored
-                    + "); ask GetUploadOffset and resume from there");
+                    + "); ask GetUploadOffset and resume from there").with(FIELD, "offset").with(VALUE, offset)
+                    .with(LIMIT, "stored_bytes=" + stored);
         }
         if (stored + data.size() > header.getTotalBytes()) {
             throw invalid("total_bytes", "chunk at offset " + offset + " with " + data.size()
-                    + " bytes would exceed header.total_bytes " + header.getTotalBytes());
+                    + " bytes would exceed header.total_bytes " + header.getTotalBytes()).with(FIELD, "data")
+                    .with(VALUE, stored + data.size()).with(LIMIT, "header.total_bytes=" + header.getTotalBytes());
         }
         part.append(data);
     }

@@ -1,5 +1,6 @@
 package io.fedfactory.aggregator.upload;
 
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.aggregator.admission.ModuleAdmission;
 import io.fedfactory.aggregator.admission.ModuleRejectedException;
 import io.fedfactory.aggregator.events.EventPublishException;
@@ -106,13 +107,16 @@ public class UploadIntake {
             federation = federations.get(h.getFederationId());
             FederationRegistry.requireOpen(federation);
         } catch (io.fedfactory.aggregator.federation.UnknownFederationException e) {
-            throw new UploadRefusedException(Status.Code.NOT_FOUND, "federation", "header.federation_id: " + e.getMessage());
+            throw new UploadRefusedException(Status.Code.NOT_FOUND, "federation", "UNKNOWN_FEDERATION",
+                    "header.federation_id: " + e.getMessage()).with(TypedErrors.VALUE, h.getFederationId());
         } catch (FederationClosedException e) {
-            throw precondition("federation", e.getMessage());
+            throw new UploadRefusedException(Status.Code.FAILED_PRECONDITION, "federation", "FEDERATION_NOT_OPEN", e.getMessage())
+                    .with(TypedErrors.FIELD, "header.federation_id").with(TypedErrors.VALUE, h.getFederationId());
         }
         if (h.getTotalBytes() < 1 || h.getTotalBytes() > limits.maxModuleBytes()) {
             throw invalid("total_bytes", "header.total_bytes must be in [1, " + limits.maxModuleBytes()
-                    + "] (fedfactory.upload.max-module-bytes), got " + h.getTotalBytes());
+                    + "] (fedfactory.upload.max-module-bytes), got " + h.getTotalBytes()).with(TypedErrors.VALUE, h.getTotalBytes())
+                    .with(TypedErrors.LIMIT, "fedfactory.upload.max-module-bytes=" + limits.maxModuleBytes());
         }
         if (!slots.acquire(uploadId, limits.busyWait())) {
             throw precondition("busy", "upload_id '" + uploadId + "' is being received on another stream; "
@@ -124,7 +128,9 @@ public class UploadIntake {
                 throw new UploadRefusedException(Status.Code.RESOURCE_EXHAUSTED, "in_flight", "site '" + site
                         + "' already has " + limits.maxInFlightPerSite() + " uploads in flight "
                         + "(fedfactory.upload.max-in-flight-per-site=" + limits.maxInFlightPerSite()
-                        + "); finish or cancel one first");
+                        + "); finish or cancel one first").with(TypedErrors.FIELD, "header.manifest.site_id")
+                        .with(TypedErrors.VALUE, site)
+                        .with(TypedErrors.LIMIT, "fedfactory.upload.max-in-flight-per-site=" + limits.maxInFlightPerSite());
             }
             try {
                 admission.checkManifest(federation.getSpec(), h.getManifest());
@@ -181,7 +187,8 @@ public class UploadIntake {
                 receipt = federations.commitWhileOpen(h.getFederationId(), federation -> commit(u, passed));
             } catch (FederationClosedException e) {
                 store.discardUpload(h.getUploadId());
-                throw precondition("federation", e.getMessage() + " (it closed while this upload was received)");
+                throw new UploadRefusedException(Status.Code.FAILED_PRECONDITION, "federation", "FEDERATION_NOT_OPEN",
+                    e.getMessage() + " (it closed while this upload was received)").with(TypedErrors.FIELD, "header.federation_id");
             }
             if (receipt.getAlreadyStored()) metrics.duplicate(); else metrics.admitted(System.nanoTime() - u.startedNanos);
             return receipt;
@@ -280,7 +287,11 @@ public class UploadIntake {
             // Nothing was stored, so there is no state to re-announce later; the client still learns why.
             LOG.warnf("ModuleRejected for upload %s was not acknowledged: %s", h.getUploadId(), unacknowledged.getMessage());
         }
-        throw new UploadRefusedException(Status.Code.INVALID_ARGUMENT, "admission", e.getMessage());
+        UploadRefusedException refused = new UploadRefusedException(Status.Code.INVALID_ARGUMENT, "admission",
+                e.check().id().toUpperCase(java.util.Locale.ROOT), e.getMessage());
+        refused.with("check", e.check().id());
+        e.metadata().forEach(refused::with);
+        throw refused;
     }
 
     private UploadReceipt alreadyStored(StoredModule known, UploadHeader h) {

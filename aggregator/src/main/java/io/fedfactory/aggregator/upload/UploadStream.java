@@ -1,5 +1,7 @@
 package io.fedfactory.aggregator.upload;
 
+import io.fedfactory.aggregator.errors.Refusal;
+import io.grpc.StatusRuntimeException;
 import io.fedfactory.aggregator.events.EventPublishException;
 import io.fedfactory.proto.v1.UploadChunk;
 import io.fedfactory.proto.v1.UploadReceipt;
@@ -87,17 +89,11 @@ final class UploadStream implements StreamObserver<UploadChunk> {
 
     private void fail(RuntimeException e) {
         done = true;
-        Status status;
         if (e instanceof UploadRefusedException r) {
-            metrics.refused(r.reason());
-            status = Status.fromCode(r.code()).withDescription(r.getMessage());
-        } else if (e instanceof EventPublishException) {
-            status = Status.UNAVAILABLE.withDescription("the module state is durable but its event was not acknowledged; "
-                    + "retry the upload to get the receipt: " + e.getMessage());
-        } else {
-            LOG.errorf(e, "upload failed");
-            status = Status.INTERNAL.withDescription("upload failed: " + e);
+            metrics.refused(r.tag());
         }
+        // Refusals as themselves, an unacknowledged event as UNAVAILABLE (retry for the receipt), else INTERNAL.
+        StatusRuntimeException status = Refusal.toStatus(e);
         if (upload != null) {
             try {
                 intake.suspend(upload);
@@ -106,6 +102,6 @@ final class UploadStream implements StreamObserver<UploadChunk> {
             }
             upload = null;
         }
-        response.onError(status.asRuntimeException());
+        response.onError(status);
     }
 }

@@ -1,5 +1,8 @@
 package io.fedfactory.aggregator.access;
 
+import io.fedfactory.proto.errors.TypedErrors;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import io.fedfactory.aggregator.fixtures.Clients;
 import io.fedfactory.aggregator.fixtures.ModuleFixtures;
 import io.fedfactory.aggregator.fixtures.TestPki;
@@ -63,6 +66,8 @@ class LimitsTest {
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
         assertEquals("site 'site-b' already has 1 uploads in flight (fedfactory.upload.max-in-flight-per-site=1); "
                 + "finish or cancel one first", e.getStatus().getDescription());
+        assertEquals("IN_FLIGHT", TypedErrors.reason(e));
+        assertEquals("fedfactory.upload.max-in-flight-per-site=1", TypedErrors.info(e).orElseThrow().getMetadataOrThrow("limit"));
         assertTrue(store.module(ModuleFixtures.sha256(second)).isEmpty());
         assertEquals(0, store.parts().length(h2.getUploadId()));
 
@@ -93,20 +98,14 @@ class LimitsTest {
         assertTrue(refused != null && calls <= 8, "refused after the burst, got " + calls + " calls");
         assertEquals("auditor:auditor exceeded the request rate fedfactory.limits.requests-per-second=0.2 "
                 + "(fedfactory.limits.burst=6); retry later", refused.getStatus().getDescription());
+        assertEquals("REQUEST_RATE", TypedErrors.reason(refused));
         // Another identity has its own bucket.
         var e = assertThrows(StatusRuntimeException.class, () -> Clients.coordinator().getFederationStatus(status));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
     }
 
     private void awaitStored(String uploadId, long bytes) {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (store.parts().length(uploadId) < bytes) {
-            if (System.currentTimeMillis() > deadline) throw new AssertionError("upload " + uploadId + " never reached " + bytes);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        Awaitility.await("upload " + uploadId + " reaches " + bytes + " bytes").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20)).until(() -> store.parts().length(uploadId) >= bytes);
     }
 }

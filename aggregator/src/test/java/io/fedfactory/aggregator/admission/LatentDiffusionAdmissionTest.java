@@ -91,7 +91,7 @@ class LatentDiffusionAdmissionTest {
     @Test
     void theSamplingPassMustStayFiniteAndInRange() {
         byte[] outOfRange = graph(3f);
-        rejected(AdmissionCheck.PROBE_RANGE, "for the decoded end of a 4-step seeded sampling pass", outOfRange,
+        rejected(AdmissionCheck.PROBE_RANGE, "for the decoded end of a 8-step seeded sampling pass", outOfRange,
                 manifest(outOfRange, LATENT, 8));
         byte[] exploding = graph(Float.POSITIVE_INFINITY);
         rejected(AdmissionCheck.PROBE_FINITE, "non-finite values", exploding, manifest(exploding, LATENT, 8));

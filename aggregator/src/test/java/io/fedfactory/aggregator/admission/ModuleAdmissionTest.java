@@ -43,7 +43,38 @@ class ModuleAdmissionTest {
         assertEquals(List.of("manifest", "content_hash", "onnx_loads", "io_signature", "probe_finite", "probe_range"),
                 admission.admit(SPEC, decoderManifest(dec, "site-a", "cat"), file(dec)));
         byte[] den = ModuleFixtures.denoiser();
-        assertEquals(AdmissionCheck.ids(), admission.admit(SPEC, diffusionManifest(den, "site-b", "dog", "owl"), file(den)));
+        assertEquals(AdmissionCheck.ids(), admission.admit(SPEC, diffusionManifest(den, "site-b", "dog"), file(den)));
+    }
+
+    @Test
+    void whatTheSamplerSamplesIsAdmitted() throws IOException {
+        // sigma as [N,1,1,1], as other exporters write it: the sampler takes it, so admission does.
+        byte[] imageSigma = ModuleFixtures.denoiser(1f, true);
+        assertEquals(AdmissionCheck.ids(), admission.admit(SPEC, diffusionManifest(imageSigma, "site-b", "dog"), file(imageSigma)));
+        // A denoiser in the model space [-1, 1] (common.proto): a dark class is near -1, which is no image value.
+        byte[] dark = constantDenoiser(-0.9f);
+        assertEquals(AdmissionCheck.ids(), admission.admit(SPEC, diffusionManifest(dark, "site-b", "dog"), file(dark)));
+    }
+
+    @Test
+    void whatSynthesisCannotPlanIsRefused() {
+        // Two classes: the sampler has no class input, so StartTraining could never plan it.
+        byte[] dec = decoder(3);
+        ModuleRejectedException e = rejected(AdmissionCheck.MANIFEST, "manifest.classes must name exactly one class", dec,
+                decoderManifest(dec, "site-a", "cat", "dog"));
+        assertEquals(Map.of("field", "manifest.classes", "value", "2", "limit", "1"), e.metadata());
+        byte[] den = ModuleFixtures.denoiser();
+        rejected(AdmissionCheck.MANIFEST, "manifest.classes must name exactly one class", den,
+                diffusionManifest(den, "site-b", "dog", "owl"));
+    }
+
+    @Test
+    void aDenoiserThatDivergesWhileSamplingIsRefused() {
+        // Sane at sigma_max and at sigma_min, so the two single calls pass; three times the ideal
+        // denoiser makes the sampler's trajectory blow up in between, which the short sampling pass sees.
+        byte[] amplifying = ModuleFixtures.denoiser(3f, false);
+        rejected(AdmissionCheck.PROBE_RANGE, "for the short sampling pass", amplifying,
+                diffusionManifest(amplifying, "site-b", "dog"));
     }
 
     @Test
@@ -137,12 +168,25 @@ class ModuleAdmissionTest {
         rejected(AdmissionCheck.MANIFEST, expected, onnx, m);
     }
 
-    private static void rejected(AdmissionCheck check, String expected, byte[] onnx, ModuleManifest manifest) {
+    private static ModuleRejectedException rejected(AdmissionCheck check, String expected, byte[] onnx, ModuleManifest manifest) {
         ModuleRejectedException e = assertThrows(ModuleRejectedException.class,
                 () -> admission.admit(SPEC, manifest, file(onnx)));
         assertEquals(check, e.check(), e.getMessage());
         assertTrue(e.getMessage().startsWith(check.id() + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(expected), "'" + e.getMessage() + "' should contain '" + expected + "'");
+        return e;
+    }
+
+    /** D(x; sigma) = c for every pixel: inputs "x" [N,1,8,8], "sigma" [N]. */
+    private static byte[] constantDenoiser(float c) {
+        OnnxGraphBuilder g = new OnnxGraphBuilder("constant-denoiser");
+        String x = g.input("x", -1, 1, 8, 8);
+        String sigma = g.input("sigma", -1);
+        String zeroSigma = g.node("Reshape", g.node("Mul", sigma, g.scalar("zero_s", 0f)),
+                g.initializer("to4d", new long[] {-1, 1, 1, 1}, 4));
+        g.identity(g.node("Add", g.node("Add", g.node("Mul", x, g.scalar("zero_x", 0f)), zeroSigma), g.scalar("c", c)), "denoised");
+        g.output("denoised", -1, 1, 8, 8);
+        return g.toBytes("fedfactory-test", Map.of());
     }
 
     private static Path file(byte[] bytes) {

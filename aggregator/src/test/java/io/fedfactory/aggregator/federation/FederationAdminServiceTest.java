@@ -78,6 +78,15 @@ class FederationAdminServiceTest {
                 new String(record.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8));
         assertEquals("io.fedfactory.federation.opened",
                 new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8));
+        // events.proto: "/aggregator/<host>".
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException ex) {
+            throw new AssertionError(ex);
+        }
+        assertEquals("/aggregator/" + host, event.getHeader().getSource());
+        assertEquals("/aggregator/" + host, new String(record.headers().lastHeader("ce_source").value(), StandardCharsets.UTF_8));
     }
 
     @Test

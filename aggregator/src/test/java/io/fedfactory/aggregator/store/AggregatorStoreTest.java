@@ -160,6 +160,25 @@ class AggregatorStoreTest {
     }
 
     @Test
+    void anUploadWhoseModuleWasAdmittedBeforeACrashIsFinishedAtTheNextOpen() {
+        byte[] onnx = "module admitted, upload not yet marked finished".getBytes();
+        String id = ContentHash.of(onnx);
+        try (AggregatorStore store = AggregatorStore.open(dir)) {
+            StoredUpload started = upload("upload-cut", onnx.length);
+            store.putUpload(started.toBuilder().setHeader(started.getHeader().toBuilder()
+                    .setManifest(ModuleManifest.newBuilder().setContentSha256(id))).build());
+            Path part = writePart(store, "upload-cut", onnx, onnx.length);
+            store.admitModule(module(id, "fed-a", onnx.length).toBuilder().setUploadId("upload-cut").build(), part);
+            // The process dies here, before the upload record says it completed.
+        }
+        try (AggregatorStore store = AggregatorStore.open(dir)) {
+            assertEquals(id, store.upload("upload-cut").orElseThrow().getCompletedModuleId());
+            assertFalse(store.parts().exists("upload-cut"));
+            assertTrue(store.blobs(RecordKinds.MODULE_BLOBS).contains(id), "the admitted module is kept");
+        }
+    }
+
+    @Test
     void oneStorePerDirectory() {
         try (AggregatorStore first = AggregatorStore.open(dir)) {
             StoreException e = assertThrows(StoreException.class, () -> AggregatorStore.open(dir));

@@ -1,5 +1,7 @@
 package io.fedfactory.aggregator.unlearning;
 
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import io.fedfactory.aggregator.fixtures.BrokerRecords;
 import io.fedfactory.aggregator.fixtures.ModuleFixtures;
 import io.fedfactory.aggregator.fixtures.UploadCall;
@@ -98,6 +100,8 @@ class FederationLifecycleTest {
         var deleted = admin.listModules(ListModulesRequest.newBuilder().setFederationId(fed).setIncludeDeleted(true).build())
                 .getModulesList().stream().filter(m -> m.getModuleId().equals(ids[1])).findFirst().orElseThrow();
         assertEquals(ModuleState.MODULE_STATE_DELETED, deleted.getState());
+        // ModuleDeleted is keyed by the module id on the audit topic, as events.proto says.
+        assertEquals(ids[1], BrokerRecords.single("fedfactory.audit", ids[1]).getModuleDeleted().getModuleId());
 
         UnlearningCertificate cert = awaitCertificate(deletion.getCertificateId());
         assertEquals(fed + "-v2", cert.getNewVersion());
@@ -127,6 +131,7 @@ class FederationLifecycleTest {
                 .setFederationId(fed).addModuleIds(ids[1]).setReason("again").build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, again.getStatus().getCode());
         assertTrue(again.getStatus().getDescription().contains("already deleted"), again.getStatus().getDescription());
+        assertEquals("MODULE_ALREADY_DELETED", io.fedfactory.proto.errors.TypedErrors.reason(again));
         var unknown = assertThrows(StatusRuntimeException.class, () -> auditor.deleteModules(DeleteModulesRequest.newBuilder()
                 .setFederationId(fed).addModuleIds("0".repeat(64)).setReason("x").build()));
         assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
@@ -135,26 +140,18 @@ class FederationLifecycleTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, noReason.getStatus().getCode());
     }
 
-    private List<ModelVersionInfo> awaitVersions(String fed, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        while (System.nanoTime() < deadline) {
-            var versions = admin.listModelVersions(ListModelVersionsRequest.newBuilder().setFederationId(fed).build())
-                    .getVersionsList();
-            if (versions.size() >= n) return versions;
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no model version " + n + " within 240 s: "
-                + admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build()));
+    private List<ModelVersionInfo> awaitVersions(String fed, int n) {
+        return Awaitility.await("model version " + n + " of " + fed).atMost(Duration.ofSeconds(240))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> admin.listModelVersions(ListModelVersionsRequest.newBuilder().setFederationId(fed).build())
+                        .getVersionsList(), versions -> versions.size() >= n);
     }
 
-    private UnlearningCertificate awaitCertificate(String id) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        while (System.nanoTime() < deadline) {
-            UnlearningCertificate c = auditor.getCertificate(GetCertificateRequest.newBuilder().setCertificateId(id).build());
-            if (c.getComplete()) return c;
-            Thread.sleep(250);
-        }
-        throw new AssertionError("certificate " + id + " not complete within 240 s");
+    private UnlearningCertificate awaitCertificate(String id) {
+        return Awaitility.await("certificate " + id + " complete").atMost(Duration.ofSeconds(240))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> auditor.getCertificate(GetCertificateRequest.newBuilder().setCertificateId(id).build()),
+                        UnlearningCertificate::getComplete);
     }
 
     private byte[] download(String version) {

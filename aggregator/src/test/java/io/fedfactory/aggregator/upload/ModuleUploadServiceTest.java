@@ -1,5 +1,9 @@
 package io.fedfactory.aggregator.upload;
 
+import io.fedfactory.proto.errors.TypedErrors;
+import java.util.Map;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import com.google.protobuf.ByteString;
 import io.fedfactory.aggregator.fixtures.BrokerRecords;
 import io.fedfactory.aggregator.fixtures.ModuleFixtures;
@@ -199,6 +203,9 @@ class ModuleUploadServiceTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertEquals("header.total_bytes must be in [1, 67108864] (fedfactory.upload.max-module-bytes), got 67108865",
                 e.getStatus().getDescription());
+        assertEquals(Map.of("field", "header.total_bytes", "value", "67108865", "limit", "fedfactory.upload.max-module-bytes=67108864"),
+                TypedErrors.info(e).orElseThrow().getMetadataMap());
+        assertEquals("TOTAL_BYTES", TypedErrors.reason(e));
         e = refused(header(fed, uploadId(), manifest, 0), onnx);
         assertTrue(e.getStatus().getDescription().startsWith("header.total_bytes must be in [1, 67108864]"));
 
@@ -208,6 +215,9 @@ class ModuleUploadServiceTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertEquals("chunk data is 1048577 bytes; the limit is 1048576 bytes per chunk (fedfactory.upload.max-chunk-bytes)",
                 e.getStatus().getDescription());
+        assertEquals("CHUNK_SIZE", TypedErrors.reason(e));
+        assertEquals(Map.of("field", "data", "value", "1048577", "limit", "fedfactory.upload.max-chunk-bytes=1048576"),
+                TypedErrors.info(e).orElseThrow().getMetadataMap());
 
         String gap = uploadId();
         e = send(header(fed, gap, manifest, onnx.length),
@@ -216,6 +226,7 @@ class ModuleUploadServiceTest {
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().startsWith("chunk offset 150 must equal the bytes stored so far (100)"),
                 e.getStatus().getDescription());
+        assertEquals("OFFSET", TypedErrors.reason(e));
         assertEquals(100, offset(gap), "the contiguous bytes received are kept for resumption");
 
         e = send(header(fed, uploadId(), manifest, 100),
@@ -250,12 +261,14 @@ class ModuleUploadServiceTest {
         StatusRuntimeException e = refused(header("fed-nowhere", uploadId(), manifest, onnx.length), onnx);
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
         assertEquals("header.federation_id: no federation with federation_id 'fed-nowhere'", e.getStatus().getDescription());
+        assertEquals("UNKNOWN_FEDERATION", TypedErrors.reason(e));
 
         String fed = federation("fed-closed");
         admin.closeFederation(CloseFederationRequest.newBuilder().setFederationId(fed).build());
         e = refused(header(fed, uploadId(), manifest, onnx.length), onnx);
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
         assertEquals("federation 'fed-closed' is CLOSED (closed: manual) and accepts no uploads", e.getStatus().getDescription());
+        assertEquals("FEDERATION_NOT_OPEN", TypedErrors.reason(e));
     }
 
     @Test
@@ -319,6 +332,8 @@ class ModuleUploadServiceTest {
         String uploadId = uploadId();
         StatusRuntimeException e = refused(header(fed, uploadId, manifest, onnx.length), onnx);
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        assertEquals(check.toUpperCase(java.util.Locale.ROOT), TypedErrors.reason(e), "the failed check is the reason");
+        assertEquals(check, TypedErrors.info(e).orElseThrow().getMetadataOrThrow("check"));
         assertTrue(e.getStatus().getDescription().startsWith(check + ": "), e.getStatus().getDescription());
 
         Event event = BrokerRecords.single("fedfactory.modules", uploadId);
@@ -356,12 +371,9 @@ class ModuleUploadServiceTest {
         return uploadBlocking.getUploadOffset(UploadOffsetRequest.newBuilder().setUploadId(uploadId).build()).getStoredBytes();
     }
 
-    private void awaitStored(String uploadId, long bytes) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (store.parts().length(uploadId) < bytes) {
-            if (System.currentTimeMillis() > deadline) throw new AssertionError("server never stored " + bytes + " bytes");
-            Thread.sleep(20);
-        }
+    private void awaitStored(String uploadId, long bytes) {
+        Awaitility.await("the server stores " + bytes + " bytes").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(20)).until(() -> store.parts().length(uploadId) >= bytes);
     }
 
     private String federation(String id) {

@@ -1,12 +1,12 @@
 package io.fedfactory.aggregator.upload;
 
 import io.fedfactory.aggregator.fixtures.BrokerRecords;
+import io.fedfactory.aggregator.fixtures.EarlierStore;
 import io.fedfactory.aggregator.fixtures.ModuleFixtures;
 import io.fedfactory.aggregator.fixtures.UploadCall;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.PartWriter;
 import io.fedfactory.aggregator.store.records.StoredFederation;
-import io.fedfactory.aggregator.store.records.StoredModule;
 import io.fedfactory.aggregator.store.records.StoredUpload;
 import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
 import io.fedfactory.proto.v1.Event;
@@ -17,7 +17,6 @@ import io.fedfactory.proto.v1.FederationStatusRequest;
 import io.fedfactory.proto.v1.ListModulesRequest;
 import io.fedfactory.proto.v1.ModuleManifest;
 import io.fedfactory.proto.v1.ModuleRecord;
-import io.fedfactory.proto.v1.ModuleState;
 import io.fedfactory.proto.v1.ModuleUploadGrpc;
 import io.fedfactory.proto.v1.UploadHeader;
 import io.fedfactory.proto.v1.UploadOffsetRequest;
@@ -85,13 +84,7 @@ class RestartRecoveryTest {
 
         static synchronized Path seeded() {
             if (dir != null) return dir;
-            try {
-                Files.createDirectories(Path.of("target"));
-                dir = Files.createTempDirectory(Path.of("target"), "aggregator-earlier-run-");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            try (AggregatorStore store = AggregatorStore.open(dir)) {
+            dir = EarlierStore.seed("aggregator-earlier-run-", store -> {
                 store.putFederation(StoredFederation.newBuilder().setSpec(ModuleFixtures.spec(OPEN))
                         .setState(FederationState.FEDERATION_STATE_OPEN).setOpenedAt("2026-11-20T08:00:00Z")
                         .setAnnounced(true).build());
@@ -99,13 +92,13 @@ class RestartRecoveryTest {
                         .setState(FederationState.FEDERATION_STATE_CLOSED).setCloseReason("manual")
                         .setOpenedAt("2026-11-20T08:00:00Z").setClosedAt("2026-11-20T09:00:00Z")
                         .setAnnounced(true).build());
-                admit(store, ADMITTED, "site-a", "cat", true);
-                admit(store, UNANNOUNCED, "site-b", "dog", false);
+                EarlierStore.admit(store, OPEN, ADMITTED, "site-a", "cat", "earlier-site-a", "2026-11-20T08:10:00Z", true);
+                EarlierStore.admit(store, OPEN, UNANNOUNCED, "site-b", "dog", "earlier-site-b", "2026-11-20T08:15:00Z", false);
                 store.putUpload(StoredUpload.newBuilder().setHeader(PARTIAL_HEADER).setStartedAt("2026-11-20T08:30:00Z").build());
                 try (PartWriter w = store.parts().append(PARTIAL_HEADER.getUploadId(), 0)) {
                     w.append(ModuleFixtures.slice(PARTIAL, 0, 1000));
                 }
-            }
+            });
             writeEarlierAuditTrail(dir.resolve("audit").resolve("audit.log"));
             return dir;
         }
@@ -123,25 +116,6 @@ class RestartRecoveryTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        private static void admit(AggregatorStore store, byte[] onnx, String site, String cls, boolean announced) {
-            ModuleManifest manifest = decoderManifest(onnx, site, cls);
-            String uploadId = "earlier-" + site;
-            Path part;
-            try (PartWriter w = store.parts().append(uploadId, 0)) {
-                w.append(com.google.protobuf.ByteString.copyFrom(onnx));
-                part = w.file();
-            }
-            store.admitModule(StoredModule.newBuilder()
-                    .setRecord(ModuleRecord.newBuilder().setModuleId(manifest.getContentSha256()).setManifest(manifest)
-                            .setState(ModuleState.MODULE_STATE_ADMITTED).setSizeBytes(onnx.length)
-                            .setAdmittedAt("2026-11-20T08:1" + (announced ? "0" : "5") + ":00Z"))
-                    .setFederationId(OPEN)
-                    .addChecksPassed("manifest")
-                    .setUploadId(uploadId)
-                    .setAnnounced(announced)
-                    .build(), part);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.fedfactory.client.upload;
 
+import io.fedfactory.proto.errors.TypedErrors;
 import com.google.protobuf.ByteString;
 import io.fedfactory.proto.v1.ModuleManifest;
 import io.fedfactory.proto.v1.ModuleUploadGrpc;
@@ -65,13 +66,21 @@ public final class ModuleUploader {
                 if (offset > onnx.length) offset = 0;
                 return send(header, onnx, offset, progress);
             } catch (StatusRuntimeException e) {
-                if (!RETRIABLE.contains(e.getStatus().getCode()) || attempt >= maxAttempts) throw e;
+                if (!retriable(e) || attempt >= maxAttempts) throw e;
                 LOG.warnf("upload %s attempt %d failed (%s); resuming in %d ms", uploadId, attempt,
-                        e.getStatus().getCode(), backoffMs);
+                        TypedErrors.describe(e), backoffMs);
                 Thread.sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 5_000);
             }
         }
+    }
+
+    /**
+     * Worth another attempt: the transport failed or the aggregator is overloaded (by code), or the
+     * same upload id is still being received on an older stream (reason BUSY, after a dropped connection).
+     */
+    static boolean retriable(StatusRuntimeException e) {
+        return RETRIABLE.contains(e.getStatus().getCode()) || "BUSY".equals(TypedErrors.reason(e));
     }
 
     /** Bytes of {@code uploadId} the aggregator already holds. */

@@ -25,6 +25,8 @@ import java.util.List;
 @Blocking
 public class InferenceGrpcService extends InferenceGrpc.InferenceImplBase {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(InferenceGrpcService.class);
+
     @Inject
     Predictor predictor;
 
@@ -41,6 +43,10 @@ public class InferenceGrpcService extends InferenceGrpc.InferenceImplBase {
             response.onCompleted();
         } catch (PredictionException e) {
             refuse(response, e);
+        } catch (RuntimeException e) {
+            // A defect, typed INTERNAL (never UNAVAILABLE, which a client would retry).
+            LOG.errorf(e, "prediction failed unexpectedly");
+            refuse(response, PredictionException.failed("prediction failed: " + e));
         }
     }
 
@@ -59,13 +65,17 @@ public class InferenceGrpcService extends InferenceGrpc.InferenceImplBase {
             response.onCompleted();
         } catch (PredictionException e) {
             refuse(response, e);
+        } catch (RuntimeException e) {
+            // A defect, typed INTERNAL (never UNAVAILABLE, which a client would retry).
+            LOG.errorf(e, "prediction failed unexpectedly");
+            refuse(response, PredictionException.failed("prediction failed: " + e));
         }
     }
 
     private void refuse(StreamObserver<?> response, PredictionException e) {
         meters.counter("fedfactory_prediction_refusals_total", "transport", "grpc",
                 "code", e.grpcCode().name().toLowerCase()).increment();
-        response.onError(Status.fromCode(e.grpcCode()).withDescription(e.getMessage()).asRuntimeException());
+        response.onError(e.toStatus());
     }
 
     private static ImageInput image(io.fedfactory.proto.v1.ImageInput image, String field) {

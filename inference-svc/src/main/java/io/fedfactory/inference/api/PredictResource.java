@@ -95,7 +95,8 @@ public class PredictResource {
             throw PredictionException.invalid(field, "is empty");
         }
         if (body.length > settings.maxBodyBytes()) {
-            throw PredictionException.invalid(field, "has " + body.length + " bytes; at most " + settings.maxBodyBytes()
+            throw PredictionException.overLimit(field, "MAX_BODY_BYTES", "fedfactory.inference.max-body-bytes="
+                    + settings.maxBodyBytes(), "has " + body.length + " bytes; at most " + settings.maxBodyBytes()
                     + " (fedfactory.inference.max-body-bytes)");
         }
     }

@@ -83,8 +83,9 @@ public class Predictor {
             throw PredictionException.invalid("images", "at least one image is required");
         }
         if (images.size() > settings.maxBatch()) {
-            throw PredictionException.invalid("images", "has " + images.size() + " images; at most "
-                    + settings.maxBatch() + " per request (fedfactory.inference.max-batch)");
+            throw PredictionException.overLimit("images", "MAX_BATCH", "fedfactory.inference.max-batch=" + settings.maxBatch(),
+                    "has " + images.size() + " images; at most " + settings.maxBatch()
+                    + " per request (fedfactory.inference.max-batch)");
         }
         if (!requiredVersion.isEmpty() && catalog.isRevoked(requiredVersion)) {
             throw PredictionException.versionRevoked("required_version: '" + requiredVersion + "' was revoked ("
@@ -159,7 +160,8 @@ public class Predictor {
         }
         ImageInput.Png png = (ImageInput.Png) image;
         if (png.bytes().length > settings.maxBodyBytes()) {
-            throw PredictionException.invalid(png.field(), "has " + png.bytes().length + " bytes; at most "
+            throw PredictionException.overLimit(png.field(), "MAX_BODY_BYTES", "fedfactory.inference.max-body-bytes="
+                    + settings.maxBodyBytes(), "has " + png.bytes().length + " bytes; at most "
                     + settings.maxBodyBytes() + " (fedfactory.inference.max-body-bytes)");
         }
         return PngDecoder.decode(png.bytes(), model.spec(), png.field());

@@ -35,7 +35,8 @@ public class GrpcCallerCheck implements ServerInterceptor {
         } catch (PredictionException e) {
             meters.counter("fedfactory_prediction_refusals_total", "transport", "grpc",
                     "code", e.grpcCode().name().toLowerCase()).increment();
-            call.close(Status.fromCode(e.grpcCode()).withDescription(e.getMessage()), new Metadata());
+            io.grpc.StatusRuntimeException typed = e.toStatus();
+            call.close(typed.getStatus(), typed.getTrailers() == null ? new Metadata() : typed.getTrailers());
             return new ServerCall.Listener<>() { };
         }
         return next.startCall(call, headers);

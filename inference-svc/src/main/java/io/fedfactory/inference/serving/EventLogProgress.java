@@ -9,6 +9,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,21 +32,23 @@ public final class EventLogProgress {
     private final String bootstrapServers;
     private final List<String> topics;
     private final Duration timeout;
+    private final InstantSource clock;
     private final Map<TopicPartition, Long> processed = new ConcurrentHashMap<>();
     private volatile Map<TopicPartition, Long> ends;
     private volatile boolean caughtUp;
-    private volatile long deadlineNanos;
+    private volatile Instant deadline;
 
-    public EventLogProgress(String bootstrapServers, List<String> topics, Duration timeout) {
+    /** @param clock when the wait started and whether it timed out ({@link InstantSource#system()} in service) */
+    public EventLogProgress(String bootstrapServers, List<String> topics, Duration timeout, InstantSource clock) {
         this.bootstrapServers = bootstrapServers;
         this.topics = List.copyOf(topics);
         this.timeout = timeout;
+        this.clock = clock;
     }
 
     /** Reads the topics' end offsets (blocking, up to the timeout). Call once, off the consumer thread. */
     public void measure() {
-        long start = System.nanoTime();
-        deadlineNanos = start + timeout.toNanos();
+        deadline = clock.instant().plus(timeout);
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "fedfactory-inference-replay-probe");
@@ -78,7 +82,7 @@ public final class EventLogProgress {
         if (all) {
             caughtUp = true;
             LOG.infof("event replay caught up (%d partitions)", targets.size());
-        } else if (System.nanoTime() > deadlineNanos) {
+        } else if (clock.instant().isAfter(deadline)) {
             caughtUp = true;
             LOG.warnf("event replay did not reach %s within %d s (applied: %s); loading models anyway",
                     targets, timeout.toSeconds(), processed);

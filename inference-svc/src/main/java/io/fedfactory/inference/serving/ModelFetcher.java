@@ -100,7 +100,7 @@ public class ModelFetcher {
             t.setDaemon(true);
             return t;
         });
-        replay = new EventLogProgress(bootstrapServers, eventTopics, settings.replayTimeout());
+        replay = new EventLogProgress(bootstrapServers, eventTopics, settings.replayTimeout(), java.time.InstantSource.system());
         worker.execute(replay::measure);
         LOG.infof("model fetcher: aggregator %s:%d (%s), %s", aggregatorHost, aggregatorPort,
                 tls.enabled() ? "mutual TLS as " + ServiceTls.IDENTITY : "PLAINTEXT", source.describe());

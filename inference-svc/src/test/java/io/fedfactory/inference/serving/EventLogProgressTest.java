@@ -9,6 +9,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +31,7 @@ class EventLogProgressTest {
         }
         String missing = "absent-" + UUID.randomUUID();
         EventLogProgress progress = new EventLogProgress(SharedKafkaBroker.bootstrapServers(), List.of(topic, missing),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), InstantSource.fixed(Instant.EPOCH));
         assertFalse(progress.caughtUp(), "not measured yet");
         progress.measure();
         assertFalse(progress.caughtUp());
@@ -46,11 +49,14 @@ class EventLogProgressTest {
                 SharedKafkaBroker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, "k", new byte[] {1})).get();
         }
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.EPOCH);
         EventLogProgress progress = new EventLogProgress(SharedKafkaBroker.bootstrapServers(), List.of(topic),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), now::get);
         progress.measure();
         assertFalse(progress.caughtUp());
-        Thread.sleep(2100);
+        now.set(Instant.EPOCH.plusSeconds(2));
+        assertFalse(progress.caughtUp(), "gave up at, not after, its timeout");
+        now.set(Instant.EPOCH.plusMillis(2001));
         assertTrue(progress.caughtUp());
     }
 }

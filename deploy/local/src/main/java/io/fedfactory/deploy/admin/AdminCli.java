@@ -1,5 +1,6 @@
 package io.fedfactory.deploy.admin;
 
+import io.fedfactory.proto.errors.TypedErrors;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.fedfactory.deploy.tls.ClientTls;
@@ -80,7 +81,8 @@ public final class AdminCli {
     public static int run(String... args) {
         return new CommandLine(new AdminCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof StatusRuntimeException s) {
-                cmd.getErr().println("refused: " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
+                // Code and reason (with field, value, limit) first: what a script decides on; then the message.
+                cmd.getErr().println("refused: " + TypedErrors.describe(s));
                 return 1;
             }
             if (e instanceof IllegalArgumentException) {

@@ -1,5 +1,6 @@
 package io.fedfactory.deploy.local;
 
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.metrics.ClassificationReport;
 import io.fedfactory.proto.v1.FederationAdminGrpc;
@@ -14,7 +15,6 @@ import io.fedfactory.proto.v1.RawTensor;
 import io.fedfactory.proto.v1.UnlearningCertificate;
 import io.fedfactory.deploy.tls.ClientTls;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 import javax.imageio.ImageIO;
@@ -148,10 +148,10 @@ final class Inspection {
             try {
                 stub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(req);
             } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
-                        || e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-                    say.say("request requiring %s refused: %s: %s", version, e.getStatus().getCode(),
-                            e.getStatus().getDescription());
+                // Refused because the version is revoked (or no longer the one served): what the deletion must cause.
+                String reason = TypedErrors.reason(e);
+                if (reason.equals("VERSION_REVOKED") || reason.equals("VERSION_CONFLICT") || reason.equals("NOT_SERVED")) {
+                    say.say("request requiring %s refused: %s", version, TypedErrors.describe(e));
                     return (System.nanoTime() - t0) / 1e9;
                 }
                 throw e;

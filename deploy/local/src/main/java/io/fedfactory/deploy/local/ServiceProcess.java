@@ -30,11 +30,15 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path log;
     private final long startedNanos;
     private final ServiceTls tls;
+    private final List<String> command;
+    private final Map<String, String> env;
     private double readySeconds = -1;
 
     private ServiceProcess(String name, Process process, int httpPort, int grpcPort, Path log, long startedNanos,
-                           ServiceTls tls) {
+                           ServiceTls tls, List<String> command, Map<String, String> env) {
         this.tls = tls;
+        this.command = List.copyOf(command);
+        this.env = Map.copyOf(env);
         this.name = name;
         this.process = process;
         this.httpPort = httpPort;
@@ -87,16 +91,41 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.addAll(args);
         try {
             Files.createDirectories(logDir);
-            Path log = logDir.resolve(name + ".log");
-            long t0 = System.nanoTime();
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            return new ServiceProcess(name, p, http, grpc, log, t0, tls);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
+        return launch(name, cmd, env, http, grpc, logDir.resolve(name + ".log"), tls);
+    }
+
+    private static ServiceProcess launch(String name, List<String> cmd, Map<String, String> env, int http, int grpc,
+                                         Path log, ServiceTls tls) {
+        try {
+            long t0 = System.nanoTime();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            return new ServiceProcess(name, p, http, grpc, log, t0, tls, cmd, env);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** SIGKILL, as a crash would: no shutdown hook runs. Waits until the process is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The same command again, on the same ports and data (after {@link #kill()}), its output appended to the same log. */
+    public ServiceProcess restart() {
+        if (process.isAlive()) throw new IllegalStateException(name + " is still running");
+        return launch(name, command, env, httpPort, grpcPort, log, tls);
     }
 
     /** Waits until /q/health/ready answers 200, or fails with the log's tail. */

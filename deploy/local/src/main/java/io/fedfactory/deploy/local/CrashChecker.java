@@ -1,0 +1,149 @@
+package io.fedfactory.deploy.local;
+
+import io.fedfactory.proto.v1.Event;
+import io.fedfactory.proto.v1.FederationAdminGrpc;
+import io.fedfactory.proto.v1.GetCertificateRequest;
+import io.fedfactory.proto.v1.ModelVersionInfo;
+import io.fedfactory.proto.v1.ModuleRecord;
+import io.fedfactory.proto.v1.ModuleState;
+import io.fedfactory.proto.v1.UnlearningCertificate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The invariants a crash must not break, checked on the whole outcome of a trial: what the aggregator
+ * answers now and every event replayed from the start of the topics. Each violation names the
+ * invariant and the entities that broke it.
+ */
+final class CrashChecker {
+
+    private final FederationAdminGrpc.FederationAdminBlockingStub admin;
+    private final FederationAdminGrpc.FederationAdminBlockingStub auditor;
+    private final String bootstrap;
+    private final String fed;
+    private final LocalTls tls;
+
+    CrashChecker(FederationAdminGrpc.FederationAdminBlockingStub admin, FederationAdminGrpc.FederationAdminBlockingStub auditor,
+                 String bootstrap, String fed, LocalTls tls) {
+        this.admin = admin;
+        this.auditor = auditor;
+        this.bootstrap = bootstrap;
+        this.fed = fed;
+        this.tls = tls;
+    }
+
+    List<String> check(Set<String> receipts, Set<String> acknowledgedDeletions, String certificateId) {
+        List<String> violations = new ArrayList<>();
+        List<ModuleRecord> modules = CrashTrials.modules(admin, fed);
+        List<String> admitted = CrashTrials.ids(modules, ModuleState.MODULE_STATE_ADMITTED);
+        List<String> deleted = CrashTrials.ids(modules, ModuleState.MODULE_STATE_DELETED);
+
+        // 1. Every module whose receipt a site received is admitted, unless an acknowledged deletion removed it.
+        for (String id : receipts) {
+            boolean ok = admitted.contains(id) || (acknowledgedDeletions.contains(id) && deleted.contains(id));
+            if (!ok) violations.add("receipted module " + id + " is neither admitted nor deleted by an acknowledged deletion");
+        }
+        for (String id : deleted) {
+            if (!acknowledgedDeletions.contains(id)) violations.add("module " + id + " is deleted, but no deletion of it was acknowledged");
+        }
+
+        // 2. No two model versions come from the same lineage.
+        List<ModelVersionInfo> versions = CrashTrials.versions(admin, fed);
+        Map<List<String>, String> byLineage = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        for (ModelVersionInfo v : versions) {
+            String earlier = byLineage.putIfAbsent(v.getLineageList(), v.getVersion());
+            if (earlier != null) violations.add("versions " + earlier + " and " + v.getVersion() + " have the same lineage " + v.getLineageList());
+        }
+
+        // 3. The served (newest unrevoked) version's lineage is exactly the admitted modules.
+        ModelVersionInfo current = versions.stream().filter(v -> !v.getRevoked()).reduce((a, b) -> b).orElse(null);
+        if (current == null) {
+            violations.add("no unrevoked version is published");
+        } else if (!current.getLineageList().equals(admitted)) {
+            violations.add("served version " + current.getVersion() + " has lineage " + current.getLineageList() + ", admitted are " + admitted);
+        }
+
+        // 4. Replaying every topic from the start rebuilds the aggregator's view.
+        Replay replay = replay();
+        if (!replay.admitted.equals(new TreeSet<>(admitted))) {
+            violations.add("replayed admitted modules " + replay.admitted + " differ from the aggregator's " + admitted);
+        }
+        Set<String> published = new TreeSet<>();
+        Set<String> revoked = new TreeSet<>();
+        for (ModelVersionInfo v : versions) {
+            published.add(v.getVersion());
+            if (v.getRevoked()) revoked.add(v.getVersion());
+        }
+        if (!replay.published.equals(published)) violations.add("replayed versions " + replay.published + " differ from " + published);
+        if (!replay.revoked.equals(revoked)) violations.add("replayed revocations " + replay.revoked + " differ from " + revoked);
+        if (!replay.federationKnown) violations.add("no FederationOpened for " + fed + " on the topic");
+
+        // 5. Every certificate is complete, signed, and matches its from-scratch retrain.
+        UnlearningCertificate cert = CrashTrials.retry(() -> auditor.getCertificate(
+                GetCertificateRequest.newBuilder().setCertificateId(certificateId).build()));
+        if (!cert.getComplete()) violations.add("certificate " + certificateId + " is not complete");
+        if (!cert.getFromScratchMatches()) violations.add("certificate " + certificateId + " does not match its from-scratch retrain");
+        String verdict = tls.verifyOffline(cert);
+        if (!verdict.startsWith("OK")) violations.add("certificate " + certificateId + ": " + verdict);
+        if (!replay.certificates.contains(certificateId)) violations.add("CertificateIssued for " + certificateId + " is not on the audit topic");
+        return violations;
+    }
+
+    private record Replay(Set<String> admitted, Set<String> published, Set<String> revoked, Set<String> certificates,
+                          boolean federationKnown) {
+    }
+
+    private Replay replay() {
+        Set<String> admitted = new TreeSet<>();
+        Set<String> published = new TreeSet<>();
+        Set<String> revoked = new TreeSet<>();
+        Set<String> certificates = new HashSet<>();
+        Set<String> deletedIds = new HashSet<>();
+        boolean[] known = {false};
+        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of("fedfactory.federations", "fedfactory.modules", "fedfactory.models", "fedfactory.audit")) {
+                var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                if (infos != null) infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.value() == null) continue;
+                    Event e;
+                    try {
+                        e = Event.parseFrom(r.value());
+                    } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+                        continue;
+                    }
+                    if (!e.getHeader().getFederationId().equals(fed)) continue;
+                    if (e.hasFederationOpened()) known[0] = true;
+                    if (e.hasModuleAdmitted()) admitted.add(e.getModuleAdmitted().getModuleId());
+                    if (e.hasModuleDeleted()) deletedIds.add(e.getModuleDeleted().getModuleId());
+                    if (e.hasModelPublished()) published.add(e.getModelPublished().getInfo().getVersion());
+                    if (e.hasModelRevoked()) revoked.add(e.getModelRevoked().getVersion());
+                    if (e.hasCertificateIssued()) certificates.add(e.getCertificateIssued().getCertificate().getCertificateId());
+                }
+            }
+        }
+        admitted.removeAll(deletedIds); // topics interleave in any order: a deletion wins over its admission
+        return new Replay(admitted, published, revoked, certificates, known[0]);
+    }
+}
