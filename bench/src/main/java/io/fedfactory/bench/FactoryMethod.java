@@ -1,5 +1,6 @@
 package io.fedfactory.bench;
 
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.Datasets;
 import io.fedfactory.djl.DeterministicTorch;
@@ -65,7 +66,7 @@ final class FactoryMethod {
             String siteId = partition.site(s).siteId();
             for (int c : partition.site(s).classes()) {
                 Dataset oneClass = Datasets.filterClasses(sites.get(s), siteId + "-class" + c, c);
-                long moduleSeed = Seeds.derive(seed, "module/" + tag + "/" + siteId + "/" + c);
+                long moduleSeed = SplitMix64.derive(seed, "module/" + tag + "/" + siteId + "/" + c);
                 GenerativeModuleTrainer trainer = trainer(moduleSeed, oneClass.size());
                 long steps = steps(oneClass.size());
                 final int index = done;
@@ -88,7 +89,7 @@ final class FactoryMethod {
         List<ModuleManifest> manifests = new ArrayList<>();
         for (TrainedModule m : modules.values()) manifests.add(m.manifest());
         SynthesisPlan plan = new EvenSplitPlanner(EvenSplitPlanner.UncoveredClasses.FAIL)
-                .plan(train.labelNames(), train.spec(), perClass(), Seeds.derive(seed, "synthesis/" + tag), manifests);
+                .plan(train.labelNames(), train.spec(), perClass(), SplitMix64.derive(seed, "synthesis/" + tag), manifests);
         SamplingOptions options = SamplingOptions.defaults().withThreads(config.threads())
                 .withDiffusionSteps(kind == ModuleKind.DIFFUSION ? config.samplerSteps() : 0);
         Path shards = workDir.resolve(tag + "-seed" + seed);

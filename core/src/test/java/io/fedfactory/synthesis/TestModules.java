@@ -2,7 +2,7 @@ package io.fedfactory.synthesis;
 
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.generative.ClassLabel;
-import io.fedfactory.generative.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.generative.DecoderSampling;
 import io.fedfactory.generative.DiffusionSampling;
 import io.fedfactory.generative.ModuleKind;

@@ -1,5 +1,6 @@
 package io.fedfactory.aggregator.admission;
 
+import io.fedfactory.determinism.SplitMix64;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * The checks that need ONNX Runtime: {@code onnx_loads}, {@code io_signature}, {@code probe_finite},
@@ -130,7 +130,7 @@ final class OnnxProbe {
 
     private List<Probe> decoder(OrtSession s, FederationSpec spec, ModuleManifest m) {
         int latent = m.getDecoder().getLatentDim();
-        float[] z = gaussian(new SplittableRandom(spec.getSeed()), DECODER_PROBE * latent, 1f);
+        float[] z = gaussian(SplitMix64.derived(spec.getSeed(), "admission-probe"), DECODER_PROBE * latent, 1f);
         Map<String, float[]> in = Map.of("z", z);
         Map<String, long[]> shapes = Map.of("z", new long[] {DECODER_PROBE, latent});
         return List.of(run(s, in, shapes, "image", "4 seeded standard-normal z", spec.getImageSpec(), DECODER_PROBE));
@@ -141,7 +141,7 @@ final class OnnxProbe {
         int n = DIFFUSION_PROBE;
         int size = n * img.getChannels() * img.getHeight() * img.getWidth();
         long[] xShape = {n, img.getChannels(), img.getHeight(), img.getWidth()};
-        float[] noise = gaussian(new SplittableRandom(spec.getSeed()), size, 1f);
+        float[] noise = gaussian(SplitMix64.derived(spec.getSeed(), "admission-probe"), size, 1f);
         List<Probe> probes = new ArrayList<>();
         for (float sigma : new float[] {m.getDiffusion().getSigmaMax(), m.getDiffusion().getSigmaMin()}) {
             float[] x = noise.clone();
@@ -213,7 +213,7 @@ final class OnnxProbe {
         }
     }
 
-    private static float[] gaussian(SplittableRandom random, int n, float scale) {
+    private static float[] gaussian(SplitMix64 random, int n, float scale) {
         float[] out = new float[n];
         for (int i = 0; i < n; i++) out[i] = (float) random.nextGaussian() * scale;
         return out;

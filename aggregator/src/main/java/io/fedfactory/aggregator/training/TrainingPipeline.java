@@ -18,7 +18,7 @@ import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.SynthesisProgress;
 import io.fedfactory.proto.v1.TrainingProgress;
 import io.fedfactory.synthesis.EvenSplitPlanner;
-import io.fedfactory.synthesis.SampleSeeds;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.synthesis.SynthesisPlan;
 import io.fedfactory.synthesis.SynthesisResult;
 import io.fedfactory.synthesis.Synthesizer;
@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -70,8 +71,11 @@ public class TrainingPipeline {
      * @param shardDir where shards are written and, when already there with the right content, reused
      * @param jobId    carried by progress events; null publishes none (the from-scratch check)
      */
-    public Outcome run(FederationSpec spec, List<StoredModule> modules, Path shardDir, String jobId) {
+    public Outcome run(FederationSpec spec, List<StoredModule> admitted, Path shardDir, String jobId) {
         String fed = spec.getFederationId();
+        // The store lists modules in arrival order; nothing downstream may see that order.
+        List<StoredModule> modules = admitted.stream()
+                .sorted(Comparator.comparing((StoredModule m) -> m.getRecord().getModuleId())).toList();
         List<ModuleManifest> manifests = modules.stream()
                 .map(m -> ModuleManifests.toCore(m.getRecord().getManifest(), spec)).toList();
         var s = spec.getImageSpec();
@@ -133,7 +137,7 @@ public class TrainingPipeline {
 
     /** The federation's recipe, seeded from the federation seed; the quick preset where none is given. */
     static ClassifierRecipe recipe(FederationSpec spec) {
-        long seed = SampleSeeds.derive(spec.getSeed(), "global-classifier", 0);
+        long seed = SplitMix64.derive(spec.getSeed(), "global-classifier");
         if (!spec.hasRecipe()) return ClassifierRecipe.quick().withSeed(seed);
         var r = spec.getRecipe();
         return new ClassifierRecipe(r.getBaseWidth(), r.getBlocksPerStageList(), r.getEpochs(), r.getBatchSize(),

@@ -1,5 +1,6 @@
 package io.fedfactory.aggregator.unlearning;
 
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.aggregator.access.ServerCredential;
 import io.fedfactory.aggregator.events.EventPublisher;
 import io.fedfactory.security.SignedMessages;
@@ -32,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -211,11 +211,6 @@ public class Unlearning {
     }
 
     private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ContentHash.sha256Hex(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

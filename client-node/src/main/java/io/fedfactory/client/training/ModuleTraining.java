@@ -2,6 +2,7 @@ package io.fedfactory.client.training;
 
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.Datasets;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.generative.GenerativeModuleTrainer;
 import io.fedfactory.generative.DiffusionSampling;
 import io.fedfactory.generative.TrainedModule;
@@ -30,8 +31,12 @@ public final class ModuleTraining {
 
         static final float DECODER_KL_WEIGHT = 0.1f;
 
-        GenerativeModuleTrainer trainer(int classIndex) {
-            long classSeed = seed * 1_000_003L + classIndex;
+        /**
+         * The trainer of the module for {@code classIndex} at {@code siteId}. Its seed derives from the
+         * site's seed, the site id and the class, so two sites with the same --seed train unrelated modules.
+         */
+        GenerativeModuleTrainer trainer(String siteId, int classIndex) {
+            long classSeed = SplitMix64.derive(seed, "module", siteId, classIndex);
             return kind.equals("decoder")
                     // The benchmark's decoder (bench/configs/fmnist-silo10.properties, chosen on validation data):
                     // KL weight 0.1 for sharper decodes, and a Gaussian fitted to the site's own latents as prior.
@@ -48,7 +53,7 @@ public final class ModuleTraining {
         for (int c = 0; c < counts.length; c++) {
             if (counts[c] == 0) continue;
             Dataset oneClass = Datasets.filterClasses(local, siteId + "/" + local.labelNames().get(c), c);
-            GenerativeModuleTrainer trainer = plan.trainer(c);
+            GenerativeModuleTrainer trainer = plan.trainer(siteId, c);
             String name = local.labelNames().get(c);
             long t0 = System.nanoTime();
             long[] lastPrint = {t0};
