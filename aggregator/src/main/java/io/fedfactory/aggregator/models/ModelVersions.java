@@ -51,13 +51,14 @@ public class ModelVersions {
         ModelVersionInfo info = ModelVersionInfo.newBuilder()
                 .setVersion(version).setFederationId(fed).addAllLineage(outcome.lineage())
                 .setOnnxSha256(onnxHash).setWeightSha256(outcome.classifier().weightHash())
-                .setSizeBytes(outcome.onnx().length).setRecipe(spec.getRecipe())
+                .setSizeBytes(outcome.onnx().length).setRecipe(wireRecipe(outcome.classifier().recipe()))
+                .setFullLineage(outcome.fullLineage())
                 .setTrainMetrics(ClassificationMetrics.newBuilder()
                         .setExamples(outcome.synthesis().plan().totalSamples())
                         .setAccuracy(last == null ? 0 : last.trainAccuracy()))
                 .setPublishedAt(AggregatorStore.rfc3339(Instant.now()))
                 .addAllLabelNames(spec.getLabelNamesList()).setImageSpec(spec.getImageSpec())
-                .setCodeVersion(codeVersion())
+                .setCodeVersion(outcome.fullLineage().getCodeVersion())
                 .build();
         store.records().put(RecordKinds.MODEL_VERSIONS, version, info);
         events.publish(Topics.MODELS, version, "io.fedfactory.model.published", fed,
@@ -114,8 +115,11 @@ public class ModelVersions {
         return Integer.parseInt(s.substring(s.lastIndexOf("-v") + 2));
     }
 
-    static String codeVersion() {
-        String v = ModelVersions.class.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0-SNAPSHOT" : v;
+    /** The recipe training used, defaults resolved, in the wire form of a spec's recipe. */
+    static io.fedfactory.proto.v1.ClassifierRecipe wireRecipe(io.fedfactory.classifier.ClassifierRecipe r) {
+        return io.fedfactory.proto.v1.ClassifierRecipe.newBuilder().setBaseWidth(r.baseWidth())
+                .addAllBlocksPerStage(r.blocksPerStage()).setEpochs(r.epochs()).setBatchSize(r.batchSize())
+                .setLearningRate(r.learningRate()).setMomentum(r.momentum()).setWeightDecay(r.weightDecay())
+                .setAugment(r.augmentation().enabled()).setThreads(r.threads()).build();
     }
 }

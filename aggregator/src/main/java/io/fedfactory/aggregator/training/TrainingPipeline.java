@@ -4,7 +4,6 @@ import io.fedfactory.aggregator.events.EventPublisher;
 import io.fedfactory.aggregator.events.Topics;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.records.StoredModule;
-import io.fedfactory.aggregator.synthesis.ModuleManifests;
 import io.fedfactory.classifier.Augmentation;
 import io.fedfactory.classifier.ClassifierRecipe;
 import io.fedfactory.classifier.ClassifierTrainer;
@@ -12,9 +11,12 @@ import io.fedfactory.classifier.LearningRateSchedule;
 import io.fedfactory.classifier.TrainedClassifier;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.generative.ModuleManifest;
+import io.fedfactory.lineage.LineageRecord;
+import io.fedfactory.lineage.WireManifests;
 import io.fedfactory.generative.SamplingOptions;
 import io.fedfactory.proto.v1.Event;
 import io.fedfactory.proto.v1.FederationSpec;
+import io.fedfactory.proto.v1.ModelLineage;
 import io.fedfactory.proto.v1.SynthesisProgress;
 import io.fedfactory.proto.v1.TrainingProgress;
 import io.fedfactory.synthesis.EvenSplitPlanner;
@@ -33,6 +35,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Synthesis then global training, for one federation and one set of modules: where the class-balanced
@@ -45,8 +49,8 @@ public class TrainingPipeline {
     private static final Logger LOG = Logger.getLogger(TrainingPipeline.class);
 
     /** What a run produced. */
-    public record Outcome(TrainedClassifier classifier, byte[] onnx, List<String> lineage, SynthesisResult synthesis,
-                          double synthesisSeconds, double trainingSeconds) {
+    public record Outcome(TrainedClassifier classifier, byte[] onnx, List<String> lineage, ModelLineage fullLineage,
+                          SynthesisResult synthesis, double synthesisSeconds, double trainingSeconds) {
     }
 
     @Inject
@@ -77,7 +81,7 @@ public class TrainingPipeline {
         List<StoredModule> modules = admitted.stream()
                 .sorted(Comparator.comparing((StoredModule m) -> m.getRecord().getModuleId())).toList();
         List<ModuleManifest> manifests = modules.stream()
-                .map(m -> ModuleManifests.toCore(m.getRecord().getManifest(), spec)).toList();
+                .map(m -> WireManifests.toCore(m.getRecord().getManifest(), spec)).toList();
         var s = spec.getImageSpec();
         var imageSpec = new io.fedfactory.data.ImageSpec(s.getChannels(), s.getHeight(), s.getWidth(),
                 s.getValueMin(), s.getValueMax());
@@ -129,10 +133,13 @@ public class TrainingPipeline {
         LOG.infof("%s: trained the classifier on %d synthetic images in %.1f s, weights %s", fed, data.size(),
                 trainSeconds, classifier.weightHash().substring(0, 12));
         List<String> lineage = modules.stream().map(m -> m.getRecord().getModuleId()).sorted().toList();
+        Map<String, io.fedfactory.proto.v1.ModuleManifest> wireManifests = new TreeMap<>();
+        for (StoredModule m : modules) wireManifests.put(m.getRecord().getModuleId(), m.getRecord().getManifest());
+        ModelLineage full = LineageRecord.of(spec, recipe, synthesis, options, wireManifests, classifier, CodeVersion.get());
         boolean[] covered = new boolean[spec.getLabelNamesCount()];
         for (int c = 0; c < covered.length; c++) covered[c] = plan.samplesOfClass(c) > 0;
-        byte[] onnx = io.fedfactory.aggregator.models.ClassMask.apply(classifier.toOnnx(), covered);
-        return new Outcome(classifier, onnx, lineage, synthesis, synthSeconds, trainSeconds);
+        byte[] onnx = LineageRecord.stamp(io.fedfactory.aggregator.models.ClassMask.apply(classifier.toOnnx(), covered), full);
+        return new Outcome(classifier, onnx, lineage, full, synthesis, synthSeconds, trainSeconds);
     }
 
     /** The federation's recipe, seeded from the federation seed; the quick preset where none is given. */

@@ -179,6 +179,7 @@ public class Unlearning {
         UnlearningCertificate unsigned = pending.toBuilder().setNewVersion(published.getVersion())
                 .clearNewLineage().addAllNewLineage(published.getLineageList())
                 .setWeightSha256(published.getWeightSha256()).setFromScratchWeightSha256(scratchHash)
+                .setNewVersionLineage(published.getFullLineage())
                 .setFromScratchMatches(scratchHash.equals(published.getWeightSha256()))
                 .setIssuedAt(AggregatorStore.rfc3339(Instant.now())).setComplete(true).build();
         // Signed before it is stored or published, so every copy an auditor can get verifies offline.
