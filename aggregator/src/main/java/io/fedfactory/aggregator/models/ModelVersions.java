@@ -1,10 +1,10 @@
 package io.fedfactory.aggregator.models;
 
+import io.fedfactory.contracts.EventTypes;
 import io.fedfactory.aggregator.events.EventPublisher;
-import io.fedfactory.aggregator.events.Topics;
+import io.fedfactory.contracts.Topics;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.RecordKinds;
-import io.fedfactory.aggregator.training.TrainingPipeline;
 import io.fedfactory.proto.v1.ClassificationMetrics;
 import io.fedfactory.proto.v1.Event;
 import io.fedfactory.proto.v1.FederationSpec;
@@ -41,7 +41,7 @@ public class ModelVersions {
     EventPublisher events;
 
     /** Stores and announces a new version of {@code spec}'s federation. */
-    public synchronized ModelVersionInfo publish(FederationSpec spec, TrainingPipeline.Outcome outcome) {
+    public synchronized ModelVersionInfo publish(FederationSpec spec, TrainingOutcome outcome) {
         String fed = spec.getFederationId();
         int n = list(fed).size() + 1;
         String version = fed + "-v" + n;
@@ -61,7 +61,7 @@ public class ModelVersions {
                 .setCodeVersion(outcome.fullLineage().getCodeVersion())
                 .build();
         store.records().put(RecordKinds.MODEL_VERSIONS, version, info);
-        events.publish(Topics.MODELS, version, "io.fedfactory.model.published", fed,
+        events.publish(Topics.MODELS, version, EventTypes.MODEL_PUBLISHED, fed,
                 Event.newBuilder().setModelPublished(ModelPublished.newBuilder().setInfo(info)));
         LOG.infof("published %s: %d modules, weights %s, %d bytes", version, outcome.lineage().size(),
                 info.getWeightSha256().substring(0, 12), outcome.onnx().length);
@@ -80,7 +80,7 @@ public class ModelVersions {
             ModelVersionInfo r = v.toBuilder().setRevoked(true).setRevokedAt(AggregatorStore.rfc3339(Instant.now()))
                     .setRevokedReason(reason).build();
             store.records().put(RecordKinds.MODEL_VERSIONS, v.getVersion(), r);
-            events.publish(Topics.MODELS, v.getVersion(), "io.fedfactory.model.revoked", v.getFederationId(),
+            events.publish(Topics.MODELS, v.getVersion(), EventTypes.MODEL_REVOKED, v.getFederationId(),
                     Event.newBuilder().setModelRevoked(ModelRevoked.newBuilder().setVersion(v.getVersion())
                             .setReason(reason).addAllModuleIds(v.getLineageList().stream().filter(deleted::contains).toList())));
             revoked.add(v.getVersion());

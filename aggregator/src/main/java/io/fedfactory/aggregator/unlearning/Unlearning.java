@@ -1,13 +1,15 @@
 package io.fedfactory.aggregator.unlearning;
 
+import io.fedfactory.contracts.EventTypes;
 import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.aggregator.access.ServerCredential;
 import io.fedfactory.aggregator.events.EventPublisher;
 import io.fedfactory.security.SignedMessages;
-import io.fedfactory.aggregator.events.Topics;
+import io.fedfactory.contracts.Topics;
 import io.fedfactory.aggregator.federation.FederationRegistry;
 import io.fedfactory.aggregator.federation.InvalidRequestException;
 import io.fedfactory.aggregator.models.ModelVersions;
+import io.fedfactory.aggregator.models.TrainingOutcome;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.RecordKinds;
 import io.fedfactory.aggregator.store.records.StoredModule;
@@ -153,9 +155,9 @@ public class Unlearning {
                 Event.Builder e = Event.newBuilder().setModuleDeleted(ModuleDeleted.newBuilder().setModuleId(id)
                         .setSiteId(m.getRecord().getManifest().getSiteId()).setReason(cert.getReason())
                         .setRequestedBy(cert.getRequestedBy()));
-                events.publish(Topics.MODULES, id, "io.fedfactory.module.deleted", cert.getFederationId(), e.clone());
+                events.publish(Topics.MODULES, id, EventTypes.MODULE_DELETED, cert.getFederationId(), e.clone());
                 events.tombstone(Topics.MODULES, id);
-                events.publish(Topics.AUDIT, cert.getCertificateId(), "io.fedfactory.module.deleted",
+                events.publish(Topics.AUDIT, cert.getCertificateId(), EventTypes.MODULE_DELETED,
                         cert.getFederationId(), e);
             }
         }
@@ -171,7 +173,7 @@ public class Unlearning {
         Path scratch = jobs.shardDir(pending.getFederationId()).resolveSibling(pending.getCertificateId() + "-scratch");
         String scratchHash;
         try {
-            TrainingPipeline.Outcome fresh = pipeline.run(spec, jobs.admitted(pending.getFederationId()), scratch, null);
+            TrainingOutcome fresh = pipeline.run(spec, jobs.admitted(pending.getFederationId()), scratch, null);
             scratchHash = fresh.classifier().weightHash();
         } finally {
             deleteTree(scratch);
@@ -185,7 +187,7 @@ public class Unlearning {
         // Signed before it is stored or published, so every copy an auditor can get verifies offline.
         UnlearningCertificate cert = signer.signer().map(c -> SignedMessages.sign(unsigned, c)).orElse(unsigned);
         store.records().put(RecordKinds.CERTIFICATES, cert.getCertificateId(), cert);
-        events.publish(Topics.AUDIT, cert.getCertificateId(), "io.fedfactory.certificate.issued", cert.getFederationId(),
+        events.publish(Topics.AUDIT, cert.getCertificateId(), EventTypes.CERTIFICATE_ISSUED, cert.getFederationId(),
                 Event.newBuilder().setCertificateIssued(CertificateIssued.newBuilder().setCertificate(cert)));
         LOG.infof("certificate %s issued: %s replaces %s, from-scratch weights %s", cert.getCertificateId(),
                 cert.getNewVersion(), cert.getRevokedVersionsList(), cert.getFromScratchMatches() ? "match" : "DIFFER");
