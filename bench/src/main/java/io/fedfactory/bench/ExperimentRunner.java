@@ -1,5 +1,6 @@
 package io.fedfactory.bench;
 
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.baseline.CentralizedTraining;
 import io.fedfactory.baseline.FedAvg;
 import io.fedfactory.baseline.FedAvgConfig;
@@ -73,7 +74,7 @@ final class ExperimentRunner {
     Outcome run(Checkpoint checkpoint) throws IOException {
         new SampleGrid(data.train().spec(), data.train().labelNames(), firstImages(data.train()), 3)
                 .writePng(outDir.resolve("samples-real.png"));
-        Partition partition = scheme().split(data.train(), Seeds.derive(config.seeds().get(0), "partition"));
+        Partition partition = scheme().split(data.train(), SplitMix64.derive(config.seeds().get(0), "partition"));
         progress.note("split: " + partition.scheme() + ", " + partition.siteCount() + " sites; train " + data.train().size()
                 + " images; evaluation on " + data.evalDescription());
         List<MethodRun> runs = new ArrayList<>();
@@ -81,7 +82,7 @@ final class ExperimentRunner {
         for (int i = 0; i < config.seeds().size(); i++) {
             long seed = config.seeds().get(i);
             Partition p = config.split().equals("silo") ? partition
-                    : scheme().split(data.train(), Seeds.derive(seed, "partition"));
+                    : scheme().split(data.train(), SplitMix64.derive(seed, "partition"));
             for (String method : config.methods()) {
                 String label = "seed " + seed + " (" + (i + 1) + "/" + config.seeds().size() + ") " + method;
                 try {
@@ -169,7 +170,7 @@ final class ExperimentRunner {
                         local = io.fedfactory.data.Datasets.concat(siteId + "-real-and-synthetic", List.of(local, synthetic));
                     }
                     synthSeconds += (System.nanoTime() - t0) / 1e9;
-                    TrainedClassifier site = new ClassifierTrainer(recipe.withSeed(Seeds.derive(recipe.seed(), "poe/" + siteId)))
+                    TrainedClassifier site = new ClassifierTrainer(recipe.withSeed(SplitMix64.derive(recipe.seed(), "poe", siteId)))
                             .train(local, listener());
                     siteClassifierSeconds[s] = seconds(site.wallTime());
                     classifierSeconds += siteClassifierSeconds[s];
@@ -245,7 +246,7 @@ final class ExperimentRunner {
         if (config.classifierEpochs() > 0) base = base.withEpochs(config.classifierEpochs());
         if (config.classifierAugmentation().equals("none")) base = base.withAugmentation(Augmentation.none());
         if (config.classifierAugmentation().equals("crop-flip")) base = base.withAugmentation(Augmentation.cropAndFlip(2));
-        return base.withThreads(config.threads()).withSeed(Seeds.derive(seed, "classifier"));
+        return base.withThreads(config.threads()).withSeed(SplitMix64.derive(seed, "classifier"));
     }
 
     private PartitionScheme scheme() {

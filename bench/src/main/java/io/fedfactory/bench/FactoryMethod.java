@@ -1,5 +1,6 @@
 package io.fedfactory.bench;
 
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.Datasets;
 import io.fedfactory.djl.DeterministicTorch;
@@ -115,7 +116,7 @@ final class FactoryMethod {
             long siteStart = System.nanoTime();
             for (int c : trained.get(s)) {
                 Dataset oneClass = Datasets.filterClasses(sites.get(s), siteId + "-class" + c, c);
-                long moduleSeed = Seeds.derive(seed, "module/" + tag + "/" + siteId + "/" + c);
+                long moduleSeed = SplitMix64.derive(seed, "module/" + tag + "/" + siteId + "/" + c);
                 GenerativeModuleTrainer trainer = trainer(moduleSeed, oneClass.size());
                 long steps = steps(oneClass.size());
                 final int index = done;
@@ -150,7 +151,7 @@ final class FactoryMethod {
             byId.put(m.id(), m);
             manifests.add(m.manifest());
         }
-        SynthesisPlan plan = new EvenSplitPlanner(uncovered).plan(train.labelNames(), train.spec(), perClass, Seeds.derive(seed, purpose), manifests);
+        SynthesisPlan plan = new EvenSplitPlanner(uncovered).plan(train.labelNames(), train.spec(), perClass, SplitMix64.derive(seed, purpose), manifests);
         SamplingOptions options = SamplingOptions.defaults().withThreads(config.threads())
                 .withDiffusionSteps(switch (kind) {
                     case DIFFUSION -> config.samplerSteps();

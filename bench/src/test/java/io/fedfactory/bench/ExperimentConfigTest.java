@@ -1,5 +1,6 @@
 package io.fedfactory.bench;
 
+import io.fedfactory.determinism.SplitMix64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,9 +82,9 @@ class ExperimentConfigTest {
 
     @Test
     void seedsDeriveByPurposeAndExperimentSeed() {
-        assertEquals(Seeds.derive(1, "classifier"), Seeds.derive(1, "classifier"));
-        assertNotEquals(Seeds.derive(1, "classifier"), Seeds.derive(2, "classifier"));
-        assertNotEquals(Seeds.derive(1, "classifier"), Seeds.derive(1, "synthesis/decoder"));
+        assertEquals(SplitMix64.derive(1, "classifier"), SplitMix64.derive(1, "classifier"));
+        assertNotEquals(SplitMix64.derive(1, "classifier"), SplitMix64.derive(2, "classifier"));
+        assertNotEquals(SplitMix64.derive(1, "classifier"), SplitMix64.derive(1, "synthesis/decoder"));
     }
 
     private static void assertMessage(String expected, Properties p) {

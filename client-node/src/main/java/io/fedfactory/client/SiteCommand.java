@@ -4,7 +4,7 @@ import io.fedfactory.client.connection.AggregatorChannel;
 import io.fedfactory.client.evaluation.ModelEvaluation;
 import io.fedfactory.client.site.SiteData;
 import io.fedfactory.client.training.ModuleTraining;
-import io.fedfactory.client.upload.ManifestWire;
+import io.fedfactory.lineage.WireManifests;
 import io.fedfactory.client.upload.ModuleUploader;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.Split;
@@ -120,7 +120,7 @@ public final class SiteCommand implements Callable<Integer> {
             Set<String> mine = new HashSet<>();
             for (TrainedModule m : modules) {
                 long t0 = System.nanoTime();
-                UploadReceipt r = uploader.upload(federation, ManifestWire.toWire(m.manifest()), m.onnx(), modules.size(), null);
+                UploadReceipt r = uploader.upload(federation, WireManifests.toWire(m.manifest()), m.onnx(), modules.size(), null);
                 mine.add(r.getModuleId());
                 out.printf("[%s] receipt: module %s %s, %d bytes in %.2f s, checks %s%n", siteId,
                         r.getModuleId().substring(0, 12), r.getAlreadyStored() ? "already stored" : "admitted",

@@ -3,7 +3,7 @@ package io.fedfactory.baseline;
 import io.fedfactory.classifier.ClassifierArchitecture;
 import io.fedfactory.classifier.ClassifierRecipe;
 import io.fedfactory.classifier.ClassifierWeights;
-import io.fedfactory.classifier.DerivedSeed;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.classifier.EpochStats;
 import io.fedfactory.classifier.SeededInitialization;
 import io.fedfactory.classifier.SgdPlan;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * FedAvg (McMahan et al. 2017), and FedProx when the config sets mu, simulated in one process. Each
@@ -113,7 +112,7 @@ public final class FedAvg {
         int[] idx = new int[sites];
         for (int i = 0; i < sites; i++) idx[i] = i;
         if (k < sites) {
-            SplittableRandom rng = new SplittableRandom(DerivedSeed.of(recipe.seed(), DerivedSeed.CLIENTS, round));
+            SplitMix64 rng = SplitMix64.derived(recipe.seed(), "clients", round);
             for (int i = 0; i < k; i++) {
                 int j = i + rng.nextInt(sites - i);
                 int t = idx[i];
@@ -130,7 +129,7 @@ public final class FedAvg {
     /** The local SGD run of {@code site} in {@code round}: its own seed, the round's learning rate, FedProx's mu. */
     public SgdPlan localPlan(int round, int site) {
         return SgdPlan.of(recipe).local(config.localEpochs(), roundLearningRate(round),
-                DerivedSeed.of(recipe.seed(), DerivedSeed.LOCAL, round, site), config.proximalMu());
+                SplitMix64.derive(recipe.seed(), "local", round, site), config.proximalMu());
     }
 
     /** The recipe's schedule evaluated at the start of {@code round} (1-based) over all rounds. */

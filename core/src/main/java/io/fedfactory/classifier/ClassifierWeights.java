@@ -1,13 +1,12 @@
 package io.fedfactory.classifier;
 
+import io.fedfactory.determinism.ContentHash;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,12 +77,7 @@ public final class ClassifierWeights {
      * hashes mean bit-identical weights.
      */
     public String sha256() {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+        MessageDigest md = ContentHash.newSha256();
         for (WeightTensor t : tensors) {
             byte[] name = t.name().getBytes(StandardCharsets.UTF_8);
             long[] shape = t.shape();
@@ -96,7 +90,7 @@ public final class ClassifierWeights {
             body.asFloatBuffer().put(v);
             md.update(body.array());
         }
-        return HexFormat.of().formatHex(md.digest());
+        return ContentHash.hex(md.digest());
     }
 
     /** Names of all tensors, in order. */

@@ -11,6 +11,6 @@ public enum LearningRateSchedule {
     public float at(float base, long done, long total) {
         if (this == CONSTANT || total <= 0) return base;
         double progress = Math.min(1.0, (double) done / total);
-        return (float) (0.5 * base * (1.0 + Math.cos(Math.PI * progress)));
+        return (float) (0.5 * base * (1.0 + StrictMath.cos(Math.PI * progress)));
     }
 }

@@ -1,9 +1,9 @@
 package io.fedfactory.classifier;
 
+import io.fedfactory.determinism.SplitMix64;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Initial weights drawn in Java from the recipe's seed, so they never depend on engine state:
@@ -22,7 +22,7 @@ public final class SeededInitialization {
         List<WeightTensor> tensors = new ArrayList<>(slots.size());
         for (int i = 0; i < slots.size(); i++) {
             ClassifierArchitecture.Slot slot = slots.get(i);
-            Random rng = new Random(DerivedSeed.of(seed, DerivedSeed.INIT, i));
+            SplitMix64 rng = SplitMix64.derived(seed, "init", i);
             float[] v = new float[slot.size()];
             switch (slot.role()) {
                 case CONV_WEIGHT -> {

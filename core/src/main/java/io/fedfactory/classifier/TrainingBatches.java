@@ -1,9 +1,9 @@
 package io.fedfactory.classifier;
 
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.ImageSpec;
 
-import java.util.SplittableRandom;
 
 /**
  * Cuts a dataset into shuffled, optionally augmented mini-batches. The order of epoch {@code e} and
@@ -50,7 +50,7 @@ public final class TrainingBatches {
     public int[] order(int epoch) {
         int[] order = new int[data.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
-        SplittableRandom rng = new SplittableRandom(DerivedSeed.of(seed, DerivedSeed.SHUFFLE, epoch));
+        SplitMix64 rng = SplitMix64.derived(seed, "shuffle", epoch);
         for (int i = order.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = order[i];
@@ -73,8 +73,8 @@ public final class TrainingBatches {
         int n = size(batch);
         int px = data.spec().pixels();
         float[] src = data.pixelsView();
-        SplittableRandom rng = augmentation.enabled()
-                ? new SplittableRandom(DerivedSeed.of(seed, DerivedSeed.AUGMENT, epoch, batch)) : null;
+        SplitMix64 rng = augmentation.enabled()
+                ? SplitMix64.derived(seed, "augment", epoch, batch) : null;
         for (int j = 0; j < n; j++) {
             int i = order[batch * batchSize + j];
             labels[j] = data.label(i);
@@ -87,7 +87,7 @@ public final class TrainingBatches {
         return n;
     }
 
-    private void augment(float[] src, int from, float[] dst, int to, SplittableRandom rng) {
+    private void augment(float[] src, int from, float[] dst, int to, SplitMix64 rng) {
         ImageSpec spec = data.spec();
         int h = spec.height();
         int w = spec.width();

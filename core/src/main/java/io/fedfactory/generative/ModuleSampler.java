@@ -3,6 +3,8 @@ package io.fedfactory.generative;
 import io.fedfactory.generative.latent.LatentHeunSampler;
 import io.fedfactory.generative.latent.OnnxLatentModel;
 
+import io.fedfactory.determinism.ContentHash;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.generative.decoder.LatentDecoding;
 import io.fedfactory.generative.decoder.OnnxDecoder;
@@ -93,7 +95,7 @@ public final class ModuleSampler implements AutoCloseable {
         return out;
     }
 
-    /** {@code n} images; image i's seed is {@link SeededRandom#childSeed}(seed, i). */
+    /** {@code n} images; image i's seed is {@link SplitMix64#derive}(seed, i). */
     public float[] sample(int n, long seed) {
         return sample(seedsFor(n, seed));
     }
@@ -101,7 +103,7 @@ public final class ModuleSampler implements AutoCloseable {
     /** The per-sample seeds {@link #sample(int, long)} uses. */
     public static long[] seedsFor(int n, long seed) {
         long[] seeds = new long[n];
-        for (int i = 0; i < n; i++) seeds[i] = SeededRandom.childSeed(seed, i);
+        for (int i = 0; i < n; i++) seeds[i] = SplitMix64.derive(seed, i);
         return seeds;
     }
 

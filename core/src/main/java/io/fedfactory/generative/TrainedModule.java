@@ -1,5 +1,6 @@
 package io.fedfactory.generative;
 
+import io.fedfactory.determinism.ContentHash;
 import java.util.Objects;
 
 /** A trained generative module: its ONNX graph and the manifest that says how to sample it. */

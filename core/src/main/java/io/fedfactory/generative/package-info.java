@@ -12,7 +12,7 @@
  * trained, with ONNX Runtime from its bytes and manifest alone.
  *
  * <p>Determinism: every random number (weight initialization, batch order, training noise, sampling
- * noise) comes from {@link io.fedfactory.generative.SeededRandom}, never from an engine's RNG or the
+ * noise) comes from {@link io.fedfactory.determinism.SplitMix64}, never from an engine's RNG or the
  * clock. Training gives the same bytes for the same data, configuration and thread count. Sample i is
  * a pure function of its seed: for modules exported here it is bit-identical whatever the batch size
  * or ONNX Runtime thread count, because every approximate elementwise operation runs on per-sample

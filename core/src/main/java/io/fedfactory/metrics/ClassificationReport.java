@@ -1,5 +1,8 @@
 package io.fedfactory.metrics;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.fedfactory.json.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -80,33 +83,36 @@ public record ClassificationReport(List<String> labelNames, int examples, double
 
     /** The report as a JSON object; undefined values (NaN) are written as null. */
     public String toJson() {
-        StringBuilder s = new StringBuilder("{");
-        s.append("\"examples\":").append(examples);
-        s.append(",\"accuracy\":").append(JsonText.number(accuracy));
-        s.append(",\"balancedAccuracy\":").append(JsonText.number(balancedAccuracy));
-        s.append(",\"macroAuroc\":").append(JsonText.number(macroAuroc));
-        s.append(",\"macroF1\":").append(JsonText.number(macroF1));
-        s.append(",\"aurocSkipped\":[");
-        for (int i = 0; i < aurocSkipped.size(); i++) s.append(i > 0 ? "," : "").append(aurocSkipped.get(i));
-        s.append("],\"classes\":[");
+        JsonObject o = new JsonObject();
+        o.addProperty("examples", examples);
+        o.add("accuracy", Json.number(accuracy));
+        o.add("balancedAccuracy", Json.number(balancedAccuracy));
+        o.add("macroAuroc", Json.number(macroAuroc));
+        o.add("macroF1", Json.number(macroF1));
+        JsonArray skipped = new JsonArray();
+        aurocSkipped.forEach(skipped::add);
+        o.add("aurocSkipped", skipped);
+        JsonArray classes = new JsonArray();
         for (int c = 0; c < numClasses(); c++) {
-            if (c > 0) s.append(',');
-            s.append("{\"label\":").append(c)
-                    .append(",\"name\":").append(JsonText.string(labelNames.get(c)))
-                    .append(",\"support\":").append(support[c])
-                    .append(",\"precision\":").append(JsonText.number(precision[c]))
-                    .append(",\"recall\":").append(JsonText.number(recall[c]))
-                    .append(",\"f1\":").append(JsonText.number(f1[c]))
-                    .append(",\"auroc\":").append(JsonText.number(auroc[c]))
-                    .append('}');
+            JsonObject k = new JsonObject();
+            k.addProperty("label", c);
+            k.addProperty("name", labelNames.get(c));
+            k.addProperty("support", support[c]);
+            k.add("precision", Json.number(precision[c]));
+            k.add("recall", Json.number(recall[c]));
+            k.add("f1", Json.number(f1[c]));
+            k.add("auroc", Json.number(auroc[c]));
+            classes.add(k);
         }
-        s.append("],\"confusion\":[");
-        for (int t = 0; t < confusion.length; t++) {
-            s.append(t > 0 ? ",[" : "[");
-            for (int p = 0; p < confusion[t].length; p++) s.append(p > 0 ? "," : "").append(confusion[t][p]);
-            s.append(']');
+        o.add("classes", classes);
+        JsonArray rows = new JsonArray();
+        for (int[] row : confusion) {
+            JsonArray r = new JsonArray();
+            for (int v : row) r.add(v);
+            rows.add(r);
         }
-        return s.append("]}").toString();
+        o.add("confusion", rows);
+        return Json.compact(o);
     }
 
     /** Two lines for a log or a console: the headline numbers, then the weakest class by F1. */

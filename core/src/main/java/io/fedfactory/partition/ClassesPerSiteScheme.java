@@ -1,5 +1,6 @@
 package io.fedfactory.partition;
 
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.data.Dataset;
 
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ public record ClassesPerSiteScheme(int sites, int classesPerSite) implements Par
                     + data.name() + " has images of only " + present.length + " classes");
         }
         int[] order = present.clone();
-        SeededRandom.derive(seed, 0).shuffle(order);
+        SplitMix64.derived(seed, 0).shuffle(order);
 
         // Slot j of site s is global slot s*k + j; consecutive slots hold distinct classes since k <= C.
         List<List<Integer>> holders = new ArrayList<>();
@@ -51,7 +52,7 @@ public record ClassesPerSiteScheme(int sites, int classesPerSite) implements Par
                         + ") has " + counts[c] + " images for " + h.size() + " sites that should hold it");
             }
             int[] idx = indicesOf(data, c, counts[c]);
-            SeededRandom.derive(seed, 1, c).shuffle(idx);
+            SplitMix64.derived(seed, 1, c).shuffle(idx);
             for (int k = 0; k < h.size(); k++) {
                 int from = (int) ((long) idx.length * k / h.size());
                 int to = (int) ((long) idx.length * (k + 1) / h.size());

@@ -1,5 +1,6 @@
 package io.fedfactory.partition;
 
+import io.fedfactory.determinism.SplitMix64;
 /**
  * Dirichlet draws built from Gamma draws (Marsaglia and Tsang, 2000). Gammas are kept as logarithms:
  * with the small concentrations label-skew experiments use (alpha 0.01 to 0.1), a Gamma(alpha) draw
@@ -10,7 +11,7 @@ final class DirichletSampler {
     private DirichletSampler() {}
 
     /** log of a Gamma(shape, 1) draw. */
-    static double logGamma(SeededRandom rng, double shape) {
+    static double logGamma(SplitMix64 rng, double shape) {
         if (!(shape > 0) || Double.isInfinite(shape)) {
             throw new IllegalArgumentException("gamma shape must be positive and finite, got " + shape);
         }
@@ -33,7 +34,7 @@ final class DirichletSampler {
     }
 
     /** A draw from the symmetric Dirichlet(alpha, ..., alpha) over {@code k} components. */
-    static double[] symmetric(SeededRandom rng, double alpha, int k) {
+    static double[] symmetric(SplitMix64 rng, double alpha, int k) {
         double[] logs = new double[k];
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < k; i++) {

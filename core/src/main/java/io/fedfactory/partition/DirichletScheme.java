@@ -1,5 +1,6 @@
 package io.fedfactory.partition;
 
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.data.Dataset;
 
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ public record DirichletScheme(int sites, double alpha, int minPerSite) implement
             for (int s = 0; s < sites; s++) perSite.add(new ArrayList<>());
             for (int c = 0; c < byClass.length; c++) {
                 if (byClass[c].length == 0) continue;
-                SeededRandom rng = SeededRandom.derive(seed, draw, c);
+                SplitMix64 rng = SplitMix64.derived(seed, draw, c);
                 int[] idx = byClass[c].clone();
                 rng.shuffle(idx);
                 double[] p = DirichletSampler.symmetric(rng, alpha, sites);

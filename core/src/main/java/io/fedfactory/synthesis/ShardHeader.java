@@ -1,7 +1,7 @@
 package io.fedfactory.synthesis;
 
 import io.fedfactory.data.ImageSpec;
-import io.fedfactory.generative.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,7 @@
 package io.fedfactory.synthesis;
 
 import io.fedfactory.data.Dataset;
-import io.fedfactory.generative.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,12 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -57,8 +55,7 @@ public final class ShardReader {
         if (bytes.length != ShardHeader.BYTES + header.payloadBytes()) {
             throw new ShardFormatException("shard " + file + " changed while being read");
         }
-        MessageDigest sha = ContentHash.newSha256();
-        String hash = HexFormat.of().formatHex(sha.digest(bytes));
+                String hash = ContentHash.sha256Hex(bytes);
         float[] pixels = new float[Math.toIntExact(header.payloadBytes() / Float.BYTES)];
         ByteBuffer.wrap(bytes, ShardHeader.BYTES, bytes.length - ShardHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN)
                 .asFloatBuffer().get(pixels);

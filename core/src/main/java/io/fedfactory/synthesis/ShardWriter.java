@@ -1,6 +1,6 @@
 package io.fedfactory.synthesis;
 
-import io.fedfactory.generative.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 
 /**
  * Writes one shard crash-safely: into a temporary file next to the target, streamed batch by batch
@@ -76,7 +75,7 @@ public final class ShardWriter implements AutoCloseable {
         }
         syncDirectory(target.toAbsolutePath().getParent());
         committed = true;
-        return HexFormat.of().formatHex(sha.digest());
+        return ContentHash.hex(sha.digest());
     }
 
     /** Makes the rename itself durable (Linux allows fsync on a directory; elsewhere this is best effort). */

@@ -1,5 +1,7 @@
 package io.fedfactory.synthesis;
 
+import io.fedfactory.determinism.SplitMix64;
+import io.fedfactory.generative.DiffusionSampling;
 import io.fedfactory.generative.ModuleManifest;
 import io.fedfactory.generative.ModuleSampler;
 import io.fedfactory.generative.SamplingOptions;
@@ -16,8 +18,8 @@ import java.util.Optional;
 
 /**
  * Executes a {@link SynthesisPlan}: samples every allocated module with ONNX Runtime and writes one
- * shard file per module. Sample i of a module comes from {@link SampleSeeds#derive}(federation seed,
- * module id, i), so a shard depends only on the plan, never on batching or thread count.
+ * shard file per module. Sample i of a module comes from {@link SplitMix64#derive}(federation seed,
+ * "sample", module id, i), so a shard depends only on the plan, never on batching or thread count.
  *
  * <p>Shard files are named by everything their content depends on ({@link #shardFileName}); a file
  * already there under that name is reused when its header matches and, if a hash is known for it, its
@@ -91,7 +93,7 @@ public final class Synthesizer {
             int pixels = m.spec().pixels();
             for (int from = 0; from < header.count(); from += batch) {
                 int to = Math.min(header.count(), from + batch);
-                float[] images = sampler.sample(SampleSeeds.range(header.federationSeed(), m.moduleId(), from, to));
+                float[] images = sampler.sample(SplitMix64.deriveRange(header.federationSeed(), from, to, "sample", m.moduleId()));
                 for (int i = 0; i < images.length; i++) {
                     if (!Float.isFinite(images[i])) {
                         throw new IllegalStateException("module " + m.moduleId() + " produced " + images[i]

@@ -1,5 +1,7 @@
 package io.fedfactory.generative;
 
+import io.fedfactory.determinism.ContentHash;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.onnx.OnnxGraphBuilder;
 import org.junit.jupiter.api.Test;
@@ -47,7 +49,7 @@ class ForeignModuleTest {
         }
         for (int i = 0; i < seeds.length; i++) {
             float[] noise = new float[16];
-            new SeededRandom(seeds[i]).fillGaussian(noise, 0, 16);
+            new SplitMix64(seeds[i]).fillGaussian(noise, 0, 16);
             for (int k = 0; k < 16; k++) {
                 double xT = 80.0 * noise[k];
                 double exact = MU + (xT - MU) * S / Math.sqrt(S * S + 6400);

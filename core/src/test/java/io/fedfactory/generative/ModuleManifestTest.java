@@ -1,5 +1,6 @@
 package io.fedfactory.generative;
 
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.data.ImageSpec;
 import org.junit.jupiter.api.Test;
 

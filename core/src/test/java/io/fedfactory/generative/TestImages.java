@@ -1,5 +1,6 @@
 package io.fedfactory.generative;
 
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.ImageSpec;
 
@@ -15,7 +16,7 @@ public final class TestImages {
 
     /** {@code count} images of class {@code label} in [0, 1]. */
     public static Dataset oneClass(int label, int count, ImageSpec spec, long seed) {
-        SeededRandom rng = new SeededRandom(seed);
+        SplitMix64 rng = new SplitMix64(seed);
         float[] px = new float[count * spec.pixels()];
         int h = spec.height();
         int w = spec.width();

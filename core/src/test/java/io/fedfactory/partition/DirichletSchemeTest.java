@@ -39,7 +39,8 @@ class DirichletSchemeTest {
         Partition p = new DirichletScheme(3, 0.5).split(withCounts(10, 10, 10), 7);
         StringBuilder counts = new StringBuilder();
         for (SiteShard s : p.sites()) counts.append(Arrays.toString(s.classCounts()));
-        assertEquals("[9, 1, 10][0, 8, 0][1, 1, 0]", counts.toString());
+        // Re-pinned when every seed moved to determinism.SplitMix64.derive; no published result used this scheme.
+        assertEquals("[0, 1, 5][2, 4, 1][8, 5, 4]", counts.toString());
     }
 
     /** Mean over sites of the largest class's share of the site: 1 is one class per site, 0.1 is even. */

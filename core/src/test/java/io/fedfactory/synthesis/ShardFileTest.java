@@ -2,7 +2,7 @@ package io.fedfactory.synthesis;
 
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.ImageSpec;
-import io.fedfactory.generative.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

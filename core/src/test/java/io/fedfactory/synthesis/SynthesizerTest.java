@@ -1,5 +1,7 @@
 package io.fedfactory.synthesis;
 
+import io.fedfactory.determinism.ContentHash;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.generative.ModuleManifest;
 import io.fedfactory.generative.ModuleSampler;
@@ -70,7 +72,7 @@ class SynthesizerTest {
         }
         for (ShardRecord r : result.shards()) {
             assertFalse(r.reused());
-            assertEquals(io.fedfactory.generative.ContentHash.sha256Hex(Files.readAllBytes(r.file())), r.sha256());
+            assertEquals(io.fedfactory.determinism.ContentHash.sha256Hex(Files.readAllBytes(r.file())), r.sha256());
             assertTrue(r.file().getFileName().toString().startsWith(r.moduleId() + "-n" + r.count() + "-s7ea"));
         }
         Dataset d = result.load("synthetic");
@@ -93,7 +95,7 @@ class SynthesizerTest {
             Allocation a = plan.allocations().stream().filter(x -> x.moduleId().equals(r.moduleId())).findFirst().orElseThrow();
             int i = r.count() - 1;
             try (ModuleSampler s = ModuleSampler.open(bytes.get(r.moduleId()), a.module(), OPTIONS)) {
-                float[] alone = s.sample(new long[] {SampleSeeds.derive(SEED, r.moduleId(), i)});
+                float[] alone = s.sample(new long[] {SplitMix64.derive(SEED, "sample", r.moduleId(), i)});
                 int p = SPEC.pixels();
                 assertArrayEquals(Arrays.copyOfRange(shard.pixels(), i * p, (i + 1) * p), alone, r.moduleId());
             }

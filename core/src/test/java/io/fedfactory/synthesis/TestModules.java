@@ -2,7 +2,7 @@ package io.fedfactory.synthesis;
 
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.generative.ClassLabel;
-import io.fedfactory.generative.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.generative.DecoderSampling;
 import io.fedfactory.generative.DiffusionSampling;
 import io.fedfactory.generative.ModuleKind;
@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Real ONNX modules with freshly initialized weights: fast to make, and sampled like trained ones. */
-final class TestModules {
+public final class TestModules {
 
-    static final List<String> LABELS = List.of("ring", "bar", "dot");
-    static final ImageSpec SPEC = ImageSpec.unitRange(1, 8, 8);
+    public static final List<String> LABELS = List.of("ring", "bar", "dot");
+    public static final ImageSpec SPEC = ImageSpec.unitRange(1, 8, 8);
 
     private TestModules() {}
 
@@ -29,7 +29,7 @@ final class TestModules {
         return new TrainingProvenance(0, 0, 0, 0, seed, 1, 0, Map.of(), Map.of("init", "only"));
     }
 
-    static TrainedModule decoder(int classIndex, long seed) {
+    public static TrainedModule decoder(int classIndex, long seed) {
         Vae vae = new Vae(SPEC, 16, 4);
         byte[] onnx = DecoderGraph.export(vae, SPEC, vae.layout().initialize(seed));
         return new TrainedModule(onnx, new ModuleManifest(ModuleKind.DECODER,

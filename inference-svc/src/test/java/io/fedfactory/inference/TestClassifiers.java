@@ -1,11 +1,10 @@
 package io.fedfactory.inference;
 
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.onnx.OnnxGraphBuilder;
 import io.fedfactory.proto.v1.ImageSpec;
 import io.fedfactory.proto.v1.ModelVersionInfo;
 
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -77,10 +76,6 @@ public final class TestClassifiers {
     }
 
     public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ContentHash.sha256Hex(bytes);
     }
 }

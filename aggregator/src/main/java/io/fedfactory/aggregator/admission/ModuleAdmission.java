@@ -1,7 +1,7 @@
 package io.fedfactory.aggregator.admission;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.fedfactory.aggregator.store.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ModuleManifest;
 
@@ -42,7 +42,7 @@ public final class ModuleAdmission {
      */
     public List<String> admit(FederationSpec spec, ModuleManifest manifest, Path onnx) {
         ManifestCheck.check(spec, manifest);
-        String actual = ContentHash.of(onnx);
+        String actual = ContentHash.sha256Hex(onnx);
         if (!actual.equals(manifest.getContentSha256())) {
             throw new ModuleRejectedException(AdmissionCheck.CONTENT_HASH, "SHA-256 of the received bytes is " + actual
                     + " but manifest.content_sha256 is " + manifest.getContentSha256());

@@ -1,10 +1,12 @@
 package io.fedfactory.aggregator.admission;
 
-import io.fedfactory.aggregator.synthesis.ModuleManifests;
+import io.fedfactory.lineage.WireManifests;
 import io.fedfactory.generative.DiffusionSampling;
 import io.fedfactory.generative.diffusion.Denoiser;
 import io.fedfactory.generative.diffusion.HeunSampler;
 import io.fedfactory.generative.ModuleContract;
+import io.fedfactory.determinism.SplitMix64;
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -24,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * The checks that need ONNX Runtime: {@code onnx_loads}, {@code io_signature}, {@code probe_finite},
@@ -116,7 +117,7 @@ final class OnnxProbe {
 
     private List<Probe> decoder(OrtSession s, FederationSpec spec, ModuleManifest m) {
         int latent = m.getDecoder().getLatentDim();
-        float[] z = gaussian(new SplittableRandom(spec.getSeed()), DECODER_PROBE * latent, 1f);
+        float[] z = gaussian(SplitMix64.derived(spec.getSeed(), "admission-probe"), DECODER_PROBE * latent, 1f);
         Map<String, float[]> in = Map.of("z", z);
         Map<String, long[]> shapes = Map.of("z", new long[] {DECODER_PROBE, latent});
         return List.of(run(s, in, shapes, "image", "4 seeded standard-normal z", spec.getImageSpec(), DECODER_PROBE));
@@ -127,7 +128,7 @@ final class OnnxProbe {
         int n = DIFFUSION_PROBE;
         int size = n * img.getChannels() * img.getHeight() * img.getWidth();
         long[] xShape = {n, img.getChannels(), img.getHeight(), img.getWidth()};
-        float[] noise = gaussian(new SplittableRandom(spec.getSeed()), size, 1f);
+        float[] noise = gaussian(SplitMix64.derived(spec.getSeed(), "admission-probe"), size, 1f);
         List<Probe> probes = new ArrayList<>();
         for (float sigma : new float[] {m.getDiffusion().getSigmaMax(), m.getDiffusion().getSigmaMin()}) {
             float[] x = noise.clone();
@@ -151,7 +152,7 @@ final class OnnxProbe {
      */
     private List<Probe> samplingPass(OrtSession s, FederationSpec spec, ModuleManifest m, ModuleContract.SigmaLayout layout) {
         ImageSpec img = spec.getImageSpec();
-        io.fedfactory.generative.ModuleManifest core = ModuleManifests.toCore(m, spec);
+        io.fedfactory.generative.ModuleManifest core = WireManifests.toCore(m, spec);
         DiffusionSampling params = (DiffusionSampling) core.sampler();
         params = params.withSteps(Math.min(params.steps(), SAMPLING_PASS_STEPS));
         List<Probe> probes = new ArrayList<>();
@@ -192,7 +193,7 @@ final class OnnxProbe {
         DiffusionSampling schedule = new DiffusionSampling(Math.min(d.getSteps(), SAMPLING_PASS_STEPS), d.getSigmaMin(),
                 d.getSigmaMax(), d.getRho(), d.getSigmaData());
         double[] sigmas = HeunSampler.schedule(schedule);
-        float[] x = gaussian(new SplittableRandom(spec.getSeed()), n * latent, (float) sigmas[0]);
+        float[] x = gaussian(SplitMix64.derived(spec.getSeed(), "admission-probe"), n * latent, (float) sigmas[0]);
         Denoiser denoiser = (xs, sig) -> {
             Probe p = runLatent(s, xs, sig, latent, "denoised", "the sampling pass at sigma " + sig[0], null, n);
             finite(p);
@@ -279,7 +280,7 @@ final class OnnxProbe {
         }
     }
 
-    private static float[] gaussian(SplittableRandom random, int n, float scale) {
+    private static float[] gaussian(SplitMix64 random, int n, float scale) {
         float[] out = new float[n];
         for (int i = 0; i < n; i++) out[i] = (float) random.nextGaussian() * scale;
         return out;

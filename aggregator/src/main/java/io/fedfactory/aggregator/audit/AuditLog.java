@@ -1,9 +1,10 @@
 package io.fedfactory.aggregator.audit;
 
+import io.fedfactory.contracts.EventTypes;
 import com.google.protobuf.CodedInputStream;
 import io.fedfactory.aggregator.events.EventPublishException;
 import io.fedfactory.aggregator.events.EventPublisher;
-import io.fedfactory.aggregator.events.Topics;
+import io.fedfactory.contracts.Topics;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.DurableFiles;
 import io.fedfactory.proto.v1.AuditEntry;
@@ -36,7 +37,6 @@ import java.util.List;
 public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
-    public static final String EVENT_TYPE = "io.fedfactory.audit.record";
     /** Key and federation of records for calls that name no federation. */
     public static final String NO_FEDERATION = "-";
 
@@ -100,7 +100,7 @@ public class AuditLog {
             next++;
         }
         try {
-            events.publish(Topics.AUDIT, key, EVENT_TYPE, key, Event.newBuilder().setAuditRecord(record));
+            events.publish(Topics.AUDIT, key, EventTypes.AUDIT_RECORD, key, Event.newBuilder().setAuditRecord(record));
         } catch (EventPublishException e) {
             // The record is kept; auditors read it with ListAuditRecords even if the topic missed it.
             LOG.warnf("audit record %d (%s %s) is kept but was not acknowledged by the broker: %s", entry.getIndex(),

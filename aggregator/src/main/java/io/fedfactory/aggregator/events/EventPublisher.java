@@ -1,5 +1,6 @@
 package io.fedfactory.aggregator.events;
 
+import io.fedfactory.contracts.Topics;
 import io.fedfactory.proto.v1.Event;
 import io.fedfactory.proto.v1.EventHeader;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;

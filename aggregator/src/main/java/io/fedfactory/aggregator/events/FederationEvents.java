@@ -1,5 +1,7 @@
 package io.fedfactory.aggregator.events;
 
+import io.fedfactory.contracts.Topics;
+import io.fedfactory.contracts.EventTypes;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.records.StoredFederation;
 import io.fedfactory.proto.v1.Event;
@@ -12,9 +14,6 @@ import jakarta.inject.Inject;
 /** Announces a federation's durable state (opened or closed), then records that the broker acknowledged it. */
 @ApplicationScoped
 public class FederationEvents {
-
-    public static final String OPENED = "io.fedfactory.federation.opened";
-    public static final String CLOSED = "io.fedfactory.federation.closed";
 
     @Inject
     EventPublisher events;
@@ -29,10 +28,10 @@ public class FederationEvents {
     public void announce(StoredFederation federation, int modules) {
         String id = federation.getSpec().getFederationId();
         if (federation.getState() == FederationState.FEDERATION_STATE_OPEN) {
-            events.publish(Topics.FEDERATIONS, id, OPENED, id,
+            events.publish(Topics.FEDERATIONS, id, EventTypes.FEDERATION_OPENED, id,
                     Event.newBuilder().setFederationOpened(FederationOpened.newBuilder().setSpec(federation.getSpec())));
         } else {
-            events.publish(Topics.FEDERATIONS, id, CLOSED, id, Event.newBuilder().setFederationClosed(
+            events.publish(Topics.FEDERATIONS, id, EventTypes.FEDERATION_CLOSED, id, Event.newBuilder().setFederationClosed(
                     FederationClosed.newBuilder().setReason(federation.getCloseReason()).setModules(modules)));
         }
         store.markFederationAnnounced(id, federation.getState());
@@ -40,7 +39,7 @@ public class FederationEvents {
 
     /** Announces a site's metrics of a published model (the data stayed at the site). */
     public void publishSiteMetrics(io.fedfactory.proto.v1.SiteMetricsReport report) {
-        events.publish(Topics.FEDERATIONS, report.getFederationId(), "io.fedfactory.site.metrics", report.getFederationId(),
+        events.publish(Topics.FEDERATIONS, report.getFederationId(), EventTypes.SITE_METRICS, report.getFederationId(),
                 Event.newBuilder().setSiteMetricsReported(io.fedfactory.proto.v1.SiteMetricsReported.newBuilder().setReport(report)));
     }
 }

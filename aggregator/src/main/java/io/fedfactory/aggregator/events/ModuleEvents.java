@@ -1,5 +1,7 @@
 package io.fedfactory.aggregator.events;
 
+import io.fedfactory.contracts.Topics;
+import io.fedfactory.contracts.EventTypes;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.records.StoredModule;
 import io.fedfactory.proto.v1.Event;
@@ -12,9 +14,6 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class ModuleEvents {
 
-    public static final String ADMITTED = "io.fedfactory.module.admitted";
-    public static final String REJECTED = "io.fedfactory.module.rejected";
-
     @Inject
     EventPublisher events;
 
@@ -24,7 +23,7 @@ public class ModuleEvents {
     /** Publishes ModuleAdmitted for a durably stored module, then records the acknowledgement. */
     public void admitted(StoredModule module) {
         String id = module.getRecord().getModuleId();
-        events.publish(Topics.MODULES, id, ADMITTED, module.getFederationId(), Event.newBuilder()
+        events.publish(Topics.MODULES, id, EventTypes.MODULE_ADMITTED, module.getFederationId(), Event.newBuilder()
                 .setModuleAdmitted(ModuleAdmitted.newBuilder()
                         .setModuleId(id)
                         .setManifest(module.getRecord().getManifest())
@@ -35,7 +34,7 @@ public class ModuleEvents {
 
     /** Publishes ModuleRejected; nothing of the upload is stored any more when this is called. */
     public void rejected(String uploadId, String federationId, String siteId, String failedCheck, String message) {
-        events.publish(Topics.MODULES, uploadId, REJECTED, federationId, Event.newBuilder()
+        events.publish(Topics.MODULES, uploadId, EventTypes.MODULE_REJECTED, federationId, Event.newBuilder()
                 .setModuleRejected(ModuleRejected.newBuilder()
                         .setUploadId(uploadId)
                         .setSiteId(siteId)

@@ -1,10 +1,10 @@
 package io.fedfactory.aggregator.models;
 
+import io.fedfactory.contracts.EventTypes;
 import io.fedfactory.aggregator.events.EventPublisher;
-import io.fedfactory.aggregator.events.Topics;
+import io.fedfactory.contracts.Topics;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.RecordKinds;
-import io.fedfactory.aggregator.training.TrainingPipeline;
 import io.fedfactory.proto.v1.ClassificationMetrics;
 import io.fedfactory.proto.v1.Event;
 import io.fedfactory.proto.v1.FederationSpec;
@@ -41,7 +41,7 @@ public class ModelVersions {
     EventPublisher events;
 
     /** Stores and announces a new version of {@code spec}'s federation. */
-    public synchronized ModelVersionInfo publish(FederationSpec spec, TrainingPipeline.Outcome outcome) {
+    public synchronized ModelVersionInfo publish(FederationSpec spec, TrainingOutcome outcome) {
         String fed = spec.getFederationId();
         int n = list(fed).size() + 1;
         String version = fed + "-v" + n;
@@ -51,16 +51,17 @@ public class ModelVersions {
         ModelVersionInfo info = ModelVersionInfo.newBuilder()
                 .setVersion(version).setFederationId(fed).addAllLineage(outcome.lineage())
                 .setOnnxSha256(onnxHash).setWeightSha256(outcome.classifier().weightHash())
-                .setSizeBytes(outcome.onnx().length).setRecipe(spec.getRecipe())
+                .setSizeBytes(outcome.onnx().length).setRecipe(wireRecipe(outcome.classifier().recipe()))
+                .setFullLineage(outcome.fullLineage())
                 .setTrainMetrics(ClassificationMetrics.newBuilder()
                         .setExamples(outcome.synthesis().plan().totalSamples())
                         .setAccuracy(last == null ? 0 : last.trainAccuracy()))
                 .setPublishedAt(AggregatorStore.rfc3339(Instant.now()))
                 .addAllLabelNames(spec.getLabelNamesList()).setImageSpec(spec.getImageSpec())
-                .setCodeVersion(codeVersion())
+                .setCodeVersion(outcome.fullLineage().getCodeVersion())
                 .build();
         store.records().put(RecordKinds.MODEL_VERSIONS, version, info);
-        events.publish(Topics.MODELS, version, "io.fedfactory.model.published", fed,
+        events.publish(Topics.MODELS, version, EventTypes.MODEL_PUBLISHED, fed,
                 Event.newBuilder().setModelPublished(ModelPublished.newBuilder().setInfo(info)));
         LOG.infof("published %s: %d modules, weights %s, %d bytes", version, outcome.lineage().size(),
                 info.getWeightSha256().substring(0, 12), outcome.onnx().length);
@@ -79,7 +80,7 @@ public class ModelVersions {
             ModelVersionInfo r = v.toBuilder().setRevoked(true).setRevokedAt(AggregatorStore.rfc3339(Instant.now()))
                     .setRevokedReason(reason).build();
             store.records().put(RecordKinds.MODEL_VERSIONS, v.getVersion(), r);
-            events.publish(Topics.MODELS, v.getVersion(), "io.fedfactory.model.revoked", v.getFederationId(),
+            events.publish(Topics.MODELS, v.getVersion(), EventTypes.MODEL_REVOKED, v.getFederationId(),
                     Event.newBuilder().setModelRevoked(ModelRevoked.newBuilder().setVersion(v.getVersion())
                             .setReason(reason).addAllModuleIds(v.getLineageList().stream().filter(deleted::contains).toList())));
             revoked.add(v.getVersion());
@@ -127,8 +128,11 @@ public class ModelVersions {
         return Integer.parseInt(s.substring(s.lastIndexOf("-v") + 2));
     }
 
-    static String codeVersion() {
-        String v = ModelVersions.class.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0-SNAPSHOT" : v;
+    /** The recipe training used, defaults resolved, in the wire form of a spec's recipe. */
+    static io.fedfactory.proto.v1.ClassifierRecipe wireRecipe(io.fedfactory.classifier.ClassifierRecipe r) {
+        return io.fedfactory.proto.v1.ClassifierRecipe.newBuilder().setBaseWidth(r.baseWidth())
+                .addAllBlocksPerStage(r.blocksPerStage()).setEpochs(r.epochs()).setBatchSize(r.batchSize())
+                .setLearningRate(r.learningRate()).setMomentum(r.momentum()).setWeightDecay(r.weightDecay())
+                .setAugment(r.augmentation().enabled()).setThreads(r.threads()).build();
     }
 }

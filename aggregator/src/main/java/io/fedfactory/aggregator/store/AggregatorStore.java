@@ -1,5 +1,6 @@
 package io.fedfactory.aggregator.store;
 
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.aggregator.store.records.StoredFederation;
 import io.fedfactory.aggregator.store.records.StoredModule;
 import io.fedfactory.aggregator.store.records.StoredUpload;
@@ -134,7 +135,7 @@ public final class AggregatorStore implements AutoCloseable {
     // ---- modules
 
     public Optional<StoredModule> module(String moduleId) {
-        if (!ContentHash.isValid(moduleId)) return Optional.empty();
+        if (!ContentHash.isSha256Hex(moduleId)) return Optional.empty();
         return records.get(RecordKinds.MODULES, moduleId, StoredModule.parser());
     }
 

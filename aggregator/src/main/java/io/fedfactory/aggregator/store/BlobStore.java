@@ -1,5 +1,6 @@
 package io.fedfactory.aggregator.store;
 
+import io.fedfactory.determinism.ContentHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -34,7 +35,7 @@ public final class BlobStore {
 
     /** Where the blob lives (it may not exist). Read-only use: sessions load models from this path. */
     public Path path(String sha256) {
-        if (!ContentHash.isValid(sha256)) {
+        if (!ContentHash.isSha256Hex(sha256)) {
             throw new IllegalArgumentException("blob id must be 64 lowercase hex characters, got '" + sha256 + "'");
         }
         return dir.resolve(sha256);
@@ -62,7 +63,7 @@ public final class BlobStore {
 
     /** Stores {@code bytes} durably and returns their SHA-256; storing the same bytes again is a no-op. */
     public String put(byte[] bytes) {
-        String sha = ContentHash.of(bytes);
+        String sha = ContentHash.sha256Hex(bytes);
         if (!contains(sha)) DurableFiles.writeAtomically(path(sha), bytes);
         return sha;
     }
@@ -86,7 +87,7 @@ public final class BlobStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                if (ContentHash.isValid(name)) ids.add(name);
+                if (ContentHash.isSha256Hex(name)) ids.add(name);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not list " + dir, e);

@@ -1,24 +1,26 @@
 package io.fedfactory.aggregator.training;
 
+import io.fedfactory.contracts.EventTypes;
 import io.fedfactory.aggregator.events.EventPublisher;
+import io.fedfactory.contracts.Topics;
+import io.fedfactory.aggregator.models.TrainingOutcome;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.records.StoredModule;
-import io.fedfactory.aggregator.synthesis.ModuleManifests;
-import io.fedfactory.classifier.Augmentation;
 import io.fedfactory.classifier.ClassifierRecipe;
 import io.fedfactory.classifier.ClassifierTrainer;
-import io.fedfactory.classifier.LearningRateSchedule;
 import io.fedfactory.classifier.TrainedClassifier;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.generative.ModuleManifest;
+import io.fedfactory.lineage.LineageRecord;
+import io.fedfactory.lineage.WireManifests;
 import io.fedfactory.generative.SamplingOptions;
 import io.fedfactory.proto.v1.Event;
 import io.fedfactory.proto.v1.FederationSpec;
+import io.fedfactory.proto.v1.ModelLineage;
 import io.fedfactory.proto.v1.SynthesisProgress;
 import io.fedfactory.proto.v1.TrainingProgress;
-import io.fedfactory.synthesis.EvenSplitPlanner;
-import io.fedfactory.synthesis.SampleSeeds;
 import io.fedfactory.synthesis.SynthesisPlan;
+import io.fedfactory.synthesis.SynthesisPlanner;
 import io.fedfactory.synthesis.SynthesisResult;
 import io.fedfactory.synthesis.Synthesizer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +32,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Synthesis then global training, for one federation and one set of modules: where the class-balanced
@@ -42,16 +47,19 @@ public class TrainingPipeline {
 
     private static final Logger LOG = Logger.getLogger(TrainingPipeline.class);
 
-    /** What a run produced. */
-    public record Outcome(TrainedClassifier classifier, byte[] onnx, List<String> lineage, SynthesisResult synthesis,
-                          double synthesisSeconds, double trainingSeconds) {
-    }
-
     @Inject
     AggregatorStore store;
 
     @Inject
     EventPublisher events;
+
+    /** How each class's budget is split over its modules (the federated strategy). */
+    @Inject
+    SynthesisPlanner planner;
+
+    /** Which recipe trains the global classifier. */
+    @Inject
+    RecipePolicy recipes;
 
     /** ONNX Runtime threads used for sampling modules. */
     @ConfigProperty(name = "fedfactory.synthesis.threads", defaultValue = "2")
@@ -69,15 +77,17 @@ public class TrainingPipeline {
      * @param shardDir where shards are written and, when already there with the right content, reused
      * @param jobId    carried by progress events; null publishes none (the from-scratch check)
      */
-    public Outcome run(FederationSpec spec, List<StoredModule> modules, Path shardDir, String jobId) {
+    public TrainingOutcome run(FederationSpec spec, List<StoredModule> admitted, Path shardDir, String jobId) {
         String fed = spec.getFederationId();
+        // The store lists modules in arrival order; nothing downstream may see that order.
+        List<StoredModule> modules = admitted.stream()
+                .sorted(Comparator.comparing((StoredModule m) -> m.getRecord().getModuleId())).toList();
         List<ModuleManifest> manifests = modules.stream()
-                .map(m -> ModuleManifests.toCore(m.getRecord().getManifest(), spec)).toList();
+                .map(m -> WireManifests.toCore(m.getRecord().getManifest(), spec)).toList();
         var s = spec.getImageSpec();
         var imageSpec = new io.fedfactory.data.ImageSpec(s.getChannels(), s.getHeight(), s.getWidth(),
                 s.getValueMin(), s.getValueMax());
-        SynthesisPlan plan = new EvenSplitPlanner(EvenSplitPlanner.UncoveredClasses.SKIP)
-                .plan(spec.getLabelNamesList(), imageSpec, spec.getSamplesPerClass(), spec.getSeed(), manifests);
+        SynthesisPlan plan = planner.plan(spec.getLabelNamesList(), imageSpec, spec.getSamplesPerClass(), spec.getSeed(), manifests);
         SamplingOptions options = SamplingOptions.defaults().withThreads(samplingThreads);
         if (diffusionSteps > 0) options = options.withDiffusionSteps(diffusionSteps);
 
@@ -89,7 +99,7 @@ public class TrainingPipeline {
             synthesis = new Synthesizer(options).synthesize(plan,
                     id -> Files.readAllBytes(store.moduleBytes(id)), shardDir, p -> {
                         if (jobId != null && (throttle.due() || p.done() == p.total())) {
-                            events.publishProgress(fed, "io.fedfactory.synthesis.progress", fed,
+                            events.publishProgress(fed, EventTypes.SYNTHESIS_PROGRESS, fed,
                                     Event.newBuilder().setSynthesisProgress(SynthesisProgress.newBuilder().setJobId(jobId)
                                             .setSamplesDone(p.done()).setSamplesTotal(p.total()).setPercent(p.percent())
                                             .setEtaSeconds(p.eta().map(d -> d.toMillis() / 1000.0).orElse(-1.0))
@@ -109,12 +119,12 @@ public class TrainingPipeline {
         } catch (IOException e) {
             throw new UncheckedIOException("loading shards of " + fed + " failed", e);
         }
-        ClassifierRecipe recipe = recipe(spec);
+        ClassifierRecipe recipe = recipes.recipe(spec);
         long t1 = System.nanoTime();
         Throttle trainThrottle = new Throttle(progressInterval);
         TrainedClassifier classifier = new ClassifierTrainer(recipe).train(data, p -> {
             if (jobId != null && (trainThrottle.due() || p.fraction() >= 1.0)) {
-                events.publishProgress(fed, "io.fedfactory.training.progress", fed,
+                events.publishProgress(fed, EventTypes.TRAINING_PROGRESS, fed,
                         Event.newBuilder().setTrainingProgress(TrainingProgress.newBuilder().setJobId(jobId)
                                 .setEpoch(p.epoch()).setEpochs(p.epochs()).setPercent(100 * p.fraction())
                                 .setEtaSeconds(p.remaining().toMillis() / 1000.0)));
@@ -124,20 +134,13 @@ public class TrainingPipeline {
         LOG.infof("%s: trained the classifier on %d synthetic images in %.1f s, weights %s", fed, data.size(),
                 trainSeconds, classifier.weightHash().substring(0, 12));
         List<String> lineage = modules.stream().map(m -> m.getRecord().getModuleId()).sorted().toList();
+        Map<String, io.fedfactory.proto.v1.ModuleManifest> wireManifests = new TreeMap<>();
+        for (StoredModule m : modules) wireManifests.put(m.getRecord().getModuleId(), m.getRecord().getManifest());
+        ModelLineage full = LineageRecord.of(spec, recipe, synthesis, options, wireManifests, classifier, CodeVersion.get());
         boolean[] covered = new boolean[spec.getLabelNamesCount()];
         for (int c = 0; c < covered.length; c++) covered[c] = plan.samplesOfClass(c) > 0;
-        byte[] onnx = io.fedfactory.aggregator.models.ClassMask.apply(classifier.toOnnx(), covered);
-        return new Outcome(classifier, onnx, lineage, synthesis, synthSeconds, trainSeconds);
-    }
-
-    /** The federation's recipe, seeded from the federation seed; the standard preset where none is given. */
-    static ClassifierRecipe recipe(FederationSpec spec) {
-        long seed = SampleSeeds.derive(spec.getSeed(), "global-classifier", 0);
-        if (!spec.hasRecipe()) return ClassifierRecipe.standard().withSeed(seed);
-        var r = spec.getRecipe();
-        return new ClassifierRecipe(r.getBaseWidth(), r.getBlocksPerStageList(), r.getEpochs(), r.getBatchSize(),
-                r.getLearningRate(), r.getMomentum(), r.getWeightDecay(), LearningRateSchedule.COSINE,
-                r.getAugment() ? Augmentation.cropAndFlip(2) : Augmentation.none(), seed, r.getThreads());
+        byte[] onnx = LineageRecord.stamp(io.fedfactory.aggregator.models.ClassMask.apply(classifier.toOnnx(), covered), full);
+        return new TrainingOutcome(classifier, onnx, lineage, full, synthesis, synthSeconds, trainSeconds);
     }
 
     /** Lets a progress event through at most once per interval. */

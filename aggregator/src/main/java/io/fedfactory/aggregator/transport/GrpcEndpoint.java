@@ -11,7 +11,6 @@ import io.fedfactory.aggregator.training.TrainingJobs;
 import io.fedfactory.aggregator.unlearning.Unlearning;
 import io.fedfactory.aggregator.upload.UploadIntake;
 import io.fedfactory.aggregator.upload.UploadMetrics;
-import io.fedfactory.aggregator.federation.FederationAdminService;
 import io.fedfactory.aggregator.models.ModelDownloadService;
 import io.fedfactory.aggregator.upload.ModuleUploadService;
 import io.fedfactory.security.CredentialFiles;

@@ -1,12 +1,15 @@
 package io.fedfactory.aggregator.unlearning;
 
+import io.fedfactory.contracts.EventTypes;
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.aggregator.access.ServerCredential;
 import io.fedfactory.aggregator.events.EventPublisher;
 import io.fedfactory.security.SignedMessages;
-import io.fedfactory.aggregator.events.Topics;
+import io.fedfactory.contracts.Topics;
 import io.fedfactory.aggregator.federation.FederationRegistry;
 import io.fedfactory.aggregator.federation.InvalidRequestException;
 import io.fedfactory.aggregator.models.ModelVersions;
+import io.fedfactory.aggregator.models.TrainingOutcome;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.RecordKinds;
 import io.fedfactory.aggregator.store.records.StoredModule;
@@ -33,7 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -155,10 +157,10 @@ public class Unlearning {
                 Event.Builder e = Event.newBuilder().setModuleDeleted(ModuleDeleted.newBuilder().setModuleId(id)
                         .setSiteId(m.getRecord().getManifest().getSiteId()).setReason(cert.getReason())
                         .setRequestedBy(cert.getRequestedBy()));
-                events.publish(Topics.MODULES, id, "io.fedfactory.module.deleted", cert.getFederationId(), e.clone());
+                events.publish(Topics.MODULES, id, EventTypes.MODULE_DELETED, cert.getFederationId(), e.clone());
                 events.tombstone(Topics.MODULES, id);
                 // Keyed by the module id on the audit topic too, as events.proto says of ModuleDeleted.
-                events.publish(Topics.AUDIT, id, "io.fedfactory.module.deleted", cert.getFederationId(), e);
+                events.publish(Topics.AUDIT, id, EventTypes.MODULE_DELETED, cert.getFederationId(), e);
             }
         }
     }
@@ -173,7 +175,7 @@ public class Unlearning {
         Path scratch = jobs.shardDir(pending.getFederationId()).resolveSibling(pending.getCertificateId() + "-scratch");
         String scratchHash;
         try {
-            TrainingPipeline.Outcome fresh = pipeline.run(spec, jobs.admitted(pending.getFederationId()), scratch, null);
+            TrainingOutcome fresh = pipeline.run(spec, jobs.admitted(pending.getFederationId()), scratch, null);
             scratchHash = fresh.classifier().weightHash();
         } finally {
             deleteTree(scratch);
@@ -181,12 +183,13 @@ public class Unlearning {
         UnlearningCertificate unsigned = pending.toBuilder().setNewVersion(published.getVersion())
                 .clearNewLineage().addAllNewLineage(published.getLineageList())
                 .setWeightSha256(published.getWeightSha256()).setFromScratchWeightSha256(scratchHash)
+                .setNewVersionLineage(published.getFullLineage())
                 .setFromScratchMatches(scratchHash.equals(published.getWeightSha256()))
                 .setIssuedAt(AggregatorStore.rfc3339(Instant.now())).setComplete(true).build();
         // Signed before it is stored or published, so every copy an auditor can get verifies offline.
         UnlearningCertificate cert = signer.signer().map(c -> SignedMessages.sign(unsigned, c)).orElse(unsigned);
         store.records().put(RecordKinds.CERTIFICATES, cert.getCertificateId(), cert);
-        events.publish(Topics.AUDIT, cert.getCertificateId(), "io.fedfactory.certificate.issued", cert.getFederationId(),
+        events.publish(Topics.AUDIT, cert.getCertificateId(), EventTypes.CERTIFICATE_ISSUED, cert.getFederationId(),
                 Event.newBuilder().setCertificateIssued(CertificateIssued.newBuilder().setCertificate(cert)));
         LOG.infof("certificate %s issued: %s replaces %s, from-scratch weights %s", cert.getCertificateId(),
                 cert.getNewVersion(), cert.getRevokedVersionsList(), cert.getFromScratchMatches() ? "match" : "DIFFER");
@@ -213,11 +216,6 @@ public class Unlearning {
     }
 
     private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ContentHash.sha256Hex(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

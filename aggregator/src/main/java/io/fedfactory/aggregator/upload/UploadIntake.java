@@ -8,7 +8,7 @@ import io.fedfactory.aggregator.events.ModuleEvents;
 import io.fedfactory.aggregator.federation.FederationClosedException;
 import io.fedfactory.aggregator.federation.FederationRegistry;
 import io.fedfactory.aggregator.store.AggregatorStore;
-import io.fedfactory.aggregator.store.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.aggregator.store.records.StoredFederation;
 import io.fedfactory.aggregator.store.records.StoredModule;
 import io.fedfactory.aggregator.store.records.StoredUpload;
@@ -92,7 +92,7 @@ public class UploadIntake {
             throw invalid("header", "header.site_module_count must be in [0, 10000], got " + h.getSiteModuleCount());
         }
         String moduleId = h.getManifest().getContentSha256();
-        if (!ContentHash.isValid(moduleId)) {
+        if (!ContentHash.isSha256Hex(moduleId)) {
             throw invalid("header", "header.manifest.content_sha256 must be 64 lowercase hex characters, got '"
                     + moduleId + "'");
         }

@@ -1,5 +1,6 @@
 package io.fedfactory.aggregator.events;
 
+import io.fedfactory.contracts.Topics;
 import io.fedfactory.proto.v1.Event;
 import io.fedfactory.proto.v1.SynthesisProgress;
 import org.eclipse.microprofile.reactive.messaging.Emitter;

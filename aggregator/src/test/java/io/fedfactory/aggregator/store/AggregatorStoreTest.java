@@ -1,5 +1,6 @@
 package io.fedfactory.aggregator.store;
 
+import io.fedfactory.determinism.ContentHash;
 import com.google.protobuf.ByteString;
 import io.fedfactory.aggregator.store.records.StoredFederation;
 import io.fedfactory.aggregator.store.records.StoredModule;
@@ -42,7 +43,7 @@ class AggregatorStoreTest {
     @Test
     void federationsModulesAndPartialUploadsSurviveAReopen() {
         byte[] onnx = "pretend these are ONNX bytes".getBytes();
-        String moduleId = ContentHash.of(onnx);
+        String moduleId = ContentHash.sha256Hex(onnx);
         try (AggregatorStore store = AggregatorStore.open(dir)) {
             store.putFederation(federation("fed-a", FederationState.FEDERATION_STATE_OPEN));
             store.putFederation(federation("fed-b", FederationState.FEDERATION_STATE_CLOSED).toBuilder()
@@ -64,7 +65,7 @@ class AggregatorStoreTest {
             assertEquals(ModuleState.MODULE_STATE_ADMITTED, m.getRecord().getState());
             assertEquals(List.of(moduleId), store.modules("fed-a").stream().map(x -> x.getRecord().getModuleId()).toList());
             assertArrayEquals(onnx, store.blobs(RecordKinds.MODULE_BLOBS).read(moduleId));
-            assertEquals(moduleId, ContentHash.of(store.moduleBytes(moduleId)));
+            assertEquals(moduleId, ContentHash.sha256Hex(store.moduleBytes(moduleId)));
 
             assertEquals(300, store.parts().length("upload-two"));
             assertEquals(1000, store.upload("upload-two").orElseThrow().getHeader().getTotalBytes());
@@ -106,7 +107,7 @@ class AggregatorStoreTest {
     @Test
     void deletingAModuleErasesItsBytesButKeepsItsRecord() {
         byte[] onnx = "module to forget".getBytes();
-        String id = ContentHash.of(onnx);
+        String id = ContentHash.sha256Hex(onnx);
         try (AggregatorStore store = AggregatorStore.open(dir)) {
             store.admitModule(module(id, "fed-a", onnx.length), writePart(store, "upload-one", onnx, onnx.length));
             StoredModule deleted = store.deleteModule(id, Instant.parse("2026-11-20T10:00:00Z"), "consent withdrawn");
@@ -129,7 +130,7 @@ class AggregatorStoreTest {
     void openingCleansWhatACrashLeftBehind() throws IOException {
         byte[] orphan = "bytes stored but never recorded".getBytes();
         byte[] deleted = "bytes of a deleted module".getBytes();
-        String deletedId = ContentHash.of(deleted);
+        String deletedId = ContentHash.sha256Hex(deleted);
         try (AggregatorStore store = AggregatorStore.open(dir)) {
             store.blobs(RecordKinds.MODULE_BLOBS).put(orphan);
             // A deletion interrupted after its record was written, before the erase.
@@ -148,7 +149,7 @@ class AggregatorStoreTest {
         try (AggregatorStore store = AggregatorStore.open(dir)) {
             assertFalse(Files.exists(strayRecord));
             assertFalse(Files.exists(strayBlob));
-            assertFalse(store.blobs(RecordKinds.MODULE_BLOBS).contains(ContentHash.of(orphan)));
+            assertFalse(store.blobs(RecordKinds.MODULE_BLOBS).contains(ContentHash.sha256Hex(orphan)));
             assertFalse(store.blobs(RecordKinds.MODULE_BLOBS).contains(deletedId));
             assertTrue(store.module(deletedId).isPresent(), "the record of a deleted module is kept");
             assertFalse(store.parts().exists("no-record"));
@@ -162,7 +163,7 @@ class AggregatorStoreTest {
     @Test
     void anUploadWhoseModuleWasAdmittedBeforeACrashIsFinishedAtTheNextOpen() {
         byte[] onnx = "module admitted, upload not yet marked finished".getBytes();
-        String id = ContentHash.of(onnx);
+        String id = ContentHash.sha256Hex(onnx);
         try (AggregatorStore store = AggregatorStore.open(dir)) {
             StoredUpload started = upload("upload-cut", onnx.length);
             store.putUpload(started.toBuilder().setHeader(started.getHeader().toBuilder()

@@ -1,5 +1,6 @@
 package io.fedfactory.client.evaluation;
 
+import io.fedfactory.determinism.ContentHash;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -44,7 +45,7 @@ public final class ModelEvaluation {
         }
         if (info == null) throw new IllegalStateException("model download carried no version info");
         byte[] onnx = bytes.toByteArray();
-        String hash = io.fedfactory.generative.ContentHash.sha256Hex(onnx);
+        String hash = io.fedfactory.determinism.ContentHash.sha256Hex(onnx);
         if (!hash.equals(info.getOnnxSha256())) {
             throw new IllegalStateException("model " + info.getVersion() + " failed verification: SHA-256 " + hash
                     + " but the aggregator announced " + info.getOnnxSha256());

@@ -2,6 +2,7 @@ package io.fedfactory.client.training;
 
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.Datasets;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.generative.GenerativeModuleTrainer;
 import io.fedfactory.generative.DiffusionSampling;
 import io.fedfactory.generative.latent.LatentDiffusionTrainer;
@@ -34,8 +35,12 @@ public final class ModuleTraining {
         static final float LATENT_KL_WEIGHT = 0.1f;
         static final int LATENT_DENOISER_STEPS = 2000;
 
-        GenerativeModuleTrainer trainer(int classIndex) {
-            long classSeed = seed * 1_000_003L + classIndex;
+        /**
+         * The trainer of the module for {@code classIndex} at {@code siteId}. Its seed derives from the
+         * site's seed, the site id and the class, so two sites with the same --seed train unrelated modules.
+         */
+        GenerativeModuleTrainer trainer(String siteId, int classIndex) {
+            long classSeed = SplitMix64.derive(seed, "module", siteId, classIndex);
             if (kind.equals("latent-diffusion")) {
                 // The benchmark's latent-diffusion modules (bench/results/NOTES.md): the decoder's autoencoder
                 // without a fitted prior, an EDM denoiser on its latents in its place.
@@ -60,7 +65,7 @@ public final class ModuleTraining {
         for (int c = 0; c < counts.length; c++) {
             if (counts[c] == 0) continue;
             Dataset oneClass = Datasets.filterClasses(local, siteId + "/" + local.labelNames().get(c), c);
-            GenerativeModuleTrainer trainer = plan.trainer(c);
+            GenerativeModuleTrainer trainer = plan.trainer(siteId, c);
             String name = local.labelNames().get(c);
             long t0 = System.nanoTime();
             long[] lastPrint = {t0};

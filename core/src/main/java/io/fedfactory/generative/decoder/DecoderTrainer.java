@@ -11,18 +11,19 @@ import ai.djl.training.tracker.Tracker;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.generative.ClassLabel;
-import io.fedfactory.generative.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.generative.DecoderSampling;
 import io.fedfactory.generative.GenerativeModuleTrainer;
 import io.fedfactory.generative.ModuleKind;
 import io.fedfactory.generative.ModuleManifest;
-import io.fedfactory.generative.SeededRandom;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.generative.TrainedModule;
 import io.fedfactory.generative.TrainingListener;
 import io.fedfactory.generative.TrainingProvenance;
 import io.fedfactory.generative.nn.BatchOrder;
 import io.fedfactory.generative.nn.DjlTensorOps;
 import io.fedfactory.generative.nn.TorchThreads;
+import io.fedfactory.djl.DeterministicTorch;
 import io.fedfactory.generative.nn.TrainableParameters;
 import io.fedfactory.generative.nn.Weights;
 
@@ -54,7 +55,6 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         ClassLabel label = GenerativeModuleTrainer.singleClassOf(oneClass);
         ImageSpec spec = oneClass.spec();
         Vae vae = new Vae(spec, config.hiddenWidth(), config.latentDim(), config.fittedPrior());
-        TorchThreads.pin(config.threads());
         long started = System.nanoTime();
 
         FittedVae fitted = fitVae(config, vae, oneClass, listener);
@@ -98,17 +98,18 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         int stepsPerEpoch = (count + config.batchSize() - 1) / config.batchSize();
         long steps = (long) stepsPerEpoch * config.epochs();
         float[] data = unitRange(oneClass.pixelsView(), spec);
-        TorchThreads.pin(config.threads());
-        Engine engine = Engine.getEngine("PyTorch");
-        try (NDManager root = engine.newBaseManager()) {
-            TrainableParameters params = fit(config, vae, data, count, spec, steps, listener, root);
-            Weights weights = params.snapshot();
-            String broken = weights.firstNonFinite();
-            if (broken != null) {
-                throw new IllegalStateException("decoder training diverged: weight " + broken + " is not finite");
+        // Pinned threads, grad mode and engine seed as for the classifier: the same data and config give the same bytes.
+        return DeterministicTorch.call(config.threads(), config.seed(), () -> {
+            try (NDManager root = Engine.getEngine("PyTorch").newBaseManager()) {
+                TrainableParameters params = fit(config, vae, data, count, spec, steps, listener, root);
+                Weights weights = params.snapshot();
+                String broken = weights.firstNonFinite();
+                if (broken != null) {
+                    throw new IllegalStateException("decoder training diverged: weight " + broken + " is not finite");
+                }
+                return new FittedVae(weights, posteriorMeans(vae, root, params, data, count, spec), steps);
             }
-            return new FittedVae(weights, posteriorMeans(vae, root, params, data, count, spec), steps);
-        }
+        });
     }
 
     private static TrainableParameters fit(DecoderTrainingConfig config, Vae vae, float[] data, int count, ImageSpec spec,
@@ -116,8 +117,8 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         int pixels = spec.pixels();
         int batch = config.batchSize();
         int latent = config.latentDim();
-        BatchOrder order = new BatchOrder(count, SeededRandom.childSeed(config.seed(), 1));
-        SeededRandom noise = new SeededRandom(SeededRandom.childSeed(config.seed(), 2));
+        BatchOrder order = new BatchOrder(count, SplitMix64.derive(config.seed(), "batch-order"));
+        SplitMix64 noise = SplitMix64.derived(config.seed(), "noise");
         float[] images = new float[batch * pixels];
         float[] eps = new float[batch * latent];
         Shape imageShape = new Shape(batch, spec.channels(), spec.height(), spec.width());
@@ -125,7 +126,7 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         Engine engine = Engine.getEngine("PyTorch");
         {
             TrainableParameters params = new TrainableParameters(root, vae.layout().initialize(
-                    SeededRandom.childSeed(config.seed(), 0)));
+                    SplitMix64.derive(config.seed(), "init")));
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
             for (long step = 0; step < steps; step++) {
                 int[] idx = order.next(batch);

@@ -2,7 +2,7 @@ package io.fedfactory.generative.decoder;
 
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.generative.SampleGenerator;
-import io.fedfactory.generative.SeededRandom;
+import io.fedfactory.determinism.SplitMix64;
 
 import java.util.Objects;
 
@@ -27,7 +27,7 @@ public final class LatentDecoding implements SampleGenerator {
     @Override
     public float[] generate(long[] seeds) {
         float[] z = new float[seeds.length * latentDim];
-        for (int i = 0; i < seeds.length; i++) new SeededRandom(seeds[i]).fillGaussian(z, i * latentDim, latentDim);
+        for (int i = 0; i < seeds.length; i++) new SplitMix64(seeds[i]).fillGaussian(z, i * latentDim, latentDim);
         float[] images = decoder.decode(z, seeds.length);
         for (int i = 0; i < images.length; i++) {
             // A foreign module may overshoot; NaN stays NaN so admission checks can see it.

@@ -10,17 +10,18 @@ import ai.djl.training.tracker.Tracker;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.generative.ClassLabel;
-import io.fedfactory.generative.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.generative.GenerativeModuleTrainer;
 import io.fedfactory.generative.ModuleKind;
 import io.fedfactory.generative.ModuleManifest;
-import io.fedfactory.generative.SeededRandom;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.generative.TrainedModule;
 import io.fedfactory.generative.TrainingListener;
 import io.fedfactory.generative.TrainingProvenance;
 import io.fedfactory.generative.nn.BatchOrder;
 import io.fedfactory.generative.nn.DjlTensorOps;
 import io.fedfactory.generative.nn.TorchThreads;
+import io.fedfactory.djl.DeterministicTorch;
 import io.fedfactory.generative.nn.TrainableParameters;
 import io.fedfactory.generative.nn.Weights;
 
@@ -53,10 +54,11 @@ public final class DiffusionTrainer implements GenerativeModuleTrainer {
         ClassLabel label = GenerativeModuleTrainer.singleClassOf(oneClass);
         ImageSpec spec = oneClass.spec();
         UNet net = new UNet(spec, config.width(), config.sampling().sigmaData());
-        TorchThreads.pin(config.threads());
         long started = System.nanoTime();
 
-        Weights trained = fit(net, ModelSpace.fromImage(oneClass.pixelsView(), spec), oneClass.size(), spec, listener);
+        // Pinned threads, grad mode and engine seed as for the classifier: the same data and config give the same bytes.
+        Weights trained = DeterministicTorch.call(config.threads(), config.seed(),
+                () -> fit(net, ModelSpace.fromImage(oneClass.pixelsView(), spec), oneClass.size(), spec, listener));
         String broken = trained.firstNonFinite();
         if (broken != null) {
             throw new IllegalStateException("diffusion training diverged: weight " + broken + " is not finite");
@@ -77,8 +79,8 @@ public final class DiffusionTrainer implements GenerativeModuleTrainer {
         int pixels = spec.pixels();
         int batch = config.batchSize();
         double sd = config.sampling().sigmaData();
-        BatchOrder order = new BatchOrder(count, SeededRandom.childSeed(config.seed(), 1));
-        SeededRandom noise = new SeededRandom(SeededRandom.childSeed(config.seed(), 2));
+        BatchOrder order = new BatchOrder(count, SplitMix64.derive(config.seed(), "batch-order"));
+        SplitMix64 noise = SplitMix64.derived(config.seed(), "noise");
         float[] clean = new float[batch * pixels];
         float[] noisy = new float[batch * pixels];
         float[] sigma = new float[batch];
@@ -88,13 +90,13 @@ public final class DiffusionTrainer implements GenerativeModuleTrainer {
         Engine engine = Engine.getEngine("PyTorch");
         try (NDManager root = engine.newBaseManager()) {
             TrainableParameters params = new TrainableParameters(root, net.layout().initialize(
-                    SeededRandom.childSeed(config.seed(), 0)));
+                    SplitMix64.derive(config.seed(), "init")));
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
             for (int step = 0; step < config.steps(); step++) {
                 int[] idx = order.next(batch);
                 for (int b = 0; b < batch; b++) {
                     System.arraycopy(data, idx[b] * pixels, clean, b * pixels, pixels);
-                    double s = Math.exp(config.pMean() + config.pStd() * noise.nextGaussian());
+                    double s = StrictMath.exp(config.pMean() + config.pStd() * noise.nextGaussian());
                     sigma[b] = (float) s;
                     weight[b] = (float) ((s * s + sd * sd) / (s * sd * s * sd));
                     for (int p = b * pixels; p < (b + 1) * pixels; p++) {

@@ -3,7 +3,7 @@ package io.fedfactory.generative.diffusion;
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.generative.DiffusionSampling;
 import io.fedfactory.generative.SampleGenerator;
-import io.fedfactory.generative.SeededRandom;
+import io.fedfactory.determinism.SplitMix64;
 
 import java.util.Objects;
 
@@ -30,11 +30,11 @@ public final class HeunSampler implements SampleGenerator {
     public static double[] schedule(DiffusionSampling p) {
         int n = p.steps();
         double[] t = new double[n + 1];
-        double hi = Math.pow(p.sigmaMax(), 1 / p.rho());
-        double lo = Math.pow(p.sigmaMin(), 1 / p.rho());
+        double hi = StrictMath.pow(p.sigmaMax(), 1 / p.rho());
+        double lo = StrictMath.pow(p.sigmaMin(), 1 / p.rho());
         for (int i = 0; i < n; i++) {
             double frac = n == 1 ? 0 : (double) i / (n - 1);
-            t[i] = Math.pow(hi + frac * (lo - hi), p.rho());
+            t[i] = StrictMath.pow(hi + frac * (lo - hi), p.rho());
         }
         t[n] = 0;
         return t;
@@ -58,7 +58,7 @@ public final class HeunSampler implements SampleGenerator {
     public static float[] startingNoise(long[] seeds, int dim, double sigma) {
         float[] x = new float[Math.multiplyExact(seeds.length, dim)];
         for (int i = 0; i < seeds.length; i++) {
-            new SeededRandom(seeds[i]).fillGaussian(x, i * dim, dim);
+            new SplitMix64(seeds[i]).fillGaussian(x, i * dim, dim);
         }
         for (int j = 0; j < x.length; j++) x[j] = (float) (x[j] * sigma);
         return x;

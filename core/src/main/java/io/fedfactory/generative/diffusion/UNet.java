@@ -145,7 +145,7 @@ public final class UNet {
         float[] quarterFreqs = new float[FREQUENCIES];
         for (int k = 0; k < FREQUENCIES; k++) {
             ones[k] = 1f;
-            quarterFreqs[k] = (float) (0.25 * Math.exp(k * Math.log(64) / (FREQUENCIES - 1)));
+            quarterFreqs[k] = (float) (0.25 * StrictMath.exp(k * StrictMath.log(64) / (FREQUENCIES - 1)));
         }
         T wide = ops.mul(ops.reshape(sigma, -1, 1), ops.constant(ones, 1, FREQUENCIES));
         T phase = ops.mul(ops.log(wide), ops.constant(quarterFreqs, 1, FREQUENCIES));

@@ -10,11 +10,11 @@ import ai.djl.training.tracker.Tracker;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.generative.ClassLabel;
-import io.fedfactory.generative.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.generative.GenerativeModuleTrainer;
 import io.fedfactory.generative.ModuleKind;
 import io.fedfactory.generative.ModuleManifest;
-import io.fedfactory.generative.SeededRandom;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.generative.TrainedModule;
 import io.fedfactory.generative.TrainingListener;
 import io.fedfactory.generative.TrainingProvenance;
@@ -22,6 +22,7 @@ import io.fedfactory.generative.decoder.DecoderTrainer;
 import io.fedfactory.generative.decoder.Vae;
 import io.fedfactory.generative.nn.BatchOrder;
 import io.fedfactory.generative.nn.DjlTensorOps;
+import io.fedfactory.djl.DeterministicTorch;
 import io.fedfactory.generative.nn.TorchThreads;
 import io.fedfactory.generative.nn.TrainableParameters;
 import io.fedfactory.generative.nn.Weights;
@@ -103,17 +104,23 @@ public final class LatentDiffusionTrainer implements GenerativeModuleTrainer {
         int batch = config.batchSize();
         double sd = config.sampling().diffusion().sigmaData();
         float decay = config.emaDecay();
-        BatchOrder order = new BatchOrder(count, SeededRandom.childSeed(config.seed(), 11));
-        SeededRandom noise = new SeededRandom(SeededRandom.childSeed(config.seed(), 12));
         float[] clean = new float[batch * dim];
         float[] noisy = new float[batch * dim];
         float[] sigma = new float[batch];
         float[] weight = new float[batch];
 
-        TorchThreads.pin(config.threads());
+        return DeterministicTorch.call(config.threads(), config.seed(), () -> fitDenoiserPinned(net, data, count, dim, batch,
+                sd, decay, stepOffset, listener, clean, noisy, sigma, weight));
+    }
+
+    private Weights fitDenoiserPinned(LatentDenoiser net, float[] data, int count, int dim, int batch, double sd, float decay,
+                                      long stepOffset, TrainingListener listener, float[] clean, float[] noisy, float[] sigma,
+                                      float[] weight) {
+        BatchOrder order = new BatchOrder(count, SplitMix64.derive(config.seed(), "denoiser/batch-order"));
+        SplitMix64 noise = SplitMix64.derived(config.seed(), "denoiser/noise");
         Engine engine = Engine.getEngine("PyTorch");
         try (NDManager root = engine.newBaseManager()) {
-            Weights initial = net.layout().initialize(SeededRandom.childSeed(config.seed(), 10));
+            Weights initial = net.layout().initialize(SplitMix64.derive(config.seed(), "denoiser/init"));
             TrainableParameters params = new TrainableParameters(root, initial);
             Map<String, NDArray> ema = new LinkedHashMap<>();
             for (String name : initial.names()) {

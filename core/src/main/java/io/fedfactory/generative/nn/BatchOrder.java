@@ -1,6 +1,6 @@
 package io.fedfactory.generative.nn;
 
-import io.fedfactory.generative.SeededRandom;
+import io.fedfactory.determinism.SplitMix64;
 
 /**
  * Which examples each training step sees: epoch after epoch, each a fresh seeded permutation, cut
@@ -9,14 +9,14 @@ import io.fedfactory.generative.SeededRandom;
 public final class BatchOrder {
 
     private final int size;
-    private final SeededRandom rng;
+    private final SplitMix64 rng;
     private int[] permutation;
     private int position;
 
     public BatchOrder(int datasetSize, long seed) {
         if (datasetSize < 1) throw new IllegalArgumentException("dataset must hold at least 1 example, got " + datasetSize);
         this.size = datasetSize;
-        this.rng = new SeededRandom(seed);
+        this.rng = new SplitMix64(seed);
         this.permutation = rng.permutation(size);
     }
 

@@ -1,6 +1,6 @@
 package io.fedfactory.generative.nn;
 
-import io.fedfactory.generative.SeededRandom;
+import io.fedfactory.determinism.SplitMix64;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,7 +42,7 @@ public final class ParameterLayout {
             for (long d : en.shape) n *= d;
             float[] v = new float[Math.toIntExact(n)];
             if (en.fanIn > 0) {
-                SeededRandom rng = new SeededRandom(SeededRandom.childSeed(seed, index));
+                SplitMix64 rng = SplitMix64.derived(seed, "parameter", index);
                 double bound = en.constant * Math.sqrt(3.0 / en.fanIn);
                 for (int i = 0; i < v.length; i++) v[i] = (float) ((2 * rng.nextDouble() - 1) * bound);
             } else {

@@ -2,7 +2,7 @@ package io.fedfactory.generative.decoder;
 
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.ImageSpec;
-import io.fedfactory.generative.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.generative.DecoderSampling;
 import io.fedfactory.generative.ModuleKind;
 import io.fedfactory.generative.ModuleManifest;

@@ -1,6 +1,6 @@
 package io.fedfactory.generative.decoder;
 
-import io.fedfactory.generative.SeededRandom;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.generative.nn.Weights;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class FittedPriorTest {
         double[] mean = {2.0, -1.0, 0.5};
         double[][] a = {{1.5, 0, 0}, {0.8, 0.6, 0}, {-0.4, 0.3, 0.2}};
         float[] latents = new float[count * dim];
-        SeededRandom r = new SeededRandom(7);
+        SplitMix64 r = new SplitMix64(7);
         for (int i = 0; i < count; i++) {
             double[] e = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
             for (int j = 0; j < dim; j++) {
@@ -52,7 +52,7 @@ class FittedPriorTest {
     @Test
     void temperatureScalesTheSpreadOnlyAndFitIsDeterministic() {
         float[] latents = new float[200 * 2];
-        SeededRandom r = new SeededRandom(3);
+        SplitMix64 r = new SplitMix64(3);
         for (int i = 0; i < latents.length; i++) latents[i] = (float) (r.nextGaussian() * 3 + 1);
         FittedPrior full = FittedPrior.fit(latents, 200, 2, 1f);
         FittedPrior cool = FittedPrior.fit(latents, 200, 2, 0.5f);

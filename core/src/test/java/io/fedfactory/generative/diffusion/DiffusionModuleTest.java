@@ -2,14 +2,14 @@ package io.fedfactory.generative.diffusion;
 
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.ImageSpec;
-import io.fedfactory.generative.ContentHash;
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.generative.DiffusionSampling;
 import io.fedfactory.generative.ModuleKind;
 import io.fedfactory.generative.ModuleManifest;
 import io.fedfactory.generative.ModuleSampler;
 import io.fedfactory.generative.OnnxSession;
 import io.fedfactory.generative.SamplingOptions;
-import io.fedfactory.generative.SeededRandom;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.generative.TestImages;
 import io.fedfactory.generative.TrainedModule;
 import io.fedfactory.generative.nn.OnnxWeights;
@@ -62,7 +62,7 @@ class DiffusionModuleTest {
         float[] clean = ModelSpace.fromImage(images.pixelsView(), SPEC);
         int n = images.size();
         int pixels = SPEC.pixels();
-        SeededRandom rng = new SeededRandom(99);
+        SplitMix64 rng = new SplitMix64(99);
         float[] sigma = new float[n];
         float[] noisy = new float[clean.length];
         for (int i = 0; i < n; i++) {
@@ -84,7 +84,7 @@ class DiffusionModuleTest {
     @Test
     void trainingReducesTheLoss() {
         UNet net = new UNet(SPEC, CONFIG.width(), 0.5);
-        byte[] untrained = DenoiserGraph.export(net, SPEC, net.layout().initialize(SeededRandom.childSeed(CONFIG.seed(), 0)));
+        byte[] untrained = DenoiserGraph.export(net, SPEC, net.layout().initialize(SplitMix64.derive(CONFIG.seed(), "init")));
         double before = evaluationLoss(untrained);
         double after = evaluationLoss(module.onnx());
         assertTrue(after < 0.7 * before, "held-out EDM loss should fall by 30%+: before " + before + ", after " + after);
@@ -98,7 +98,7 @@ class DiffusionModuleTest {
         Weights weights = OnnxWeights.read(module.onnx());
         UNet net = new UNet(SPEC, CONFIG.width(), 0.5);
         float[] x = new float[3 * SPEC.pixels()];
-        new SeededRandom(5).fillGaussian(x, 0, x.length);
+        new SplitMix64(5).fillGaussian(x, 0, x.length);
         float[] sigma = {0.01f, 1f, 60f};
         try (OnnxSession session = OnnxSession.open(module.onnx(), 1);
              DjlDenoiser djl = new DjlDenoiser(net, SPEC, weights)) {

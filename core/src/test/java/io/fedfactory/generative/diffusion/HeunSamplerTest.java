@@ -3,7 +3,7 @@ package io.fedfactory.generative.diffusion;
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.generative.DiffusionSampling;
 import io.fedfactory.generative.ModuleSampler;
-import io.fedfactory.generative.SeededRandom;
+import io.fedfactory.determinism.SplitMix64;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,7 +65,7 @@ class HeunSamplerTest {
         double worst = 0;
         for (int i = 0; i < seeds.length; i++) {
             float[] start = new float[16];
-            new SeededRandom(seeds[i]).fillGaussian(start, 0, 16);
+            new SplitMix64(seeds[i]).fillGaussian(start, 0, 16);
             for (int k = 0; k < 16; k++) {
                 double xT = 80.0 * start[k];
                 double exact = mu + (xT - mu) * s / Math.sqrt(s * s + 80.0 * 80.0);

@@ -1,5 +1,6 @@
 package io.fedfactory.inference.serving;
 
+import io.fedfactory.determinism.ContentHash;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -11,9 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -64,7 +62,7 @@ public final class ModelCache {
             return Optional.empty();
         }
         byte[] bytes = Files.readAllBytes(file);
-        if (!sha256Hex(bytes).equals(sha256)) {
+        if (!ContentHash.sha256Hex(bytes).equals(sha256)) {
             LOG.warnf("cached model %s does not hash to its name; removing it", file);
             Files.deleteIfExists(file);
             return Optional.empty();
@@ -128,15 +126,4 @@ public final class ModelCache {
         }
     }
 
-    public static String sha256Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
-    }
 }

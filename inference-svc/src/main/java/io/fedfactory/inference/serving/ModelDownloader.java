@@ -1,5 +1,6 @@
 package io.fedfactory.inference.serving;
 
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.proto.v1.ModelChunk;
 import io.fedfactory.proto.v1.ModelDownloadGrpc;
 import io.fedfactory.proto.v1.ModelDownloadRequest;
@@ -17,7 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
@@ -98,7 +98,7 @@ final class ModelDownloader implements AutoCloseable {
             throw new FetchFailure("info", "download of " + version + ": the first message carries no info");
         }
         long size = checkInfo(expected, first.getInfo());
-        MessageDigest digest = ModelCache.sha256();
+        MessageDigest digest = ContentHash.newSha256();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(size, 1 << 20));
         long received = 0;
         ModelChunk chunk = first;
@@ -125,7 +125,7 @@ final class ModelDownloader implements AutoCloseable {
             throw new FetchFailure("size", "download of " + version + ": " + received + " bytes arrived, "
                     + size + " announced");
         }
-        String actual = HexFormat.of().formatHex(digest.digest());
+        String actual = ContentHash.hex(digest.digest());
         if (!actual.equals(expected.getOnnxSha256())) {
             throw new FetchFailure("sha256", "download of " + version + ": bytes hash to " + actual
                     + ", the published onnx_sha256 is " + expected.getOnnxSha256());

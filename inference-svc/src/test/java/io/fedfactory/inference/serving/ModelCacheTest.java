@@ -1,5 +1,6 @@
 package io.fedfactory.inference.serving;
 
+import io.fedfactory.determinism.ContentHash;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ class ModelCacheTest {
         assertFalse(Files.exists(dir.resolve(".left-over.part")), "partial downloads are swept at start");
 
         byte[] bytes = "model bytes".getBytes();
-        String sha = ModelCache.sha256Hex(bytes);
+        String sha = ContentHash.sha256Hex(bytes);
         try (ModelCache.Entry entry = cache.begin(sha)) {
             entry.write(bytes);
             assertTrue(cache.read(sha, bytes.length).isEmpty(), "nothing under the final name before commit");
@@ -27,7 +28,7 @@ class ModelCacheTest {
         }
         assertArrayEquals(bytes, cache.read(sha, bytes.length).orElseThrow());
 
-        try (ModelCache.Entry abandoned = cache.begin(ModelCache.sha256Hex(new byte[] {9}))) {
+        try (ModelCache.Entry abandoned = cache.begin(ContentHash.sha256Hex(new byte[] {9}))) {
             abandoned.write(new byte[] {9});
         }
         try (var files = Files.list(dir)) {

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
         description = "Administer federations on a fedfactory aggregator: create, inspect, train, unlearn.",
         subcommands = {AdminCli.Create.class, AdminCli.Status.class, AdminCli.Close.class, AdminCli.Modules.class,
                 AdminCli.Train.class, AdminCli.Delete.class, AdminCli.Certificate.class, AdminCli.Versions.class,
-                AuditCommand.class, VerifyCertificateCommand.class, EventsCommand.class},
+                AuditCommand.class, VerifyCertificateCommand.class, VerifyLineageCommand.class, EventsCommand.class},
         footer = {"", "Every command prints the aggregator's answer as JSON. Exit codes: 0 ok, 1 refused by the "
                 + "aggregator (its message says why) or a certificate that does not verify, 2 bad usage.", "",
                 "Identity: each command connects over mutual TLS with a certificate from --tls-dir (made by deploy/pki): "
@@ -291,13 +291,27 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "versions", mixinStandardHelpOptions = true, description = "List model versions with lineage.")
+    @Command(name = "versions", mixinStandardHelpOptions = true,
+            description = "List model versions with the modules they were trained from; --lineage: each version's full lineage.")
     static final class Versions extends Sub {
         @Option(names = "--id", required = true) String id;
+        @Option(names = "--lineage", description = "Print each version's full lineage (seed, effective recipe, plan, shard "
+                + "hashes, sampler, threads, library and code versions, weight hash) instead of the summary.")
+        boolean lineage;
 
         @Override
         public Integer call() throws Exception {
-            return print(cli.call(COORDINATOR, s -> s.listModelVersions(ListModelVersionsRequest.newBuilder().setFederationId(id).build())));
+            var versions = cli.call(COORDINATOR, s -> s.listModelVersions(ListModelVersionsRequest.newBuilder().setFederationId(id).build()));
+            if (!lineage) {
+                var summary = versions.toBuilder();
+                summary.getVersionsBuilderList().forEach(v -> v.clearFullLineage());
+                return print(summary);
+            }
+            for (var v : versions.getVersionsList()) {
+                System.out.println("# " + v.getVersion() + (v.getRevoked() ? " (revoked)" : ""));
+                print(v.getFullLineage());
+            }
+            return 0;
         }
     }
 }

@@ -22,8 +22,7 @@ import java.util.concurrent.Callable;
         description = "Follow fedfactory events on Kafka (one line each; --json for the whole event).")
 final class EventsCommand implements Callable<Integer> {
 
-    static final List<String> TOPICS = List.of("fedfactory.federations", "fedfactory.modules", "fedfactory.progress",
-            "fedfactory.models", "fedfactory.audit");
+    static final List<String> TOPICS = io.fedfactory.contracts.Topics.ALL;
 
     @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "Bootstrap servers (default: ${DEFAULT-VALUE}).")
     String kafka;

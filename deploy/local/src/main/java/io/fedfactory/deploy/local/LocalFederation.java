@@ -18,6 +18,7 @@ import io.fedfactory.proto.v1.FederationStatus;
 import io.fedfactory.proto.v1.FederationStatusRequest;
 import io.fedfactory.proto.v1.GetCertificateRequest;
 import io.fedfactory.proto.v1.ImageSpec;
+import io.fedfactory.proto.v1.ListModelVersionsRequest;
 import io.fedfactory.proto.v1.ModuleKind;
 import io.fedfactory.proto.v1.StartTrainingRequest;
 import io.fedfactory.proto.v1.UnlearningCertificate;
@@ -106,7 +107,7 @@ public final class LocalFederation implements Callable<Integer> {
         } finally {
             stopAll();
             Path out = runDir.resolve("summary.json");
-            Files.writeString(out, Json.write(summary) + "\n");
+            Files.writeString(out, io.fedfactory.json.Json.pretty(summary) + "\n");
             say("summary written to %s", out);
         }
     }
@@ -234,6 +235,17 @@ public final class LocalFederation implements Callable<Integer> {
         summary.put("v2_predictions_of_deleted_classes", predictedDeleted);
         say("%s predicted a deleted class %s for %d of 10,000 test images", v2,
                 java.util.Arrays.stream(deletedClasses).mapToObj(c -> train.labelNames().get(c)).toList(), predictedDeleted);
+
+        // What three runs of the same commit must agree on: the modules and the weights of both versions.
+        for (var v : admin.listModelVersions(ListModelVersionsRequest.newBuilder().setFederationId(fed).build()).getVersionsList()) {
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("weight_sha256", v.getWeightSha256());
+            record.put("code_version", v.getCodeVersion());
+            record.put("modules", v.getLineageList());
+            summary.put("lineage_" + v.getVersion(), record);
+            say("%s: weights %s from %d modules %s, code %s", v.getVersion(), v.getWeightSha256(), v.getLineageCount(),
+                    v.getLineageList().stream().map(id -> id.substring(0, 8)).toList(), v.getCodeVersion());
+        }
 
         step("7. Unlearning certificate");
         UnlearningCertificate cert = inspect.awaitCertificate(auditor, deletion.getCertificateId(), Duration.ofMinutes(20));

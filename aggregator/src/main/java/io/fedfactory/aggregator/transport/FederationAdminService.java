@@ -1,4 +1,4 @@
-package io.fedfactory.aggregator.federation;
+package io.fedfactory.aggregator.transport;
 
 import io.fedfactory.proto.v1.CloseFederationRequest;
 import io.fedfactory.proto.v1.CreateFederationRequest;
@@ -7,6 +7,12 @@ import io.fedfactory.proto.v1.FederationStatus;
 import io.fedfactory.proto.v1.FederationStatusRequest;
 import io.fedfactory.proto.v1.ListModulesRequest;
 import io.fedfactory.proto.v1.ListModulesResponse;
+import io.fedfactory.aggregator.federation.FederationClosedException;
+import io.fedfactory.aggregator.federation.FederationConflictException;
+import io.fedfactory.aggregator.federation.FederationRegistry;
+import io.fedfactory.aggregator.federation.InvalidRequestException;
+import io.fedfactory.aggregator.federation.InvalidSpecException;
+import io.fedfactory.aggregator.federation.UnknownFederationException;
 import io.fedfactory.aggregator.models.ModelVersions;
 import io.fedfactory.aggregator.training.TrainingJobs;
 import io.fedfactory.aggregator.unlearning.Unlearning;

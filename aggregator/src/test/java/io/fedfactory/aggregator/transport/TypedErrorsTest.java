@@ -1,7 +1,9 @@
-package io.fedfactory.aggregator.federation;
+package io.fedfactory.aggregator.transport;
 
 import com.google.rpc.ErrorInfo;
 import io.fedfactory.aggregator.events.EventPublishException;
+import io.fedfactory.aggregator.federation.FederationSpecValidator;
+import io.fedfactory.aggregator.federation.UnknownFederationException;
 import io.fedfactory.aggregator.training.TrainingRefusedException;
 import io.fedfactory.proto.errors.TypedErrors;
 import io.grpc.Status;

@@ -1,6 +1,8 @@
-package io.fedfactory.aggregator.events;
+package io.fedfactory.contracts;
 
-/** Kafka topics of fedfactory events (see proto/fedfactory/v1/events.proto). */
+import java.util.List;
+
+/** Kafka topics of fedfactory events, each carrying {@code fedfactory.v1.Event} (see events.proto). */
 public final class Topics {
     /** FederationOpened, FederationClosed, SiteMetricsReported; key: federation id. */
     public static final String FEDERATIONS = "fedfactory.federations";
@@ -12,6 +14,9 @@ public final class Topics {
     public static final String MODELS = "fedfactory.models";
     /** Deletions and CertificateIssued (key: certificate id); AuditRecord (key: federation id, or "-"). */
     public static final String AUDIT = "fedfactory.audit";
+
+    /** Every topic, in the order above. */
+    public static final List<String> ALL = List.of(FEDERATIONS, MODULES, PROGRESS, MODELS, AUDIT);
 
     private Topics() {
     }
