@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
@@ -17,6 +18,15 @@ class PackageCyclesTest {
     private static final JavaClasses AGGREGATOR = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.fedfactory.aggregator");
+
+    @Test
+    void theRulesSeeTheWholeAggregator() {
+        // An empty import would make every rule below pass without looking at anything.
+        assertTrue(AGGREGATOR.contain("io.fedfactory.aggregator.training.TrainingPipeline"), "training imported");
+        assertTrue(AGGREGATOR.contain("io.fedfactory.aggregator.transport.FederationAdminService"), "transport imported");
+        long packages = AGGREGATOR.stream().map(c -> c.getPackageName()).distinct().count();
+        assertTrue(packages >= 8, "aggregator packages imported: " + packages);
+    }
 
     @Test
     void noCycleBetweenPackages() {
