@@ -38,8 +38,8 @@ class MemorizationAuditTest {
         MemorizationAudit audit = MemorizationAudit.defaults(5L);
 
         Dataset twenty = training.subset("twenty", java.util.stream.IntStream.range(0, 20).toArray());
-        TrainedModule memorizer = new DecoderTrainer(new DecoderTrainingConfig(400, 16, 2000, 20, 1e-3f, 3L, 2)
-                .withKlWeight(0.01f).withFittedPrior(1f)).train(twenty, "site-m");
+        TrainedModule memorizer = new DecoderTrainer(new DecoderTrainingConfig(400, 16, 1500, 20, 1e-3f, 3L, 2)
+                .withKlWeight(0.1f).withFittedPrior(1f)).train(twenty, "site-m");
         memorizing = audit(audit, memorizer, twenty);
 
         TrainedModule plain = new DecoderTrainer(new DecoderTrainingConfig(400, 16, 8, 64, 1e-3f, 3L, 2)
