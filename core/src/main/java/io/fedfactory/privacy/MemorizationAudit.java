@@ -54,6 +54,11 @@ public record MemorizationAudit(int samples, int pcaComponents, MemorizationThre
         return new MemorizationAudit(500, 32, MemorizationThresholds.DEFAULTS, seed);
     }
 
+    /** The same audit drawing {@code n} samples. */
+    public MemorizationAudit withSamples(int n) {
+        return new MemorizationAudit(n, pcaComponents, thresholds, seed);
+    }
+
     /** The report, and the closest sample/training pairs for the site's own review. */
     public record Result(MemorizationReport report, ImageSpec spec, List<float[]> closestSamples,
                          List<float[]> theirTrainingImages) {
