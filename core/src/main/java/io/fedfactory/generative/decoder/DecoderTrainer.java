@@ -25,9 +25,13 @@ import io.fedfactory.generative.nn.DjlTensorOps;
 import io.fedfactory.generative.nn.TorchThreads;
 import io.fedfactory.generative.nn.TrainableParameters;
 import io.fedfactory.generative.nn.Weights;
+import io.fedfactory.privacy.DpSgd;
+import io.fedfactory.privacy.DpSgdConfig;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Trains a decoder module (a {@link Vae}) on one class with DJL and exports its decoder to ONNX.
@@ -39,9 +43,26 @@ import java.util.Objects;
 public final class DecoderTrainer implements GenerativeModuleTrainer {
 
     private final DecoderTrainingConfig config;
+    /** DP-SGD settings; null for plain training. */
+    private final DpSgdConfig privacy;
 
     public DecoderTrainer(DecoderTrainingConfig config) {
         this.config = Objects.requireNonNull(config);
+        this.privacy = null;
+    }
+
+    /**
+     * Trains with DP-SGD ({@link DpSgd}): Poisson batches of expected size {@code batchSize}, as many
+     * steps as plain training takes. The fitted prior is refused: it reads every training image
+     * after training, outside the DP mechanism.
+     */
+    public DecoderTrainer(DecoderTrainingConfig config, DpSgdConfig privacy) {
+        this.config = Objects.requireNonNull(config);
+        this.privacy = Objects.requireNonNull(privacy);
+        if (config.fittedPrior()) {
+            throw new IllegalArgumentException("decoder fittedPrior reads the training images outside DP-SGD; "
+                    + "train a private decoder with the standard-normal prior");
+        }
     }
 
     @Override
@@ -59,7 +80,9 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
 
         int stepsPerEpoch = (oneClass.size() + config.batchSize() - 1) / config.batchSize();
         long steps = (long) stepsPerEpoch * config.epochs();
-        Weights trained = fit(vae, unitRange(oneClass.pixelsView(), spec), oneClass.size(), spec, steps, listener);
+        DpSgd dp = privacy == null ? null
+                : new DpSgd(privacy, oneClass.size(), config.batchSize(), SeededRandom.childSeed(config.seed(), 3));
+        Weights trained = fit(vae, unitRange(oneClass.pixelsView(), spec), oneClass.size(), spec, steps, dp, listener);
         String broken = trained.firstNonFinite();
         if (broken != null) {
             throw new IllegalStateException("decoder training diverged: weight " + broken + " is not finite");
@@ -68,9 +91,11 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         double wallSeconds = (System.nanoTime() - started) / 1e9;
 
         long examples = steps * config.batchSize();
+        Map<String, String> hyperparameters = new TreeMap<>(config.asProvenance());
+        if (dp != null) hyperparameters.putAll(dp.guarantee().asProvenance());
         TrainingProvenance provenance = new TrainingProvenance(oneClass.size(), examples,
                 (double) examples / oneClass.size(), steps, config.seed(), config.threads(), wallSeconds,
-                TorchThreads.libraryVersions(), config.asProvenance());
+                TorchThreads.libraryVersions(), hyperparameters);
         ModuleManifest manifest = new ModuleManifest(ModuleKind.DECODER, List.of(label), spec,
                 new DecoderSampling(config.latentDim()), provenance, siteId, ContentHash.sha256Hex(onnx));
         return new TrainedModule(onnx, manifest);
@@ -83,7 +108,7 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         return out;
     }
 
-    private Weights fit(Vae vae, float[] data, int count, ImageSpec spec, long steps, TrainingListener listener) {
+    private Weights fit(Vae vae, float[] data, int count, ImageSpec spec, long steps, DpSgd dp, TrainingListener listener) {
         int pixels = spec.pixels();
         int batch = config.batchSize();
         int latent = config.latentDim();
@@ -91,7 +116,6 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         SeededRandom noise = new SeededRandom(SeededRandom.childSeed(config.seed(), 2));
         float[] images = new float[batch * pixels];
         float[] eps = new float[batch * latent];
-        Shape imageShape = new Shape(batch, spec.channels(), spec.height(), spec.width());
 
         Engine engine = Engine.getEngine("PyTorch");
         try (NDManager root = engine.newBaseManager()) {
@@ -99,29 +123,35 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
                     SeededRandom.childSeed(config.seed(), 0)));
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
             for (long step = 0; step < steps; step++) {
-                int[] idx = order.next(batch);
-                for (int b = 0; b < batch; b++) {
-                    System.arraycopy(data, idx[b] * pixels, images, b * pixels, pixels);
-                }
-                noise.fillGaussian(eps, 0, eps.length);
                 double loss;
-                try (NDManager scratch = root.newSubManager()) {
-                    NDArray x = scratch.create(images, imageShape);
-                    NDArray target = scratch.create(images, new Shape(batch, pixels));
-                    NDArray e = scratch.create(eps, new Shape(batch, latent));
-                    try (GradientCollector collector = engine.newGradientCollector()) {
-                        DjlTensorOps ops = new DjlTensorOps(scratch, params.arrays());
-                        Vae.Encoding<NDArray> q = vae.encode(ops, x);
-                        NDArray z = q.mean().add(q.logVariance().mul(0.5f).exp().mul(e));
-                        NDArray logits = vae.logits(ops, z);
-                        NDArray reconstruction = Activation.softPlus(logits).sub(logits.mul(target)).sum(new int[] {1});
-                        NDArray kl = q.logVariance().exp().add(q.mean().square()).sub(q.logVariance()).sub(1f)
-                                .sum(new int[] {1}).mul(0.5f);
-                        NDArray l = reconstruction.add(kl.mul(config.klWeight())).mean();
-                        collector.backward(l);
-                        loss = l.getFloat();
+                if (dp != null) {
+                    try (NDManager scratch = root.newSubManager()) {
+                        loss = dp.step(engine, scratch, params, adam, dp.nextBatch(), (m, idx) -> {
+                            float[] x = new float[idx.length * pixels];
+                            for (int b = 0; b < idx.length; b++) {
+                                System.arraycopy(data, idx[b] * pixels, x, b * pixels, pixels);
+                            }
+                            float[] e = new float[idx.length * latent];
+                            noise.fillGaussian(e, 0, e.length);
+                            return loss(vae, new DjlTensorOps(m, params.arrays()), m, x, e, idx.length, spec);
+                        });
                     }
-                    params.step(adam);
+                    if (Double.isNaN(loss)) continue;
+                } else {
+                    int[] idx = order.next(batch);
+                    for (int b = 0; b < batch; b++) {
+                        System.arraycopy(data, idx[b] * pixels, images, b * pixels, pixels);
+                    }
+                    noise.fillGaussian(eps, 0, eps.length);
+                    try (NDManager scratch = root.newSubManager()) {
+                        try (GradientCollector collector = engine.newGradientCollector()) {
+                            NDArray l = loss(vae, new DjlTensorOps(scratch, params.arrays()), scratch, images, eps, batch,
+                                    spec);
+                            collector.backward(l);
+                            loss = l.getFloat();
+                        }
+                        params.step(adam);
+                    }
                 }
                 if (!Double.isFinite(loss)) {
                     throw new IllegalStateException("decoder training diverged at step " + step + ": loss " + loss);
@@ -133,6 +163,20 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
             float[] means = posteriorMeans(vae, root, params, data, count, spec);
             return FittedPrior.fit(means, count, latent, config.priorTemperature()).appendTo(weights);
         }
+    }
+
+    /** Mean loss of {@code n} images (unit range) with reparameterization noise {@code eps}. */
+    private NDArray loss(Vae vae, DjlTensorOps ops, NDManager scratch, float[] images, float[] eps, int n, ImageSpec spec) {
+        NDArray x = scratch.create(images, new Shape(n, spec.channels(), spec.height(), spec.width()));
+        NDArray target = scratch.create(images, new Shape(n, spec.pixels()));
+        NDArray e = scratch.create(eps, new Shape(n, config.latentDim()));
+        Vae.Encoding<NDArray> q = vae.encode(ops, x);
+        NDArray z = q.mean().add(q.logVariance().mul(0.5f).exp().mul(e));
+        NDArray logits = vae.logits(ops, z);
+        NDArray reconstruction = Activation.softPlus(logits).sub(logits.mul(target)).sum(new int[] {1});
+        NDArray kl = q.logVariance().exp().add(q.mean().square()).sub(q.logVariance()).sub(1f)
+                .sum(new int[] {1}).mul(0.5f);
+        return reconstruction.add(kl.mul(config.klWeight())).mean();
     }
 
     /** Posterior means [count, latent] of all images, encoded in fixed-size chunks without gradients. */
