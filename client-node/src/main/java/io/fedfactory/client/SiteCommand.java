@@ -4,6 +4,8 @@ import io.fedfactory.client.connection.AggregatorChannel;
 import io.fedfactory.client.evaluation.ModelEvaluation;
 import io.fedfactory.client.privacy.PrivacyWire;
 import io.fedfactory.client.privacy.SiteAudit;
+import io.fedfactory.privacy.DpGuarantee;
+import io.fedfactory.privacy.DpSgdConfig;
 import io.fedfactory.privacy.MemorizationAudit;
 import io.fedfactory.client.site.SiteData;
 import io.fedfactory.client.training.ModuleTraining;
@@ -115,6 +117,19 @@ public final class SiteCommand implements Callable<Integer> {
             description = "Where the audit writes each module's closest sample/training pairs as a PNG, for the site's "
                     + "own review; never uploaded (default: <data>/memorization-audit, or next to a --data file).")
     Path auditDir;
+    @Option(names = "--dp-noise", defaultValue = "0",
+            description = "Train with DP-SGD at this noise multiplier (0: plain training; decoder modules only). Batches "
+                    + "are Poisson-sampled, each microbatch's gradient is clipped, Gaussian noise added; epsilon at "
+                    + "--dp-delta from a Renyi-DP accountant goes into the manifest (default: ${DEFAULT-VALUE}).")
+    double dpNoise;
+    @Option(names = "--dp-clip", defaultValue = "1.0", description = "DP-SGD clipping norm (default: ${DEFAULT-VALUE}).")
+    double dpClip;
+    @Option(names = "--dp-microbatch", defaultValue = "8",
+            description = "DP-SGD images per microbatch; 1 clips each image alone (slowest); above 1 the accountant "
+                    + "is given half the noise multiplier (default: ${DEFAULT-VALUE}).")
+    int dpMicrobatch;
+    @Option(names = "--dp-delta", defaultValue = "1e-5", description = "Delta of the reported epsilon (default: ${DEFAULT-VALUE}).")
+    double dpDelta;
     @Option(names = "--wait-seconds", defaultValue = "900", description = "How long --evaluate waits for a model (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
 
@@ -140,15 +155,18 @@ public final class SiteCommand implements Callable<Integer> {
             SiteAudit.Split split = audit == null ? new SiteAudit.Split(train, null) : audit.split(train);
 
             ModuleTraining.Plan plan = new ModuleTraining.Plan(kind, decoderEpochs, diffusionSteps, diffusionWidth, seed, threads);
-            List<TrainedModule> modules = ModuleTraining.trainAll(split.training(), siteId, plan, out);
+            DpSgdConfig privacy = dpNoise == 0 ? null : new DpSgdConfig(dpNoise, dpClip, dpMicrobatch, dpDelta);
+            List<TrainedModule> modules = ModuleTraining.trainAll(split.training(), siteId, plan, privacy, out);
 
             ModuleUploader uploader = new ModuleUploader(channel, chunkKiB * 1024, 5, 300);
             Set<String> mine = new HashSet<>();
             for (TrainedModule m : modules) {
                 long t0 = System.nanoTime();
-                var manifest = ManifestWire.toWire(m.manifest());
-                if (audit != null) {
-                    manifest = manifest.toBuilder().setMemorization(PrivacyWire.toWire(audit.audit(m, split, siteId, out))).build();
+                var manifest = PrivacyWire.withPrivacy(ManifestWire.toWire(m.manifest()), m,
+                        audit == null ? null : audit.audit(m, split, siteId, out));
+                if (manifest.getProvenance().hasDifferentialPrivacy()) {
+                    out.printf("[%s] DP-SGD: %s%n", siteId, DpGuarantee.fromProvenance(m.manifest().provenance()
+                            .hyperparameters()).orElseThrow());
                 }
                 t0 = System.nanoTime();
                 UploadReceipt r = uploader.upload(federation, manifest, m.onnx(), modules.size(), null);

@@ -9,6 +9,7 @@ import io.fedfactory.generative.decoder.DecoderTrainer;
 import io.fedfactory.generative.decoder.DecoderTrainingConfig;
 import io.fedfactory.generative.diffusion.DiffusionTrainer;
 import io.fedfactory.generative.diffusion.DiffusionTrainingConfig;
+import io.fedfactory.privacy.DpSgdConfig;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -30,6 +31,18 @@ public final class ModuleTraining {
 
         static final float DECODER_KL_WEIGHT = 0.1f;
 
+        /**
+         * The decoder trainer with DP-SGD: the same decoder with the standard-normal prior (the fitted
+         * prior would read the images outside DP-SGD). Diffusion modules have no private trainer yet.
+         */
+        GenerativeModuleTrainer privateTrainer(int classIndex, DpSgdConfig privacy) {
+            if (!kind.equals("decoder")) {
+                throw new IllegalArgumentException("--dp-noise is supported with --kind decoder only, got --kind " + kind);
+            }
+            return new DecoderTrainer(new DecoderTrainingConfig(400, 16, decoderEpochs, 64, 1e-3f,
+                    seed * 1_000_003L + classIndex, threads).withKlWeight(DECODER_KL_WEIGHT), privacy);
+        }
+
         GenerativeModuleTrainer trainer(int classIndex) {
             long classSeed = seed * 1_000_003L + classIndex;
             return kind.equals("decoder")
@@ -43,12 +56,18 @@ public final class ModuleTraining {
     }
 
     public static List<TrainedModule> trainAll(Dataset local, String siteId, Plan plan, PrintStream out) {
+        return trainAll(local, siteId, plan, null, out);
+    }
+
+    /** As {@link #trainAll(Dataset, String, Plan, PrintStream)}, with DP-SGD unless {@code privacy} is null. */
+    public static List<TrainedModule> trainAll(Dataset local, String siteId, Plan plan, DpSgdConfig privacy,
+                                               PrintStream out) {
         int[] counts = local.classCounts();
         List<TrainedModule> modules = new ArrayList<>();
         for (int c = 0; c < counts.length; c++) {
             if (counts[c] == 0) continue;
             Dataset oneClass = Datasets.filterClasses(local, siteId + "/" + local.labelNames().get(c), c);
-            GenerativeModuleTrainer trainer = plan.trainer(c);
+            GenerativeModuleTrainer trainer = privacy == null ? plan.trainer(c) : plan.privateTrainer(c, privacy);
             String name = local.labelNames().get(c);
             long t0 = System.nanoTime();
             long[] lastPrint = {t0};
