@@ -2,6 +2,11 @@ package io.fedfactory.client;
 
 import io.fedfactory.client.connection.AggregatorChannel;
 import io.fedfactory.client.evaluation.ModelEvaluation;
+import io.fedfactory.lineage.PrivacyWire;
+import io.fedfactory.client.privacy.SiteAudit;
+import io.fedfactory.privacy.DpGuarantee;
+import io.fedfactory.privacy.DpSgdConfig;
+import io.fedfactory.privacy.MemorizationAudit;
 import io.fedfactory.client.site.SiteData;
 import io.fedfactory.client.training.ModuleTraining;
 import io.fedfactory.lineage.WireManifests;
@@ -45,7 +50,16 @@ import java.util.concurrent.TimeUnit;
         footer = {"", "Example: client-node --site-id site-00 --federation fmnist --data run/sites/site-00 --format idx "
                 + "--kind decoder --evaluate", "",
                 "The node connects to the aggregator over mutual TLS as site:<site-id>, with the files deploy/pki "
-                + "created (run/pki/site-<site-id>.pem, run/pki/site-<site-id>-key.pem, run/pki/ca.pem)."})
+                + "created (run/pki/site-<site-id>.pem, run/pki/site-<site-id>-key.pem, run/pki/ca.pem).", "",
+                "Memorization audit (before each upload): --hold-out of every class is never trained on; the audit "
+                + "samples the module and prints, per module, PASS or FLAGGED with: copy rate (share of samples nearer "
+                + "a training image than the 1st percentile of held-out-to-training distances; about 0.01 or less "
+                + "without memorization, flagged above 0.05) in pixel space and in a PCA space fitted on the site's "
+                + "training images; Z_U (Meehan et al. three-sample test; far below 0 means samples copy training "
+                + "images; flagged below -3 in PCA space) with its p-value; the share of samples nearer training than "
+                + "held-out (0.5 without memorization); median distances to training and held-out images. The "
+                + "numbers and verdict travel in the manifest (field memorization); the closest pairs are written as "
+                + "a PNG to --audit-dir and never leave the site."})
 public final class SiteCommand implements Callable<Integer> {
 
     @Option(names = "--site-id", required = true, description = "This site's id, [a-z0-9-]{1,64}.")
@@ -92,6 +106,30 @@ public final class SiteCommand implements Callable<Integer> {
     boolean evaluate;
     @Option(names = "--evaluate-only", description = "Train and upload nothing: evaluate the newest published model on the local test split and report.")
     boolean evaluateOnly;
+    @Option(names = "--hold-out", defaultValue = "0.1",
+            description = "Share of each local class held out from training, seeded by --seed, for the memorization "
+                    + "audit (default: ${DEFAULT-VALUE}).")
+    double holdOut;
+    @Option(names = "--audit-samples", defaultValue = "500",
+            description = "Samples drawn from each module by the memorization audit; 0 skips the audit (default: ${DEFAULT-VALUE}).")
+    int auditSamples;
+    @Option(names = "--audit-dir",
+            description = "Where the audit writes each module's closest sample/training pairs as a PNG, for the site's "
+                    + "own review; never uploaded (default: <data>/memorization-audit, or next to a --data file).")
+    Path auditDir;
+    @Option(names = "--dp-noise", defaultValue = "0",
+            description = "Train with DP-SGD at this noise multiplier (0: plain training; decoder modules only). Batches "
+                    + "are Poisson-sampled, each microbatch's gradient is clipped, Gaussian noise added; epsilon at "
+                    + "--dp-delta from a Renyi-DP accountant goes into the manifest (default: ${DEFAULT-VALUE}).")
+    double dpNoise;
+    @Option(names = "--dp-clip", defaultValue = "1.0", description = "DP-SGD clipping norm (default: ${DEFAULT-VALUE}).")
+    double dpClip;
+    @Option(names = "--dp-microbatch", defaultValue = "8",
+            description = "DP-SGD images per microbatch; 1 clips each image alone (slowest); above 1 the accountant "
+                    + "is given half the noise multiplier (default: ${DEFAULT-VALUE}).")
+    int dpMicrobatch;
+    @Option(names = "--dp-delta", defaultValue = "1e-5", description = "Delta of the reported epsilon (default: ${DEFAULT-VALUE}).")
+    double dpDelta;
     @Option(names = "--wait-seconds", defaultValue = "900", description = "How long --evaluate waits for a model (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
 
@@ -112,15 +150,26 @@ public final class SiteCommand implements Callable<Integer> {
             }
             Dataset train = SiteData.load(format, data, Split.TRAIN, spec);
             out.printf("[%s] %d local images of classes %s%n", siteId, train.size(), presentClasses(train));
+            SiteAudit audit = auditSamples == 0 ? null : new SiteAudit(MemorizationAudit.defaults(seed)
+                    .withSamples(auditSamples), holdOut, seed, auditDir != null ? auditDir : defaultAuditDir());
+            SiteAudit.Split split = audit == null ? new SiteAudit.Split(train, null) : audit.split(train);
 
             ModuleTraining.Plan plan = new ModuleTraining.Plan(kind, decoderEpochs, diffusionSteps, diffusionWidth, seed, threads);
-            List<TrainedModule> modules = ModuleTraining.trainAll(train, siteId, plan, out);
+            DpSgdConfig privacy = dpNoise == 0 ? null : new DpSgdConfig(dpNoise, dpClip, dpMicrobatch, dpDelta);
+            List<TrainedModule> modules = ModuleTraining.trainAll(split.training(), siteId, plan, privacy, out);
 
             ModuleUploader uploader = new ModuleUploader(channel, chunkKiB * 1024, 5, 300);
             Set<String> mine = new HashSet<>();
             for (TrainedModule m : modules) {
                 long t0 = System.nanoTime();
-                UploadReceipt r = uploader.upload(federation, WireManifests.toWire(m.manifest()), m.onnx(), modules.size(), null);
+                var manifest = PrivacyWire.withPrivacy(WireManifests.toWire(m.manifest()), m,
+                        audit == null ? null : audit.audit(m, split, siteId, out));
+                if (manifest.getProvenance().hasDifferentialPrivacy()) {
+                    out.printf("[%s] DP-SGD: %s%n", siteId, DpGuarantee.fromProvenance(m.manifest().provenance()
+                            .hyperparameters()).orElseThrow());
+                }
+                t0 = System.nanoTime();
+                UploadReceipt r = uploader.upload(federation, manifest, m.onnx(), modules.size(), null);
                 mine.add(r.getModuleId());
                 out.printf("[%s] receipt: module %s %s, %d bytes in %.2f s, checks %s%n", siteId,
                         r.getModuleId().substring(0, 12), r.getAlreadyStored() ? "already stored" : "admitted",
@@ -175,6 +224,11 @@ public final class SiteCommand implements Callable<Integer> {
                 Thread.sleep(1000);
             }
         }
+    }
+
+    private Path defaultAuditDir() {
+        return java.nio.file.Files.isDirectory(data) ? data.resolve("memorization-audit")
+                : data.toAbsolutePath().resolveSibling("memorization-audit");
     }
 
     /** The site's TLS files: explicit options first, else its files in --tls-dir. */

@@ -7,6 +7,8 @@ import java.util.List;
 public enum AdmissionCheck {
     /** Kind, classes, image spec, sampler parameters and site id agree with the federation. */
     MANIFEST("manifest"),
+    /** The memorization report and DP guarantee meet the federation's privacy policy and agree with themselves. */
+    PRIVACY_POLICY("privacy_policy"),
     /** The SHA-256 of the received bytes equals manifest.content_sha256. */
     CONTENT_HASH("content_hash"),
     /** ONNX Runtime creates a session from the bytes. */

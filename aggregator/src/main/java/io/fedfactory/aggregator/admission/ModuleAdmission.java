@@ -32,6 +32,7 @@ public final class ModuleAdmission {
     /** The {@code manifest} check alone: run as soon as an upload's header arrives, before any bytes. */
     public void checkManifest(FederationSpec spec, ModuleManifest manifest) {
         ManifestCheck.check(spec, manifest);
+        PrivacyPolicyCheck.check(spec, manifest);
     }
 
     /**
@@ -41,7 +42,7 @@ public final class ModuleAdmission {
      * @throws ModuleRejectedException naming the first check that failed
      */
     public List<String> admit(FederationSpec spec, ModuleManifest manifest, Path onnx) {
-        ManifestCheck.check(spec, manifest);
+        checkManifest(spec, manifest);
         String actual = ContentHash.sha256Hex(onnx);
         if (!actual.equals(manifest.getContentSha256())) {
             throw new ModuleRejectedException(AdmissionCheck.CONTENT_HASH, "SHA-256 of the received bytes is " + actual

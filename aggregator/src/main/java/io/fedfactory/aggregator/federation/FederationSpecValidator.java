@@ -3,6 +3,7 @@ package io.fedfactory.aggregator.federation;
 import io.fedfactory.proto.v1.ClassifierRecipe;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ImageSpec;
+import io.fedfactory.proto.v1.PrivacyPolicy;
 import io.fedfactory.proto.v1.ModuleKind;
 
 import java.util.HashSet;
@@ -54,9 +55,28 @@ public final class FederationSpecValidator {
             validate(spec.getRecipe());
         }
         validateEnrollment(spec);
+        if (spec.hasPrivacyPolicy()) {
+            validate(spec.getPrivacyPolicy());
+        }
         if (spec.getClosePolicy().getExpectedSites() < 0) {
             throw new InvalidSpecException("spec.close_policy.expected_sites must be >= 0, got "
                     + spec.getClosePolicy().getExpectedSites());
+        }
+    }
+
+    static void validate(PrivacyPolicy p) {
+        if (p.hasMaxCopyRate() && !(p.getMaxCopyRate() >= 0 && p.getMaxCopyRate() <= 1)) {
+            throw new InvalidSpecException("spec.privacy_policy.max_copy_rate must be in [0, 1], got " + p.getMaxCopyRate());
+        }
+        if (p.hasMaxEpsilon()) {
+            if (!(p.getMaxEpsilon() >= 0) || Double.isInfinite(p.getMaxEpsilon())) {
+                throw new InvalidSpecException("spec.privacy_policy.max_epsilon must be finite and >= 0, got "
+                        + p.getMaxEpsilon());
+            }
+            if (!(p.getDelta() > 0 && p.getDelta() < 1)) {
+                throw new InvalidSpecException("spec.privacy_policy.delta must be in (0, 1) when max_epsilon is set, got "
+                        + p.getDelta());
+            }
         }
     }
 

@@ -40,7 +40,7 @@ class ModuleAdmissionTest {
     @Test
     void wellFormedModulesPassEveryCheckInOrder() throws IOException {
         byte[] dec = decoder(1);
-        assertEquals(List.of("manifest", "content_hash", "onnx_loads", "io_signature", "probe_finite", "probe_range"),
+        assertEquals(List.of("manifest", "privacy_policy", "content_hash", "onnx_loads", "io_signature", "probe_finite", "probe_range"),
                 admission.admit(SPEC, decoderManifest(dec, "site-a", "cat"), file(dec)));
         byte[] den = ModuleFixtures.denoiser();
         assertEquals(AdmissionCheck.ids(), admission.admit(SPEC, diffusionManifest(den, "site-b", "dog"), file(den)));

@@ -91,7 +91,7 @@ class ModuleUploadServiceTest {
         assertEquals(fed, receipt.getFederationId());
         assertEquals(onnx.length, receipt.getStoredBytes());
         assertFalse(receipt.getAlreadyStored());
-        assertEquals(List.of("manifest", "content_hash", "onnx_loads", "io_signature", "probe_finite", "probe_range"),
+        assertEquals(List.of("manifest", "privacy_policy", "content_hash", "onnx_loads", "io_signature", "probe_finite", "probe_range"),
                 receipt.getChecksPassedList());
         assertFalse(receipt.getAdmittedAt().isEmpty());
         assertArrayEquals(onnx, Files.readAllBytes(store.moduleBytes(id)), "the stored bytes are the sent bytes");

@@ -12,6 +12,7 @@ import io.fedfactory.generative.decoder.DecoderTrainer;
 import io.fedfactory.generative.decoder.DecoderTrainingConfig;
 import io.fedfactory.generative.diffusion.DiffusionTrainer;
 import io.fedfactory.generative.diffusion.DiffusionTrainingConfig;
+import io.fedfactory.privacy.DpSgdConfig;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -36,11 +37,29 @@ public final class ModuleTraining {
         static final int LATENT_DENOISER_STEPS = 2000;
 
         /**
-         * The trainer of the module for {@code classIndex} at {@code siteId}. Its seed derives from the
-         * site's seed, the site id and the class, so two sites with the same --seed train unrelated modules.
+         * The decoder trainer with DP-SGD for {@code classIndex} at {@code siteId}: the same decoder with the
+         * standard-normal prior (the fitted prior would read the images outside DP-SGD). Diffusion modules
+         * have no private trainer yet.
          */
+        GenerativeModuleTrainer privateTrainer(String siteId, int classIndex, DpSgdConfig privacy) {
+            if (!kind.equals("decoder")) {
+                throw new IllegalArgumentException("--dp-noise is supported with --kind decoder only, got --kind " + kind);
+            }
+            return new DecoderTrainer(new DecoderTrainingConfig(400, 16, decoderEpochs, 64, 1e-3f,
+                    classSeed(siteId, classIndex), threads).withKlWeight(DECODER_KL_WEIGHT), privacy);
+        }
+
+        /**
+         * The module's seed: derived from the site's seed, the site id and the class, so two sites with the
+         * same --seed train unrelated modules.
+         */
+        private long classSeed(String siteId, int classIndex) {
+            return SplitMix64.derive(seed, "module", siteId, classIndex);
+        }
+
+        /** The trainer of the module for {@code classIndex} at {@code siteId}. */
         GenerativeModuleTrainer trainer(String siteId, int classIndex) {
-            long classSeed = SplitMix64.derive(seed, "module", siteId, classIndex);
+            long classSeed = classSeed(siteId, classIndex);
             if (kind.equals("latent-diffusion")) {
                 // The benchmark's latent-diffusion modules (bench/results/NOTES.md): the decoder's autoencoder
                 // without a fitted prior, an EDM denoiser on its latents in its place.
@@ -60,12 +79,19 @@ public final class ModuleTraining {
     }
 
     public static List<TrainedModule> trainAll(Dataset local, String siteId, Plan plan, PrintStream out) {
+        return trainAll(local, siteId, plan, null, out);
+    }
+
+    /** As {@link #trainAll(Dataset, String, Plan, PrintStream)}, with DP-SGD unless {@code privacy} is null. */
+    public static List<TrainedModule> trainAll(Dataset local, String siteId, Plan plan, DpSgdConfig privacy,
+                                               PrintStream out) {
         int[] counts = local.classCounts();
         List<TrainedModule> modules = new ArrayList<>();
         for (int c = 0; c < counts.length; c++) {
             if (counts[c] == 0) continue;
             Dataset oneClass = Datasets.filterClasses(local, siteId + "/" + local.labelNames().get(c), c);
-            GenerativeModuleTrainer trainer = plan.trainer(siteId, c);
+            GenerativeModuleTrainer trainer = privacy == null ? plan.trainer(siteId, c)
+                    : plan.privateTrainer(siteId, c, privacy);
             String name = local.labelNames().get(c);
             long t0 = System.nanoTime();
             long[] lastPrint = {t0};

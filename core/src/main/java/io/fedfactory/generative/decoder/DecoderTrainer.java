@@ -26,9 +26,14 @@ import io.fedfactory.generative.nn.TorchThreads;
 import io.fedfactory.djl.DeterministicTorch;
 import io.fedfactory.generative.nn.TrainableParameters;
 import io.fedfactory.generative.nn.Weights;
+import io.fedfactory.privacy.DpSgd;
+import io.fedfactory.privacy.DpSgdConfig;
+import io.fedfactory.privacy.DpGuarantee;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Trains a decoder module (a {@link Vae}) on one class with DJL and exports its decoder to ONNX.
@@ -40,9 +45,26 @@ import java.util.Objects;
 public final class DecoderTrainer implements GenerativeModuleTrainer {
 
     private final DecoderTrainingConfig config;
+    /** DP-SGD settings; null for plain training. */
+    private final DpSgdConfig privacy;
 
     public DecoderTrainer(DecoderTrainingConfig config) {
         this.config = Objects.requireNonNull(config);
+        this.privacy = null;
+    }
+
+    /**
+     * Trains with DP-SGD ({@link DpSgd}): Poisson batches of expected size {@code batchSize}, as many
+     * steps as plain training takes. The fitted prior is refused: it reads every training image
+     * after training, outside the DP mechanism.
+     */
+    public DecoderTrainer(DecoderTrainingConfig config, DpSgdConfig privacy) {
+        this.config = Objects.requireNonNull(config);
+        this.privacy = Objects.requireNonNull(privacy);
+        if (config.fittedPrior()) {
+            throw new IllegalArgumentException("decoder fittedPrior reads the training images outside DP-SGD; "
+                    + "train a private decoder with the standard-normal prior");
+        }
     }
 
     @Override
@@ -57,7 +79,7 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         Vae vae = new Vae(spec, config.hiddenWidth(), config.latentDim(), config.fittedPrior());
         long started = System.nanoTime();
 
-        FittedVae fitted = fitVae(config, vae, oneClass, listener);
+        FittedVae fitted = fitVae(config, vae, oneClass, privacy, listener);
         long steps = fitted.steps();
         Weights trained = config.fittedPrior()
                 ? FittedPrior.fit(fitted.posteriorMeans(), oneClass.size(), config.latentDim(), config.priorTemperature())
@@ -67,9 +89,11 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         double wallSeconds = (System.nanoTime() - started) / 1e9;
 
         long examples = steps * config.batchSize();
+        Map<String, String> hyperparameters = new TreeMap<>(config.asProvenance());
+        if (fitted.privacy() != null) hyperparameters.putAll(fitted.privacy().asProvenance());
         TrainingProvenance provenance = new TrainingProvenance(oneClass.size(), examples,
                 (double) examples / oneClass.size(), steps, config.seed(), config.threads(), wallSeconds,
-                TorchThreads.libraryVersions(), config.asProvenance());
+                TorchThreads.libraryVersions(), hyperparameters);
         ModuleManifest manifest = new ModuleManifest(ModuleKind.DECODER, List.of(label), spec,
                 new DecoderSampling(config.latentDim()), provenance, siteId, ContentHash.sha256Hex(onnx));
         return new TrainedModule(onnx, manifest);
@@ -84,36 +108,44 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
 
     /**
      * A trained autoencoder: its weights (encoder and decoder, no prior), the posterior means of the
-     * class's images under it, and the optimizer steps taken.
+     * class's images under it, the optimizer steps taken, and the DP-SGD guarantee (null without DP-SGD).
      */
-    public record FittedVae(Weights weights, float[] posteriorMeans, long steps) {}
+    public record FittedVae(Weights weights, float[] posteriorMeans, long steps, DpGuarantee privacy) {}
 
     /**
      * Trains {@code vae} on {@code oneClass} as {@code config} says (its prior settings are not applied)
      * and encodes the class's images; fails naming the weight if training diverged.
      */
     public static FittedVae fitVae(DecoderTrainingConfig config, Vae vae, Dataset oneClass, TrainingListener listener) {
+        return fitVae(config, vae, oneClass, null, listener);
+    }
+
+    private static FittedVae fitVae(DecoderTrainingConfig config, Vae vae, Dataset oneClass, DpSgdConfig privacy,
+                                    TrainingListener listener) {
         ImageSpec spec = oneClass.spec();
         int count = oneClass.size();
         int stepsPerEpoch = (count + config.batchSize() - 1) / config.batchSize();
         long steps = (long) stepsPerEpoch * config.epochs();
         float[] data = unitRange(oneClass.pixelsView(), spec);
+        DpSgd dp = privacy == null ? null
+                : new DpSgd(privacy, count, config.batchSize(), SplitMix64.derive(config.seed(), "dp-sgd"));
         // Pinned threads, grad mode and engine seed as for the classifier: the same data and config give the same bytes.
         return DeterministicTorch.call(config.threads(), config.seed(), () -> {
             try (NDManager root = Engine.getEngine("PyTorch").newBaseManager()) {
-                TrainableParameters params = fit(config, vae, data, count, spec, steps, listener, root);
+                TrainableParameters params = fit(config, vae, data, count, spec, steps, dp, listener, root);
                 Weights weights = params.snapshot();
                 String broken = weights.firstNonFinite();
                 if (broken != null) {
                     throw new IllegalStateException("decoder training diverged: weight " + broken + " is not finite");
                 }
-                return new FittedVae(weights, posteriorMeans(vae, root, params, data, count, spec), steps);
+                return new FittedVae(weights, posteriorMeans(vae, root, params, data, count, spec), steps,
+                        dp == null ? null : dp.guarantee());
             }
         });
     }
 
     private static TrainableParameters fit(DecoderTrainingConfig config, Vae vae, float[] data, int count, ImageSpec spec,
-                                           long steps, TrainingListener listener, NDManager root) {
+                                           long steps, DpSgd dp, TrainingListener listener, NDManager root) {
         int pixels = spec.pixels();
         int batch = config.batchSize();
         int latent = config.latentDim();
@@ -121,7 +153,6 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         SplitMix64 noise = SplitMix64.derived(config.seed(), "noise");
         float[] images = new float[batch * pixels];
         float[] eps = new float[batch * latent];
-        Shape imageShape = new Shape(batch, spec.channels(), spec.height(), spec.width());
 
         Engine engine = Engine.getEngine("PyTorch");
         {
@@ -129,29 +160,35 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
                     SplitMix64.derive(config.seed(), "init")));
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
             for (long step = 0; step < steps; step++) {
-                int[] idx = order.next(batch);
-                for (int b = 0; b < batch; b++) {
-                    System.arraycopy(data, idx[b] * pixels, images, b * pixels, pixels);
-                }
-                noise.fillGaussian(eps, 0, eps.length);
                 double loss;
-                try (NDManager scratch = root.newSubManager()) {
-                    NDArray x = scratch.create(images, imageShape);
-                    NDArray target = scratch.create(images, new Shape(batch, pixels));
-                    NDArray e = scratch.create(eps, new Shape(batch, latent));
-                    try (GradientCollector collector = engine.newGradientCollector()) {
-                        DjlTensorOps ops = new DjlTensorOps(scratch, params.arrays());
-                        Vae.Encoding<NDArray> q = vae.encode(ops, x);
-                        NDArray z = q.mean().add(q.logVariance().mul(0.5f).exp().mul(e));
-                        NDArray logits = vae.logits(ops, z);
-                        NDArray reconstruction = Activation.softPlus(logits).sub(logits.mul(target)).sum(new int[] {1});
-                        NDArray kl = q.logVariance().exp().add(q.mean().square()).sub(q.logVariance()).sub(1f)
-                                .sum(new int[] {1}).mul(0.5f);
-                        NDArray l = reconstruction.add(kl.mul(config.klWeight())).mean();
-                        collector.backward(l);
-                        loss = l.getFloat();
+                if (dp != null) {
+                    try (NDManager scratch = root.newSubManager()) {
+                        loss = dp.step(engine, scratch, params, adam, dp.nextBatch(), (m, idx) -> {
+                            float[] x = new float[idx.length * pixels];
+                            for (int b = 0; b < idx.length; b++) {
+                                System.arraycopy(data, idx[b] * pixels, x, b * pixels, pixels);
+                            }
+                            float[] e = new float[idx.length * latent];
+                            noise.fillGaussian(e, 0, e.length);
+                            return loss(config, vae, new DjlTensorOps(m, params.arrays()), m, x, e, idx.length, spec);
+                        });
                     }
-                    params.step(adam);
+                    if (Double.isNaN(loss)) continue;
+                } else {
+                    int[] idx = order.next(batch);
+                    for (int b = 0; b < batch; b++) {
+                        System.arraycopy(data, idx[b] * pixels, images, b * pixels, pixels);
+                    }
+                    noise.fillGaussian(eps, 0, eps.length);
+                    try (NDManager scratch = root.newSubManager()) {
+                        try (GradientCollector collector = engine.newGradientCollector()) {
+                            NDArray l = loss(config, vae, new DjlTensorOps(scratch, params.arrays()), scratch, images, eps, batch,
+                                    spec);
+                            collector.backward(l);
+                            loss = l.getFloat();
+                        }
+                        params.step(adam);
+                    }
                 }
                 if (!Double.isFinite(loss)) {
                     throw new IllegalStateException("decoder training diverged at step " + step + ": loss " + loss);
@@ -160,6 +197,21 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
             }
             return params;
         }
+    }
+
+    /** Mean loss of {@code n} images (unit range) with reparameterization noise {@code eps}. */
+    private static NDArray loss(DecoderTrainingConfig config, Vae vae, DjlTensorOps ops, NDManager scratch,
+                                float[] images, float[] eps, int n, ImageSpec spec) {
+        NDArray x = scratch.create(images, new Shape(n, spec.channels(), spec.height(), spec.width()));
+        NDArray target = scratch.create(images, new Shape(n, spec.pixels()));
+        NDArray e = scratch.create(eps, new Shape(n, config.latentDim()));
+        Vae.Encoding<NDArray> q = vae.encode(ops, x);
+        NDArray z = q.mean().add(q.logVariance().mul(0.5f).exp().mul(e));
+        NDArray logits = vae.logits(ops, z);
+        NDArray reconstruction = Activation.softPlus(logits).sub(logits.mul(target)).sum(new int[] {1});
+        NDArray kl = q.logVariance().exp().add(q.mean().square()).sub(q.logVariance()).sub(1f)
+                .sum(new int[] {1}).mul(0.5f);
+        return reconstruction.add(kl.mul(config.klWeight())).mean();
     }
 
     /** Posterior means [count, latent] of all images, encoded in fixed-size chunks without gradients. */

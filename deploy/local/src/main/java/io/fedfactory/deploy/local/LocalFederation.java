@@ -80,6 +80,17 @@ public final class LocalFederation implements Callable<Integer> {
     @Option(names = "--plaintext", description = "Run every connection without TLS and predictions without credentials "
             + "(fedfactory.tls.enabled=false): only to measure what TLS costs.")
     boolean plaintext;
+    @Option(names = "--max-copy-rate", defaultValue = "0.05",
+            description = "Privacy policy of the federation: every module must carry a memorization report that passed, "
+                    + "with copy rate at most this; a negative value sets no privacy policy (default: ${DEFAULT-VALUE}).")
+    double maxCopyRate;
+    @Option(names = "--dp-noise", defaultValue = "0",
+            description = "Sites train their decoders with DP-SGD at this noise multiplier (0: no DP; default: ${DEFAULT-VALUE}).")
+    double dpNoise;
+    @Option(names = "--max-epsilon", defaultValue = "-1",
+            description = "Privacy policy: every module must be trained with DP-SGD at epsilon at most this, at delta "
+                    + "1e-5 (negative: DP not required; default: ${DEFAULT-VALUE}).")
+    double maxEpsilon;
     @Option(names = "--root", defaultValue = ".", description = "Project root holding the packaged services (default: ${DEFAULT-VALUE}).")
     Path root;
 
@@ -171,10 +182,12 @@ public final class LocalFederation implements Callable<Integer> {
                         .setMomentum(0.9f).setWeightDecay(1e-4f).setAugment(false).setThreads(2))
                 .setClosePolicy(ClosePolicy.newBuilder().setExpectedSites(sites))
                 .addAllEnrolledSiteIds(siteIds)
+                .setPrivacyPolicy(SitePrivacy.policy(maxCopyRate, maxEpsilon))
                 .build();
         admin.withDeadlineAfter(30, TimeUnit.SECONDS).createFederation(CreateFederationRequest.newBuilder().setSpec(spec).build());
         say("federation %s opened by %s: %d classes, %d samples per class, sites enrolled %s, closes after %d sites",
                 fed, tls.describe(LocalIdentities.COORDINATOR), spec.getLabelNamesCount(), samplesPerClass, siteIds, sites);
+        say("privacy policy: %s", SitePrivacy.describe(spec.getPrivacyPolicy()));
 
         step("3. Sites train their modules and upload them once");
         long tSites = System.nanoTime();
@@ -185,8 +198,9 @@ public final class LocalFederation implements Callable<Integer> {
                         "--data", dir.toString(), "--format", "idx", "--aggregator", "127.0.0.1:" + aggregator.grpcPort(),
                         "--kind", kind, "--decoder-epochs", String.valueOf(decoderEpochs),
                         "--diffusion-steps", String.valueOf(diffusionSteps), "--seed", String.valueOf(seed),
-                        "--threads", "1")), ServiceTls.plaintext()), this::say);
+                        "--threads", "1", "--dp-noise", String.valueOf(dpNoise))), ServiceTls.plaintext()), this::say);
         summary.put("sites_seconds", secondsSince(tSites));
+        summary.put("privacy", SitePrivacy.verdicts(admin, fed, this::say));
         FederationStatus status = admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build());
         say("%d modules from %d sites; state %s", status.getModules(), status.getSitesCount(), status.getState());
 

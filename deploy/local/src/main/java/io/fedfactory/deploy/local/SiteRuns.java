@@ -28,7 +28,8 @@ final class SiteRuns {
                             throw new IllegalStateException(site.name() + " failed (exit " + rc + "):\n" + site.logTail(15));
                         }
                         for (String line : site.logTail(200).split("\n")) {
-                            if (line.contains("receipt:") || line.contains("trained on") || line.contains("local test images")) say.say("%s", line.trim());
+                            if (line.contains("receipt:") || line.contains("trained on") || line.contains("local test images")
+                                    || line.contains("memorization audit") || line.contains("DP-SGD:")) say.say("%s", line.trim());
                         }
                     }
                     return null;

@@ -1,0 +1,157 @@
+package io.fedfactory.aggregator.admission;
+
+import io.fedfactory.privacy.MemorizationThresholds;
+import io.fedfactory.privacy.RdpAccountant;
+import io.fedfactory.privacy.ThreeSampleTest;
+import io.fedfactory.proto.v1.DifferentialPrivacy;
+import io.fedfactory.proto.v1.FederationSpec;
+import io.fedfactory.proto.v1.MemorizationReport;
+import io.fedfactory.proto.v1.MemorizationSpace;
+import io.fedfactory.proto.v1.ModuleManifest;
+import io.fedfactory.proto.v1.PrivacyPolicy;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code privacy_policy} check, on the manifest alone (before any bytes are stored): the
+ * module's memorization report and DP guarantee must meet the federation's {@link PrivacyPolicy},
+ * and must agree with themselves. A report whose verdict does not follow from its own numbers and
+ * thresholds, or a DP epsilon below what its own accounting (sampling rate, noise, steps, delta)
+ * gives, is refused whatever the policy.
+ */
+final class PrivacyPolicyCheck {
+
+    /** Slack for figures recomputed here from the manifest's own numbers. */
+    static final double TOLERANCE = 1e-6;
+
+    private PrivacyPolicyCheck() {
+    }
+
+    static void check(FederationSpec spec, ModuleManifest m) {
+        if (m.hasMemorization()) consistent(m.getMemorization());
+        if (m.getProvenance().hasDifferentialPrivacy()) consistent(m.getProvenance().getDifferentialPrivacy());
+        if (!spec.hasPrivacyPolicy()) return;
+        PrivacyPolicy p = spec.getPrivacyPolicy();
+        if (p.getRequireMemorizationReport() || p.hasMaxCopyRate()) {
+            if (!m.hasMemorization()) {
+                fail("manifest.memorization is absent; spec.privacy_policy requires a memorization report"
+                        + (p.hasMaxCopyRate() ? " with copy rate <= " + fmt(p.getMaxCopyRate()) : ""));
+            }
+            MemorizationReport r = m.getMemorization();
+            if (p.hasMaxCopyRate()) {
+                copyRateWithin("pixel", r.getPixel(), p.getMaxCopyRate());
+                copyRateWithin("feature", r.getFeature(), p.getMaxCopyRate());
+            }
+            if (r.getFlagged()) {
+                fail("manifest.memorization.flagged is true (" + String.join("; ", r.getReasonsList())
+                        + "); spec.privacy_policy admits only modules the site's audit passed");
+            }
+        }
+        if (p.hasMaxEpsilon()) {
+            if (!m.getProvenance().hasDifferentialPrivacy()) {
+                fail("manifest.provenance.differential_privacy is absent; spec.privacy_policy.max_epsilon is "
+                        + fmt(p.getMaxEpsilon()) + " at delta " + fmt(p.getDelta()) + " (train the module with DP-SGD)");
+            }
+            DifferentialPrivacy dp = m.getProvenance().getDifferentialPrivacy();
+            if (dp.getDelta() > p.getDelta()) {
+                fail("manifest.provenance.differential_privacy.delta " + fmt(dp.getDelta())
+                        + " exceeds spec.privacy_policy.delta " + fmt(p.getDelta()));
+            }
+            if (dp.getEpsilon() > p.getMaxEpsilon()) {
+                fail("manifest.provenance.differential_privacy.epsilon " + fmt(dp.getEpsilon())
+                        + " exceeds spec.privacy_policy.max_epsilon " + fmt(p.getMaxEpsilon()) + " at delta "
+                        + fmt(p.getDelta()));
+            }
+        }
+    }
+
+    private static void copyRateWithin(String space, MemorizationSpace s, double limit) {
+        if (s.getCopyRate() > limit) {
+            fail("manifest.memorization." + space + ".copy_rate " + fmt(s.getCopyRate())
+                    + " exceeds spec.privacy_policy.max_copy_rate " + fmt(limit));
+        }
+    }
+
+    /** The report's verdict must follow from its numbers and thresholds by the audit's own rule. */
+    private static void consistent(MemorizationReport r) {
+        if (r.getSamples() < 1 || r.getTrainingImages() < 2 || r.getHeldOutImages() < 1) {
+            fail("manifest.memorization needs samples >= 1, training_images >= 2 and held_out_images >= 1, got "
+                    + r.getSamples() + ", " + r.getTrainingImages() + ", " + r.getHeldOutImages());
+        }
+        MemorizationThresholds thresholds;
+        try {
+            thresholds = new MemorizationThresholds(r.getMaxCopyRate(), r.getMinZu());
+        } catch (IllegalArgumentException e) {
+            throw new ModuleRejectedException(AdmissionCheck.PRIVACY_POLICY, "manifest.memorization thresholds: "
+                    + e.getMessage());
+        }
+        space("pixel", r.getPixel(), r.getSamples());
+        space("feature", r.getFeature(), r.getSamples());
+        List<String> violations = thresholds.violations(r.getPixel().getCopyRate(), r.getFeature().getCopyRate(),
+                r.getFeature().getZu());
+        if (r.getFlagged() != !violations.isEmpty()) {
+            fail("manifest.memorization.flagged is " + r.getFlagged() + " but its numbers say "
+                    + (violations.isEmpty() ? "pass (no threshold crossed)" : "flagged (" + String.join("; ", violations) + ")"));
+        }
+    }
+
+    private static void space(String name, MemorizationSpace s, int samples) {
+        String f = "manifest.memorization." + name;
+        unit(f + ".copy_rate", s.getCopyRate());
+        unit(f + ".nearer_training_share", s.getNearerTrainingShare());
+        unit(f + ".zu_p_value", s.getZuPValue());
+        if (!Double.isFinite(s.getZu())) fail(f + ".zu must be finite, got " + s.getZu());
+        double p = ThreeSampleTest.pValueOf(s.getZu());
+        if (Math.abs(p - s.getZuPValue()) > TOLERANCE) {
+            fail(f + ".zu_p_value " + fmt(s.getZuPValue()) + " is not P(Z <= zu) = " + fmt(p) + " for zu " + fmt(s.getZu()));
+        }
+        // Some sample lies below the copy threshold exactly when the copy rate is above 0.
+        boolean below = s.getSamplesToTraining().getMin() < s.getCopyThreshold();
+        if (below != s.getCopyRate() > 0) {
+            fail(f + ".copy_rate " + fmt(s.getCopyRate()) + " contradicts samples_to_training.min "
+                    + fmt(s.getSamplesToTraining().getMin()) + " against copy_threshold " + fmt(s.getCopyThreshold()));
+        }
+        double copies = s.getCopyRate() * samples;
+        if (Math.abs(copies - Math.rint(copies)) > TOLERANCE * samples) {
+            fail(f + ".copy_rate " + fmt(s.getCopyRate()) + " is not a whole number of the " + samples + " samples");
+        }
+    }
+
+    /** A claimed epsilon must be at least what the accountant gives for the claimed mechanism. */
+    private static void consistent(DifferentialPrivacy dp) {
+        String f = "manifest.provenance.differential_privacy";
+        if (!(dp.getDelta() > 0 && dp.getDelta() < 1)) fail(f + ".delta must be in (0, 1), got " + dp.getDelta());
+        if (!(dp.getEpsilon() >= 0) || Double.isInfinite(dp.getEpsilon())) {
+            fail(f + ".epsilon must be finite and >= 0, got " + dp.getEpsilon());
+        }
+        if (!(dp.getSamplingRate() > 0 && dp.getSamplingRate() <= 1)) {
+            fail(f + ".sampling_rate must be in (0, 1], got " + dp.getSamplingRate());
+        }
+        if (!(dp.getNoiseMultiplier() > 0) || Double.isInfinite(dp.getNoiseMultiplier())) {
+            fail(f + ".noise_multiplier must be finite and > 0, got " + dp.getNoiseMultiplier());
+        }
+        if (dp.getSteps() < 1) fail(f + ".steps must be >= 1, got " + dp.getSteps());
+        if (!dp.getSampling().equals("poisson")) {
+            fail(f + ".sampling must be \"poisson\" (the sampling the accountant assumes), got \"" + dp.getSampling() + "\"");
+        }
+        double accounted = new RdpAccountant().compose(dp.getSamplingRate(), dp.getNoiseMultiplier(), dp.getSteps())
+                .epsilon(dp.getDelta(), RdpAccountant.Conversion.IMPROVED).epsilon();
+        if (dp.getEpsilon() < accounted * (1 - TOLERANCE)) {
+            fail(f + ".epsilon " + fmt(dp.getEpsilon()) + " is below " + fmt(accounted)
+                    + ", what its own sampling_rate, noise_multiplier, steps and delta give");
+        }
+    }
+
+    private static void unit(String field, double v) {
+        if (!(v >= 0 && v <= 1)) fail(field + " must be in [0, 1], got " + v);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
+    }
+
+    private static void fail(String detail) {
+        throw new ModuleRejectedException(AdmissionCheck.PRIVACY_POLICY, detail);
+    }
+}

@@ -1,0 +1,162 @@
+package io.fedfactory.aggregator.admission;
+
+import io.fedfactory.aggregator.fixtures.BrokerRecords;
+import io.fedfactory.aggregator.fixtures.Clients;
+import io.fedfactory.aggregator.fixtures.PrivacyFixtures;
+import io.fedfactory.aggregator.fixtures.PrivacyFixtures.AuditedModule;
+import io.fedfactory.aggregator.fixtures.TestPki;
+import io.fedfactory.aggregator.fixtures.UploadCall;
+import io.fedfactory.aggregator.store.AggregatorStore;
+import io.fedfactory.aggregator.store.RecordKinds;
+import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
+import io.fedfactory.privacy.RdpAccountant;
+import io.fedfactory.proto.v1.CreateFederationRequest;
+import io.fedfactory.proto.v1.DifferentialPrivacy;
+import io.fedfactory.proto.v1.Event;
+import io.fedfactory.proto.v1.FederationAdminGrpc;
+import io.fedfactory.proto.v1.FederationStatusRequest;
+import io.fedfactory.proto.v1.ModuleManifest;
+import io.fedfactory.proto.v1.PrivacyPolicy;
+import io.fedfactory.proto.v1.UploadReceipt;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+
+import static io.fedfactory.aggregator.fixtures.ModuleFixtures.header;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The federation's privacy policy at admission, over the real gRPC upload into the real store, with
+ * modules trained by DJL and audited (sampled in ONNX Runtime) as a site does before upload.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerTestResource.class)
+@QuarkusTestResource(TestPki.class)
+class PrivacyPolicyTest {
+
+    static final PrivacyPolicy AUDITED = PrivacyPolicy.newBuilder().setRequireMemorizationReport(true)
+            .setMaxCopyRate(0.05).build();
+    static AuditedModule memorizing;
+    static AuditedModule normal;
+
+    FederationAdminGrpc.FederationAdminBlockingStub admin = Clients.coordinator();
+
+    @Inject
+    AggregatorStore store;
+
+    @BeforeAll
+    static void trainAndAudit() throws Exception {
+        AuditedModule[] both = PrivacyFixtures.memorizingAndNormal("site-a");
+        memorizing = both[0];
+        normal = both[1];
+    }
+
+    @Test
+    void theSiteFlagsTheMemorizingModuleAndAdmissionRefusesItNamingTheLimit() {
+        assertTrue(memorizing.report().flagged(), memorizing.report().summary());
+        String fed = federation("priv-memorizing", AUDITED);
+        String detail = refused(fed, memorizing.onnx(), memorizing.manifest());
+        assertTrue(detail.matches("manifest\\.memorization\\.pixel\\.copy_rate 0\\.\\d+ exceeds "
+                + "spec\\.privacy_policy\\.max_copy_rate 0\\.05"), detail);
+    }
+
+    @Test
+    void aNormalModuleWithItsReportPasses() {
+        assertFalse(normal.report().flagged(), normal.report().summary());
+        String fed = federation("priv-normal", AUDITED);
+        UploadReceipt r = upload(fed, normal.onnx(), normal.manifest());
+        assertTrue(r.getChecksPassedList().contains("privacy_policy"), r.getChecksPassedList().toString());
+        assertTrue(store.module(r.getModuleId()).isPresent());
+    }
+
+    @Test
+    void aModuleWithoutAReportIsRefusedWhenThePolicyRequiresOne() {
+        String fed = federation("priv-no-report", AUDITED);
+        String detail = refused(fed, normal.onnx(), normal.manifest().toBuilder().clearMemorization().build());
+        assertEquals("manifest.memorization is absent; spec.privacy_policy requires a memorization report with copy "
+                + "rate <= 0.05", detail);
+    }
+
+    @Test
+    void aReportWhoseVerdictContradictsItsNumbersIsRefused() {
+        String fed = federation("priv-contradiction", PrivacyPolicy.getDefaultInstance());
+        var forged = memorizing.manifest().getMemorization().toBuilder().setFlagged(false).clearReasons().build();
+        String detail = refused(fed, memorizing.onnx(), memorizing.manifest().toBuilder().setMemorization(forged).build());
+        assertTrue(detail.startsWith("manifest.memorization.flagged is false but its numbers say flagged "
+                + "(pixel.copy_rate 0."), detail);
+        var pValue = normal.manifest().getMemorization().toBuilder()
+                .setPixel(normal.manifest().getMemorization().getPixel().toBuilder().setZuPValue(0.5)).build();
+        String p = refused(fed, normal.onnx(), normal.manifest().toBuilder().setMemorization(pValue).build());
+        assertTrue(p.startsWith("manifest.memorization.pixel.zu_p_value 0.5 is not P(Z <= zu)"), p);
+    }
+
+    @Test
+    void epsilonIsHeldToThePolicyAndToItsOwnAccounting() {
+        // A policy of DP alone; the (refused elsewhere) memorizing module stands in, its DP figures written here.
+        PrivacyPolicy dp = PrivacyPolicy.newBuilder().setMaxEpsilon(4).setDelta(1e-5).build();
+        String fed = federation("priv-epsilon", dp);
+        String absent = refused(fed, memorizing.onnx(), memorizing.manifest());
+        assertEquals("manifest.provenance.differential_privacy is absent; spec.privacy_policy.max_epsilon is 4 at "
+                + "delta 1e-05 (train the module with DP-SGD)", absent);
+
+        double q = 64 / 900.0;
+        long steps = 8 * 15;
+        double eps = new RdpAccountant().compose(q, 0.6, steps).epsilon(1e-5).epsilon();
+        assertTrue(eps > 4, "noise 0.6 over 120 steps spends more than 4: " + eps);
+        String over = refused(fed, memorizing.onnx(), withDp(memorizing.manifest(), q, 0.6, steps, eps));
+        assertTrue(over.matches("manifest\\.provenance\\.differential_privacy\\.epsilon [0-9.]+ exceeds "
+                + "spec\\.privacy_policy\\.max_epsilon 4 at delta 1e-05"), over);
+        String understated = refused(fed, memorizing.onnx(), withDp(memorizing.manifest(), q, 0.6, steps, 3.0));
+        assertTrue(understated.startsWith("manifest.provenance.differential_privacy.epsilon 3 is below "), understated);
+
+        double within = new RdpAccountant().compose(q, 2.0, steps).epsilon(1e-5).epsilon();
+        // Within the limit the check passes (not uploaded: the memorizing module must stay free for its own test).
+        new ModuleAdmission(1).checkManifest(PrivacyFixtures.spec(fed, dp), withDp(memorizing.manifest(), q, 2.0, steps, within));
+    }
+
+    private static ModuleManifest withDp(ModuleManifest m, double q, double noise, long steps, double epsilon) {
+        return m.toBuilder().setProvenance(m.getProvenance().toBuilder().setDifferentialPrivacy(DifferentialPrivacy
+                .newBuilder().setEpsilon(epsilon).setDelta(1e-5).setNoiseMultiplier(noise).setClipNorm(1)
+                .setMicrobatchSize(1).setSamplingRate(q).setSteps(steps).setSampling("poisson")
+                .setAccountant("rdp-improved"))).build();
+    }
+
+    private String federation(String id, PrivacyPolicy policy) {
+        admin.createFederation(CreateFederationRequest.newBuilder().setSpec(PrivacyFixtures.spec(id, policy)).build());
+        return id;
+    }
+
+    private static UploadReceipt upload(String fed, byte[] onnx, ModuleManifest manifest) {
+        return UploadCall.upload(header(fed, UUID.randomUUID().toString(), manifest, onnx.length), onnx, 0, 65536);
+    }
+
+    /** Uploads, expects refusal by privacy_policy with nothing stored, and returns the detail after the check's name. */
+    private String refused(String fed, byte[] onnx, ModuleManifest manifest) {
+        String uploadId = UUID.randomUUID().toString();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> UploadCall.upload(header(fed, uploadId, manifest, onnx.length), onnx, 0, 65536));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        String description = e.getStatus().getDescription();
+        assertTrue(description.startsWith("privacy_policy: "), description);
+
+        Event event = BrokerRecords.single("fedfactory.modules", uploadId);
+        assertEquals("privacy_policy", event.getModuleRejected().getFailedCheck());
+        String moduleId = manifest.getContentSha256();
+        assertTrue(store.module(moduleId).isEmpty(), "no module record");
+        assertFalse(store.blobs(RecordKinds.MODULE_BLOBS).contains(moduleId), "no module bytes");
+        assertFalse(store.parts().exists(uploadId), "no partial bytes");
+        assertTrue(store.upload(uploadId).isEmpty(), "no upload record");
+        assertEquals(0, admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build())
+                .getModules());
+        return description.substring("privacy_policy: ".length());
+    }
+}
