@@ -1,33 +1,27 @@
 package io.fedfactory.client;
 
-import io.fedfactory.client.connection.AggregatorChannel;
 import io.fedfactory.client.evaluation.ModelEvaluation;
-import io.fedfactory.client.site.SiteData;
+import io.fedfactory.client.site.SiteDataset;
 import io.fedfactory.client.training.ModuleTraining;
 import io.fedfactory.client.upload.ManifestWire;
 import io.fedfactory.client.upload.ModuleUploader;
 import io.fedfactory.data.Dataset;
-import io.fedfactory.data.Split;
 import io.fedfactory.generative.TrainedModule;
 import io.fedfactory.metrics.ClassificationReport;
+import io.fedfactory.metrics.HeldClassReport;
 import io.fedfactory.proto.v1.FederationAdminGrpc;
 import io.fedfactory.proto.v1.FederationSpec;
-import io.fedfactory.proto.v1.FederationStatusRequest;
 import io.fedfactory.proto.v1.ListModelVersionsRequest;
 import io.fedfactory.proto.v1.ModelVersionInfo;
 import io.fedfactory.proto.v1.SiteMetricsReport;
 import io.fedfactory.proto.v1.UploadReceipt;
 import io.fedfactory.security.CredentialFiles;
-import io.fedfactory.security.Identity;
-import io.fedfactory.security.PkiDirectory;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -35,62 +29,38 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** The site's main path: load local data, train modules, upload them once, then evaluate the global model. */
+/**
+ * The site's one-shot job: read the local data (every problem reported before training), train a
+ * module per held class, upload each once, and optionally evaluate the global model on the local
+ * test images only. Opens no port: its one connection goes out to the aggregator.
+ */
 @Command(name = "client-node", mixinStandardHelpOptions = true, version = "fedfactory 0.1.0",
-        description = {"A site of a fedfactory federation. Trains one generative module per local class on the local "
-                + "images (which never leave the site), uploads the modules once to the aggregator, prints the "
-                + "receipts and, with --evaluate, waits for the global model, evaluates it on the local test data "
-                + "and reports the metrics.", "",
-                "Without arguments the node runs as a service (health at /q/health, metrics at /metrics)."},
-        footer = {"", "Example: client-node --site-id site-00 --federation fmnist --data run/sites/site-00 --format idx "
-                + "--kind decoder --evaluate", "",
+        subcommands = CheckCommand.class,
+        description = {"A site of a fedfactory federation: a command-line program that opens no port and needs only the "
+                + "aggregator's address and the site's certificate. Reads the local images (which never leave the "
+                + "site), reports every problem in them before training, trains one generative module per local class, "
+                + "uploads the modules once to the aggregator, prints the receipts and, with --evaluate, waits for the "
+                + "global model, evaluates it on the local test images only and reports the metrics over the classes "
+                + "the site holds.", "",
+                "'client-node check ...' is the dry run: it validates the data against the federation's spec and "
+                        + "prints what would be trained and uploaded, and trains and uploads nothing."},
+        footer = {"", "Example: client-node --site-id site-00 --federation fmnist --data site-data --evaluate",
+                "         client-node --kit kit-site-00 --data site-data        (a startup kit from deploy/pki --kit)", "",
                 "The node connects to the aggregator over mutual TLS as site:<site-id>, with the files deploy/pki "
-                + "created (run/pki/site-<site-id>.pem, run/pki/site-<site-id>-key.pem, run/pki/ca.pem)."})
+                        + "created (run/pki/site-<site-id>.pem, run/pki/site-<site-id>-key.pem, run/pki/ca.pem).",
+                "Exit status: 0 done, 1 failed (the message says why), 2 bad options, 3 the data was refused "
+                        + "(every refused file listed; nothing trained)."})
 public final class SiteCommand implements Callable<Integer> {
 
-    @Option(names = "--site-id", required = true, description = "This site's id, [a-z0-9-]{1,64}.")
-    String siteId;
-    @Option(names = "--federation", required = true, description = "Federation id to join.")
-    String federation;
-    @Option(names = "--data", required = true, description = "Path of the local data (see --format).")
-    Path data;
-    @Option(names = "--format", defaultValue = "IDX",
-            description = "IDX (folder with train-/t10k- IDX files), NPZ (MedMNIST), CIFAR10 (binary batches), "
-                    + "FOLDER (one sub-folder per class). Default: ${DEFAULT-VALUE}.")
-    SiteData.Format format;
-    @Option(names = "--aggregator", defaultValue = "127.0.0.1:9081", description = "Aggregator gRPC host:port (default: ${DEFAULT-VALUE}).")
-    String aggregator;
-    @Option(names = "--tls-dir", defaultValue = "run/pki",
-            description = "Folder of the federation's certificates, as deploy/pki writes them: the defaults of "
-                    + "--certificate, --private-key and --ca are site-<site-id>.pem, site-<site-id>-key.pem and ca.pem "
-                    + "in it (default: ${DEFAULT-VALUE}).")
-    Path tlsDir;
-    @Option(names = "--certificate", description = "This site's certificate (PEM); it must name site:<site-id>.")
-    Path certificate;
-    @Option(names = "--private-key", description = "This site's private key (PEM, PKCS#8).")
-    Path privateKey;
-    @Option(names = "--ca", description = "The federation's CA certificate (PEM): the only issuer trusted for the aggregator.")
-    Path ca;
-    @Option(names = "--plaintext", description = "Connect without TLS (only against an aggregator started with "
-            + "fedfactory.tls.enabled=false, to measure TLS's cost).")
-    boolean plaintext;
-    @Option(names = "--kind", defaultValue = "decoder", description = "Module kind: decoder (fast) or diffusion (default: ${DEFAULT-VALUE}).")
-    String kind;
-    @Option(names = "--decoder-epochs", defaultValue = "20", description = "Decoder training epochs (default: ${DEFAULT-VALUE}).")
-    int decoderEpochs;
-    @Option(names = "--diffusion-steps", defaultValue = "1500", description = "Diffusion training steps (default: ${DEFAULT-VALUE}).")
-    int diffusionSteps;
-    @Option(names = "--diffusion-width", defaultValue = "16", description = "Diffusion UNet width (default: ${DEFAULT-VALUE}).")
-    int diffusionWidth;
-    @Option(names = "--seed", defaultValue = "1", description = "Training seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-    @Option(names = "--threads", defaultValue = "1", description = "Training threads, pinned (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    SiteOptions site = new SiteOptions();
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
     @Option(names = "--chunk-kib", defaultValue = "256", description = "Upload chunk size in KiB (default: ${DEFAULT-VALUE}).")
     int chunkKiB;
-    @Option(names = "--evaluate", description = "Wait for a model trained on this site's modules, evaluate it on the local test split, report.")
+    @Option(names = "--evaluate", description = "Wait for a model trained on this site's modules, evaluate it on the local test images, report.")
     boolean evaluate;
-    @Option(names = "--evaluate-only", description = "Train and upload nothing: evaluate the newest published model on the local test split and report.")
+    @Option(names = "--evaluate-only", description = "Train and upload nothing: evaluate the newest published model on the local test images and report.")
     boolean evaluateOnly;
     @Option(names = "--wait-seconds", defaultValue = "900", description = "How long --evaluate waits for a model (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
@@ -99,55 +69,55 @@ public final class SiteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!siteId.matches("[a-z0-9-]{1,64}")) {
-            throw new IllegalArgumentException("--site-id must match [a-z0-9-]{1,64}, got '" + siteId + "'");
-        }
-        String[] hp = aggregator.split(":");
-        ManagedChannel channel = AggregatorChannel.open(hp[0], Integer.parseInt(hp[1]), plaintext ? null : tlsFiles(), siteId);
+        site.resolve();
+        ModuleTraining.Plan plan = training.plan(site.seed);
+        ManagedChannel channel = site.openChannel();
+        String id = site.siteId();
         try {
-            FederationSpec spec = awaitFederation(channel);
+            FederationSpec spec = site.awaitFederation(channel);
+            SiteDataset data = site.readData(spec, out, !evaluateOnly);
             if (evaluateOnly) {
-                evaluate(channel, spec, Set.of());
+                evaluate(channel, spec, data.test(), Set.of());
                 return 0;
             }
-            Dataset train = SiteData.load(format, data, Split.TRAIN, spec);
-            out.printf("[%s] %d local images of classes %s%n", siteId, train.size(), presentClasses(train));
-
-            ModuleTraining.Plan plan = new ModuleTraining.Plan(kind, decoderEpochs, diffusionSteps, diffusionWidth, seed, threads);
-            List<TrainedModule> modules = ModuleTraining.trainAll(train, siteId, plan, out);
+            Dataset train = data.train();
+            out.printf("[%s] %d local training images of classes %s%n", id, train.size(), data.trainedClasses());
+            List<TrainedModule> modules = ModuleTraining.trainAll(train, id, plan, out);
 
             ModuleUploader uploader = new ModuleUploader(channel, chunkKiB * 1024, 5, 300);
             Set<String> mine = new HashSet<>();
             for (TrainedModule m : modules) {
                 long t0 = System.nanoTime();
-                UploadReceipt r = uploader.upload(federation, ManifestWire.toWire(m.manifest()), m.onnx(), modules.size(), null);
+                UploadReceipt r = uploader.upload(site.federation(), ManifestWire.toWire(m.manifest()), m.onnx(), modules.size(), null);
                 mine.add(r.getModuleId());
-                out.printf("[%s] receipt: module %s %s, %d bytes in %.2f s, checks %s%n", siteId,
+                out.printf("[%s] receipt: module %s %s, %d bytes in %.2f s, checks %s%n", id,
                         r.getModuleId().substring(0, 12), r.getAlreadyStored() ? "already stored" : "admitted",
                         r.getStoredBytes(), (System.nanoTime() - t0) / 1e9, r.getChecksPassedList());
             }
-            if (evaluate) evaluate(channel, spec, mine);
+            if (evaluate) evaluate(channel, spec, data.test(), mine);
             return 0;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
-    private void evaluate(ManagedChannel channel, FederationSpec spec, Set<String> mine) throws Exception {
-        Dataset test = SiteData.load(format, data, Split.TEST, spec);
-        out.printf("[%s] waiting up to %d s for a model trained on this site's modules...%n", siteId, waitSeconds);
+    /** Evaluates on the test images only (a test split, or the held-out part never trained on). */
+    private void evaluate(ManagedChannel channel, FederationSpec spec, Dataset test, Set<String> mine) throws Exception {
+        String id = site.siteId();
+        if (test.size() == 0) throw new SiteDataException("no test images to evaluate on (see the 'test images' line above)");
+        out.printf("[%s] waiting up to %d s for a model trained on this site's modules...%n", id, waitSeconds);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
         while (System.nanoTime() < deadline) {
             Optional<ModelVersionInfo> v = newestWith(channel, mine);
             if (v.isPresent()) {
-                var model = ModelEvaluation.download(channel, federation, v.get().getVersion());
-                ClassificationReport report = ModelEvaluation.evaluate(model.onnx(), test, threads);
-                out.printf("[%s] model %s on %d local test images: %s%n", siteId, v.get().getVersion(), test.size(),
-                        report.summary().replace("\n", "; "));
+                var model = ModelEvaluation.download(channel, site.federation(), v.get().getVersion());
+                ClassificationReport report = ModelEvaluation.evaluate(model.onnx(), test, training.threads);
+                List<String> lines = HeldClassReport.of(report).lines();
+                out.printf("[%s] model %s on %d local test images: %s%n", id, v.get().getVersion(), test.size(), lines.get(0));
+                for (String line : lines.subList(1, lines.size())) out.printf("[%s] %s%n", id, line);
                 FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .reportSiteMetrics(SiteMetricsReport.newBuilder().setFederationId(federation).setSiteId(siteId)
-                                .setVersion(v.get().getVersion())
-                                .setMetrics(ModelEvaluation.toWire(report, spec.getLabelNamesList())).build());
+                        .reportSiteMetrics(SiteMetricsReport.newBuilder().setFederationId(site.federation()).setSiteId(id)
+                                .setVersion(v.get().getVersion()).setMetrics(ModelEvaluation.toWire(report)).build());
                 return;
             }
             Thread.sleep(2000);
@@ -157,36 +127,14 @@ public final class SiteCommand implements Callable<Integer> {
 
     private Optional<ModelVersionInfo> newestWith(ManagedChannel channel, Set<String> mine) {
         return FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .listModelVersions(ListModelVersionsRequest.newBuilder().setFederationId(federation).build())
+                .listModelVersions(ListModelVersionsRequest.newBuilder().setFederationId(site.federation()).build())
                 .getVersionsList().stream()
                 .filter(v -> !v.getRevoked() && v.getLineageList().containsAll(mine))
                 .reduce((a, b) -> b);
     }
 
-    private FederationSpec awaitFederation(ManagedChannel channel) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                return FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(federation).build())
-                        .getSpec();
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || System.nanoTime() > deadline) throw e;
-                Thread.sleep(1000);
-            }
-        }
-    }
-
-    /** The site's TLS files: explicit options first, else its files in --tls-dir. */
+    /** The site's TLS files (explicit options, the kit's, else --tls-dir's). */
     public CredentialFiles tlsFiles() {
-        CredentialFiles defaults = new PkiDirectory(tlsDir).files(Identity.site(siteId));
-        return new CredentialFiles(certificate != null ? certificate : defaults.certificate(),
-                privateKey != null ? privateKey : defaults.privateKey(), ca != null ? ca : defaults.trustedCa());
-    }
-
-    private static List<String> presentClasses(Dataset d) {
-        int[] counts = d.classCounts();
-        return java.util.stream.IntStream.range(0, counts.length).filter(c -> counts[c] > 0)
-                .mapToObj(c -> d.labelNames().get(c) + "=" + counts[c]).toList();
+        return site.tlsFiles();
     }
 }

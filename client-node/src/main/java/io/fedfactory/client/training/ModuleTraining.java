@@ -29,15 +29,42 @@ public final class ModuleTraining {
         }
 
         static final float DECODER_KL_WEIGHT = 0.1f;
+        static final int DECODER_HIDDEN = 400;
+        static final int DECODER_LATENT = 16;
+        static final int BATCH = 64;
+
+        /**
+         * Training throughput on one 2-core machine at one thread, images per second for 28x28x1 images
+         * (the decoder measured by ModuleTrainingTest#theDryRunEstimatesAreNearWhatTrainingTakes; the
+         * diffusion figure for width 32 from the project's REFERENCE), scaled by pixels and width. Rough:
+         * a dry run's estimate, not a promise.
+         */
+        static final double DECODER_IMAGES_PER_SECOND_28X28 = 4000;
+        static final double DIFFUSION_IMAGES_PER_SECOND_28X28_WIDTH32 = 510;
+
+        /** Seconds training a module on {@code images} images of {@code pixels} values should take. */
+        public double estimatedSeconds(int images, int pixels) {
+            double scale = 784.0 / pixels;
+            return kind.equals("decoder")
+                    ? (double) images * decoderEpochs / (DECODER_IMAGES_PER_SECOND_28X28 * scale)
+                    : (double) diffusionSteps * BATCH / (DIFFUSION_IMAGES_PER_SECOND_28X28_WIDTH32 * scale * 32.0 / diffusionWidth);
+        }
+
+        /** Bytes of one exported decoder module (its float weights plus the graph); -1 for diffusion, known after training. */
+        public long estimatedBytes(int pixels) {
+            if (!kind.equals("decoder")) return -1;
+            long h = DECODER_HIDDEN, l = DECODER_LATENT, p = pixels;
+            return 4 * (l * h + h + h * h + h + h * p + p + l * l + l) + 4096;
+        }
 
         GenerativeModuleTrainer trainer(int classIndex) {
             long classSeed = seed * 1_000_003L + classIndex;
             return kind.equals("decoder")
                     // The benchmark's decoder (bench/configs/fmnist-silo10.properties, chosen on validation data):
                     // KL weight 0.1 for sharper decodes, and a Gaussian fitted to the site's own latents as prior.
-                    ? new DecoderTrainer(new DecoderTrainingConfig(400, 16, decoderEpochs, 64, 1e-3f, classSeed, threads)
+                    ? new DecoderTrainer(new DecoderTrainingConfig(DECODER_HIDDEN, DECODER_LATENT, decoderEpochs, BATCH, 1e-3f, classSeed, threads)
                             .withKlWeight(DECODER_KL_WEIGHT).withFittedPrior(1f))
-                    : new DiffusionTrainer(new DiffusionTrainingConfig(diffusionWidth, diffusionSteps, 64, 1e-3f, -0.8, 1.6,
+                    : new DiffusionTrainer(new DiffusionTrainingConfig(diffusionWidth, diffusionSteps, BATCH, 1e-3f, -0.8, 1.6,
                             DiffusionSampling.edmDefaults(), classSeed, threads));
         }
     }
