@@ -67,6 +67,12 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String name, Path app, Map<String, String> config, String heap, Path logDir,
                                        Map<String, String> env, List<String> args, ServiceTls tls) {
+        return start(name, app, config, heap, logDir, env, args, tls, null);
+    }
+
+    /** As above, run in {@code workingDir} (null: this process's). */
+    public static ServiceProcess start(String name, Path app, Map<String, String> config, String heap, Path logDir,
+                                       Map<String, String> env, List<String> args, ServiceTls tls, Path workingDir) {
         if (!Files.isRegularFile(app)) {
             throw new IllegalStateException(name + ": " + app + " does not exist; build it first (./mvnw package -DskipTests)");
         }
@@ -91,6 +97,7 @@ public final class ServiceProcess implements AutoCloseable {
             long t0 = System.nanoTime();
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            if (workingDir != null) pb.directory(workingDir.toFile());
             pb.environment().putAll(env);
             Process p = pb.start();
             return new ServiceProcess(name, p, http, grpc, log, t0, tls);
