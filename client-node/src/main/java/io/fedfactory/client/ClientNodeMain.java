@@ -12,6 +12,13 @@ public final class ClientNodeMain {
     /** Exit status when the site's data was refused. */
     public static final int DATA_REFUSED = 3;
 
+    /** gRPC logs through java.util.logging; its start-up notes are not the site's business. Held: loggers are weak. */
+    private static final java.util.logging.Logger GRPC = java.util.logging.Logger.getLogger("io.grpc");
+
+    static {
+        GRPC.setLevel(java.util.logging.Level.WARNING);
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }

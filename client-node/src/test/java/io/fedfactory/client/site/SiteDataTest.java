@@ -125,10 +125,58 @@ class SiteDataTest {
         assertEquals("does not exist", missing.refused().get(0).why());
     }
 
+    /** A MedMNIST-style archive with a train split only: uint8 grey images (N, H, W) and labels (N, 1). */
+    static void npz(Path file, int side, int[] labels) throws IOException {
+        int n = labels.length;
+        byte[] images = new byte[n * side * side];
+        for (int i = 0; i < images.length; i++) images[i] = (byte) ((i * 37 + i / (side * side) * 11) & 0xFF);
+        byte[] lb = new byte[n];
+        for (int i = 0; i < n; i++) lb[i] = (byte) labels[i];
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("train_images.npy"));
+            zip.write(npy("|u1", "(" + n + ", " + side + ", " + side + ")", images));
+            zip.putNextEntry(new java.util.zip.ZipEntry("train_labels.npy"));
+            zip.write(npy("|u1", "(" + n + ", 1)", lb));
+        }
+    }
+
+    static byte[] npy(String descr, String shape, byte[] data) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+        String header = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
+        var b = java.nio.ByteBuffer.allocate(10 + header.length() + data.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        b.put(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put(data);
+        return b.array();
+    }
+
+    @Test
+    void aMedMnistArchiveOfSomeClassesWithoutATestSplitHoldsOutPartOfEach() throws IOException {
+        Path file = dir.resolve("site.npz");
+        npz(file, 8, new int[] {2, 2, 2, 2, 2, 0, 0, 0, 0, 0});  // owl and cat; no dog
+        SiteDataset d = SiteData.read(file, ImageTrees.spec(1, 8), new DataOptions(SiteData.Format.NPZ, SizePolicy.REFUSE, 3, 0.2, 1));
+        assertEquals(List.of(), d.refused());
+        assertEquals(List.of("cat=4", "owl=4"), d.trainedClasses());
+        assertEquals(List.of("cat=1", "owl=1"), d.testClasses());
+        SiteDataset wrongSize = SiteData.read(file, ImageTrees.spec(1, 16), new DataOptions(SiteData.Format.NPZ,
+                SizePolicy.REFUSE, 3, 0.2, 1));
+        assertEquals(1, wrongSize.refused().size());
+        assertTrue(wrongSize.refused().get(0).why().startsWith("images are 8x8 (width x height) but the federation's are 16x16"),
+                wrongSize.refused().get(0).why());
+        SiteDataset resized = SiteData.read(file, ImageTrees.spec(1, 16), new DataOptions(SiteData.Format.NPZ,
+                SizePolicy.RESIZE, 3, 0.2, 1));
+        assertEquals(16, resized.train().spec().height());
+        assertTrue(resized.notes().get(0).contains("resized from 8x8 (width x height) to 16x16"), resized.notes().toString());
+        npz(file, 8, new int[] {0, 0, 0, 7});
+        SiteDataset outside = SiteData.read(file, ImageTrees.spec(1, 8), new DataOptions(SiteData.Format.NPZ,
+                SizePolicy.REFUSE, 2, 0, 1));
+        assertEquals(1, outside.refused().size());
+        assertTrue(outside.refused().get(0).why().contains("label[3] = 7 is outside [0, 3)"), outside.refused().get(0).why());
+    }
+
     @Test
     void cifarBatchesOfSomeClassesAreMatchedToTheFederationsLabelsByName() throws IOException {
-        // Two records of class 3 ("cat") and one of class 5 ("dog"); the federation has no "dog"... but it has
-        // cat, dog, owl; "owl" is absent from CIFAR and "dog" present: records are relabelled by name.
+        // CIFAR-10 labels 3 ("cat"), 5 ("dog") and 0 ("airplane") against a federation of cat, dog, owl:
+        // records are relabelled by class name, and the airplane record is refused.
         byte[] batch = new byte[4 * 3073];
         int[] labels = {3, 3, 5, 0};
         for (int r = 0; r < labels.length; r++) {

@@ -88,7 +88,7 @@ class SiteFoldersIT {
     /** The first {@code n} images of Fashion-MNIST class {@code c}, from {@code offset}. */
     static Dataset images(Dataset all, int c, int offset, int n) {
         int[] idx = Datasets.indicesOfClass(all, c);
-        return all.subset("c" + c, java.util.Arrays.copyOfRange(idx, offset, offset + n));
+        return all.subset("c" + c + "-" + offset, java.util.Arrays.copyOfRange(idx, offset, offset + n));
     }
 
     /** Writes each image of {@code d} at {@code side}x{@code side}, as PNG or JPEG, grey or RGB. */
@@ -144,7 +144,7 @@ class SiteFoldersIT {
         write(images(train, 2, 200, 3), s3.resolve("sweater"), 8, "png", false);
         write(images(train, 2, 203, 1), s3.resolve("pullover"), 12, "png", false);
         Path text = Files.writeString(s3.resolve("tshirt/readme.png"), "not an image");
-        byte[] png = Files.readAllBytes(s3.resolve("tshirt/c0-000.png"));
+        byte[] png = Files.readAllBytes(s3.resolve("tshirt/c0-200-000.png"));
         Path corrupt = Files.write(s3.resolve("tshirt/broken.png"), java.util.Arrays.copyOf(png, png.length / 2));
 
         ManagedChannel channel = ClientTls.of(pki.files(LocalIdentities.COORDINATOR)).channel("127.0.0.1", aggregator.grpcPort(), 16 << 20);
@@ -171,7 +171,7 @@ class SiteFoldersIT {
             assertTrue(badLog.contains(corrupt + ": cannot be decoded"), badLog);
             assertTrue(badLog.contains(text + ": is not a PNG or JPEG image"), badLog);
             assertTrue(badLog.contains(s3.resolve("sweater") + ": folder 'sweater' is not one of the federation's labels"), badLog);
-            assertTrue(badLog.contains(s3.resolve("pullover/c2-000.png") + ": is 12x12 (width x height) but the federation's images are 8x8"), badLog);
+            assertTrue(badLog.contains(s3.resolve("pullover/c2-203-000.png") + ": is 12x12 (width x height) but the federation's images are 8x8"), badLog);
             assertTrue(badLog.contains("class 'trouser' (" + s3.resolve("trouser") + "): 1 training image, below the minimum of 3"), badLog);
             assertTrue(!badLog.contains("module for"), "nothing was trained:\n" + badLog);
 
