@@ -45,8 +45,8 @@ public final class CheckCommand implements Callable<Integer> {
                     is.getValueMin(), is.getValueMax(), spec.getSamplesPerClass());
             ModuleKind kind = plan.kind().equals("decoder") ? ModuleKind.MODULE_KIND_DECODER : ModuleKind.MODULE_KIND_DIFFUSION;
             if (!spec.getAcceptedKindsList().contains(kind)) {
-                throw new SiteDataException("the federation accepts " + spec.getAcceptedKindsList() + ", not --kind "
-                        + plan.kind());
+                throw new IllegalArgumentException("--kind " + plan.kind() + ": federation " + spec.getFederationId()
+                        + " accepts " + spec.getAcceptedKindsList());
             }
             SiteDataset data = site.readData(spec, out, true);
             int pixels = is.getChannels() * is.getHeight() * is.getWidth();

@@ -149,8 +149,10 @@ class SiteFoldersIT {
 
         ManagedChannel channel = ClientTls.of(pki.files(LocalIdentities.COORDINATOR)).channel("127.0.0.1", aggregator.grpcPort(), 16 << 20);
         try {
-            var admin = FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
-            admin.createFederation(CreateFederationRequest.newBuilder().setSpec(FederationSpec.newBuilder().setFederationId(FED)
+            var stub = FederationAdminGrpc.newBlockingStub(channel);
+            java.util.function.Supplier<FederationAdminGrpc.FederationAdminBlockingStub> admin =
+                    () -> stub.withDeadlineAfter(60, TimeUnit.SECONDS);
+            admin.get().createFederation(CreateFederationRequest.newBuilder().setSpec(FederationSpec.newBuilder().setFederationId(FED)
                     .addAllLabelNames(LABELS)
                     .setImageSpec(ImageSpec.newBuilder().setChannels(1).setHeight(8).setWidth(8).setValueMin(0).setValueMax(1))
                     .addAcceptedKinds(ModuleKind.MODULE_KIND_DECODER).setSamplesPerClass(40).setSeed(3)
@@ -186,7 +188,7 @@ class SiteFoldersIT {
             assertTrue(checkLog.contains("would train a decoder module for 'pullover' on 16 images"), checkLog);
             assertTrue(checkLog.contains("resized to 8x8"), checkLog);
             assertTrue(checkLog.contains("dry run: nothing trained, nothing uploaded"), checkLog);
-            assertEquals(0, admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(FED).build()).getModules());
+            assertEquals(0, admin.get().getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(FED).build()).getModules());
 
             // site-02's kit, unpacked into an empty folder; its README's command is what runs.
             Path kit = Files.createDirectories(WORK.resolve("kit-site-02"));
@@ -212,7 +214,7 @@ class SiteFoldersIT {
             ServiceProcess p2 = site("client-site-02", kit, kitArgs);
             try (p0; p1; p2) {
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
-                while (admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(FED).build()).getState()
+                while (admin.get().getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(FED).build()).getState()
                         == FederationState.FEDERATION_STATE_OPEN) {
                     assertTrue(System.nanoTime() < deadline, "the federation did not close:\n" + p0.logTail(10) + p1.logTail(10) + p2.logTail(10));
                     Thread.sleep(500);
@@ -234,7 +236,7 @@ class SiteFoldersIT {
             assertTrue(log2.contains("on " + s2Test + " local test images: " + s2Test + " images of 3 held classes"), log2);
             assertTrue(log2.contains("no class of the federation is absent"), log2);
 
-            Map<String, ClassificationMetrics> reported = admin.getFederationStatus(FederationStatusRequest.newBuilder()
+            Map<String, ClassificationMetrics> reported = admin.get().getFederationStatus(FederationStatusRequest.newBuilder()
                     .setFederationId(FED).build()).getSiteMetricsMap();
             assertEquals(List.of("trouser", "pullover"), reported.get("site-00").getAbsentClassesList());
             assertEquals(java.util.Set.of("tshirt"), reported.get("site-00").getPerClassF1Map().keySet());
