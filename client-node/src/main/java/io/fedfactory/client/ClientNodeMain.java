@@ -1,33 +1,47 @@
 package io.fedfactory.client;
 
 import io.grpc.StatusRuntimeException;
-import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.QuarkusApplication;
-import io.quarkus.runtime.annotations.QuarkusMain;
 import picocli.CommandLine;
 
 /**
- * Entry point: with arguments, runs the site's job ({@link SiteCommand}) and exits with its status;
- * without, runs as a service until stopped.
+ * Entry point of the site's program: runs {@link SiteCommand} (or its {@code check} dry run) and exits
+ * with its status. It starts no server: no HTTP, no gRPC service, no Kafka consumer.
  */
-@QuarkusMain
-public class ClientNodeMain implements QuarkusApplication {
+public final class ClientNodeMain {
 
-    @Override
-    public int run(String... args) {
-        if (args.length == 0) {
-            Quarkus.waitForExit();
-            return 0;
-        }
+    /** Exit status when the site's data was refused. */
+    public static final int DATA_REFUSED = 3;
+
+    /** gRPC logs through java.util.logging; its start-up notes are not the site's business. Held: loggers are weak. */
+    private static final java.util.logging.Logger GRPC = java.util.logging.Logger.getLogger("io.grpc");
+
+    static {
+        GRPC.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit status (for tests and embedding). */
+    public static int run(String... args) {
         return new CommandLine(new SiteCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof SiteDataException) {
+                        cmd.getErr().println("client-node: the data was refused: " + e.getMessage());
+                        return DATA_REFUSED;
+                    }
                     String why = e instanceof StatusRuntimeException s
                             ? "refused by the aggregator: " + io.fedfactory.proto.errors.TypedErrors.describe(s)
+                            : e instanceof IllegalArgumentException ? e.getMessage()
                             : e.getClass().getSimpleName() + ": " + e.getMessage();
                     cmd.getErr().println("client-node: " + why);
                     return 1;
                 })
                 .execute(args);
+    }
+
+    private ClientNodeMain() {
     }
 }

@@ -25,6 +25,21 @@ public final class Cifar10 {
 
     private Cifar10() {}
 
+    /**
+     * The batch files of a split present in {@code dir}, in order: those of data_batch_1..5.bin that
+     * exist for TRAIN (a site may keep only some), test_batch.bin for TEST; empty when there are none.
+     */
+    public static List<Path> batchesPresent(Path dir, Split split) {
+        List<Path> present = new ArrayList<>();
+        if (split == Split.TRAIN) {
+            for (int i = 1; i <= 5; i++) present.add(dir.resolve("data_batch_" + i + ".bin"));
+        } else if (split == Split.TEST) {
+            present.add(dir.resolve("test_batch.bin"));
+        }
+        present.removeIf(p -> !Files.isRegularFile(p));
+        return present;
+    }
+
     /** The standard split from a directory: data_batch_1..5.bin for TRAIN, test_batch.bin for TEST. */
     public static Dataset fromDirectory(Path dir, Split split) throws IOException {
         List<Path> batches = new ArrayList<>();

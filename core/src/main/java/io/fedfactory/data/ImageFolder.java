@@ -16,10 +16,13 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * A directory tree of images, one sub-directory per class: {@code root/<class>/*.png|jpg|jpeg}. Classes
- * are the sub-directories sorted by name (labels follow that order), files within a class are read in
- * name order, other files and hidden entries are ignored. A site keeping its images as files needs
- * nothing else.
+ * A directory tree of images, one sub-directory per class: {@code root/<class>/*.png|jpg|jpeg}. Files
+ * within a class are read in name order, other files and hidden entries are ignored. A site keeping
+ * its images as files needs nothing else.
+ *
+ * <p>Two ways to read one: {@link #load} takes the classes from the folders (sorted by name) and stops
+ * at the first problem; {@link #scan} reads a site's tree against a federation's labels and image
+ * spec, where a folder may hold any subset of the labels, and reports every problem at once.
  */
 public final class ImageFolder {
 
@@ -97,6 +100,102 @@ public final class ImageFolder {
         return new Dataset(root.getFileName().toString(), spec, names, pixels, labels);
     }
 
+    /**
+     * Reads a site's tree against a federation: each sub-folder must be named as one of {@code labels}
+     * (any subset; an empty folder means the class is not held), and every image is converted to
+     * {@code target}: grey is repeated into three channels, colour is reduced to grey with the ITU-R 601
+     * weights, and a size other than the target's is refused or resized as {@code sizes} says. Nothing
+     * is thrown for a bad file: every refusal (an unknown label folder, a file that does not decode,
+     * a wrong size under {@link SizePolicy#REFUSE}) is collected, so a site sees all of them at once.
+     * Pixels are in [0, 1].
+     */
+    public static FolderScan scan(Path root, List<String> labels, ImageSpec target, SizePolicy sizes) throws IOException {
+        List<RefusedFile> refused = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        java.util.Map<String, Path> folders = new java.util.TreeMap<>();
+        List<float[]> images = new ArrayList<>();
+        List<Integer> imageLabels = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            refused.add(new RefusedFile(root.toString(), "is not a directory"));
+            return new FolderScan(new Dataset(String.valueOf(root.getFileName()), target, labels, new float[0], new int[0]),
+                    refused, notes, folders);
+        }
+        List<Path> ignored = new ArrayList<>(list(root, Files::isRegularFile));
+        java.util.Map<String, Integer> resizedFrom = new java.util.TreeMap<>();
+        int aspectChanged = 0;
+        int[] converted = new int[2]; // colour to grey, grey to colour
+        for (Path dir : list(root, Files::isDirectory)) {
+            String name = dir.getFileName().toString();
+            int label = labels.indexOf(name);
+            if (label < 0) {
+                refused.add(new RefusedFile(dir.toString(), "folder '" + name + "' is not one of the federation's labels "
+                        + labels + "; rename it to a label or move it out of " + root));
+                continue;
+            }
+            folders.put(name, dir);
+            ignored.addAll(list(dir, p -> !(Files.isRegularFile(p) && isImageName(p))));
+            for (Path f : list(dir, p -> Files.isRegularFile(p) && isImageName(p))) {
+                BufferedImage img;
+                try {
+                    img = decode(f);
+                } catch (MalformedDataException e) {
+                    refused.add(RefusedFile.of(e));
+                    continue;
+                }
+                int w = img.getWidth(), h = img.getHeight();
+                boolean sameSize = h == target.height() && w == target.width();
+                if (!sameSize && sizes == SizePolicy.REFUSE) {
+                    refused.add(new RefusedFile(f.toString(), "is " + w + "x" + h + " (width x height) but the federation's "
+                            + "images are " + target.width() + "x" + target.height() + "; resize it, or choose the resize "
+                            + "policy to have every image resized"));
+                    continue;
+                }
+                if (h > ImageSpec.MAX_SIDE || w > ImageSpec.MAX_SIDE) {
+                    refused.add(new RefusedFile(f.toString(), "is " + w + "x" + h + " (width x height), larger than "
+                            + "ImageSpec.MAX_SIDE = " + ImageSpec.MAX_SIDE));
+                    continue;
+                }
+                boolean grey = img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+                if (grey && target.channels() == 3) converted[1]++;
+                if (!grey && target.channels() == 1) converted[0]++;
+                float[] chw = toChw(img, target.channels());
+                if (!sameSize) {
+                    chw = Resampling.resize(chw, target.channels(), h, w, target.height(), target.width());
+                    resizedFrom.merge(w + "x" + h, 1, Integer::sum);
+                    if ((long) w * target.height() != (long) h * target.width()) aspectChanged++;
+                }
+                if ((long) (images.size() + 1) * target.pixels() > IdxFormat.MAX_ARRAY) {
+                    throw new MalformedDataException(root.toString(), "more than " + images.size() + " images of "
+                            + target + " exceed the limit of " + IdxFormat.MAX_ARRAY + " values in one dataset");
+                }
+                images.add(chw);
+                imageLabels.add(label);
+            }
+        }
+        if (!resizedFrom.isEmpty()) {
+            int n = resizedFrom.values().stream().mapToInt(Integer::intValue).sum();
+            StringBuilder from = new StringBuilder();
+            resizedFrom.forEach((size, count) -> from.append(from.length() == 0 ? "" : ", ").append(count).append(" from ").append(size));
+            notes.add(n + (n == 1 ? " image" : " images") + " in " + root + " resized to " + target.width() + "x" + target.height()
+                    + " (antialiased bilinear): " + from + (aspectChanged > 0 ? "; " + aspectChanged
+                    + " of them changed aspect ratio (stretched, not cropped)" : ""));
+        }
+        if (converted[0] > 0) {
+            notes.add(converted[0] + " colour images in " + root + " converted to grey (ITU-R 601 luma weights)");
+        }
+        if (converted[1] > 0) {
+            notes.add(converted[1] + " grey images in " + root + " repeated into 3 channels (R = G = B)");
+        }
+        if (!ignored.isEmpty()) {
+            notes.add(ignored.size() + (ignored.size() == 1 ? " entry" : " entries") + " ignored (not a .png, .jpg or "
+                    + ".jpeg file in a label folder), first " + ignored.get(0));
+        }
+        float[] pixels = new float[images.size() * target.pixels()];
+        for (int i = 0; i < images.size(); i++) System.arraycopy(images.get(i), 0, pixels, i * target.pixels(), target.pixels());
+        int[] lb = imageLabels.stream().mapToInt(Integer::intValue).toArray();
+        return new FolderScan(new Dataset(root.getFileName().toString(), target, labels, pixels, lb), refused, notes, folders);
+    }
+
     private static BufferedImage decode(Path f) throws IOException {
         BufferedImage img;
         try {
@@ -104,7 +203,7 @@ public final class ImageFolder {
         } catch (IOException | RuntimeException e) {
             throw new MalformedDataException(f.toString(), "cannot be decoded as an image: " + e.getMessage());
         }
-        if (img == null) throw new MalformedDataException(f.toString(), "is not in a format javax.imageio can read");
+        if (img == null) throw new MalformedDataException(f.toString(), "is not a PNG or JPEG image (no image reader recognises its bytes)");
         return img;
     }
 

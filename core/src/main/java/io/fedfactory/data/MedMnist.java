@@ -55,6 +55,17 @@ public final class MedMnist {
         }
     }
 
+    /** Whether the archive holds both arrays of {@code split}. */
+    public static boolean hasSplit(Path npz, Split split) throws IOException {
+        try (ZipFile zip = new ZipFile(npz.toFile())) {
+            String prefix = split.shortName();
+            return (zip.getEntry(prefix + "_images.npy") != null || zip.getEntry(prefix + "_images") != null)
+                    && (zip.getEntry(prefix + "_labels.npy") != null || zip.getEntry(prefix + "_labels") != null);
+        } catch (ZipException e) {
+            throw new MalformedDataException(npz.toString(), "not a readable zip archive: " + e.getMessage());
+        }
+    }
+
     private static NpyArray read(ZipFile zip, String archive, String array) throws IOException {
         ZipEntry entry = zip.getEntry(array + ".npy");
         if (entry == null) entry = zip.getEntry(array);

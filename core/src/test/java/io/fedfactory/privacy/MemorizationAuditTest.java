@@ -1,6 +1,7 @@
 package io.fedfactory.privacy;
 
 import io.fedfactory.data.Dataset;
+import io.fedfactory.data.HoldOut;
 import io.fedfactory.generative.FashionMnist;
 import io.fedfactory.generative.ModuleSampler;
 import io.fedfactory.generative.SamplingOptions;

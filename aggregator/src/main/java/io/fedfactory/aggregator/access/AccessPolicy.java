@@ -99,6 +99,8 @@ public class AccessPolicy {
         } else if (request instanceof FederationStatusRequest r) {
             enrolled(who, method, r.getFederationId());
         } else if (request instanceof ListModulesRequest r) {
+            // Only its own: another site's list would show which modules (content hashes) it holds.
+            ownSite(who, method, "site_id", r.getSiteId());
             enrolled(who, method, r.getFederationId());
         } else if (request instanceof ListModelVersionsRequest r) {
             enrolled(who, method, r.getFederationId());

@@ -5,6 +5,7 @@ import io.fedfactory.proto.v1.SiteMetricsReport;
 
 import io.fedfactory.aggregator.events.FederationEvents;
 import io.fedfactory.aggregator.store.AggregatorStore;
+import io.fedfactory.aggregator.store.ModuleClaims;
 import io.fedfactory.aggregator.store.records.StoredFederation;
 import io.fedfactory.aggregator.store.records.StoredModule;
 import io.fedfactory.proto.v1.FederationSpec;
@@ -121,10 +122,12 @@ public class FederationRegistry {
         java.util.Map<String, int[]> bySite = new java.util.HashMap<>(); // site -> {admitted, announced}
         for (StoredModule m : store.modules(federationId)) {
             if (m.getRecord().getState() != ModuleState.MODULE_STATE_ADMITTED) continue;
-            int[] counts = bySite.computeIfAbsent(m.getRecord().getManifest().getSiteId(), s -> new int[2]);
-            counts[0]++;
-            int announced = store.upload(m.getUploadId()).map(u -> u.getHeader().getSiteModuleCount()).orElse(0);
-            counts[1] = Math.max(counts[1], announced);
+            for (var claim : ModuleClaims.of(m)) {
+                int[] counts = bySite.computeIfAbsent(claim.getSiteId(), s -> new int[2]);
+                counts[0]++;
+                int announced = store.upload(claim.getUploadId()).map(u -> u.getHeader().getSiteModuleCount()).orElse(0);
+                counts[1] = Math.max(counts[1], announced);
+            }
         }
         return (int) bySite.values().stream().filter(c -> c[0] >= c[1]).count();
     }
@@ -146,7 +149,7 @@ public class FederationRegistry {
             throw new InvalidRequestException("site_id must be empty or match [a-z0-9-]{1,64}, got '" + siteId + "'");
         }
         return store.modules(id).stream()
-                .map(StoredModule::getRecord)
+                .flatMap(m -> ModuleClaims.records(m).stream())
                 .filter(r -> includeDeleted || r.getState() == ModuleState.MODULE_STATE_ADMITTED)
                 .filter(r -> siteId.isEmpty() || r.getManifest().getSiteId().equals(siteId))
                 .sorted(Comparator.comparing((ModuleRecord r) -> Instant.parse(r.getAdmittedAt()))
@@ -208,8 +211,9 @@ public class FederationRegistry {
         Set<String> covered = new HashSet<>();
         for (StoredModule m : store.modules(spec.getFederationId())) {
             if (m.getRecord().getState() != ModuleState.MODULE_STATE_ADMITTED) continue;
-            modules++;
-            sites.add(m.getRecord().getManifest().getSiteId());
+            // Counted per site claim: a site's upload of bytes another site holds adds one, like any other.
+            modules += ModuleClaims.of(m).size();
+            ModuleClaims.of(m).forEach(c -> sites.add(c.getSiteId()));
             covered.addAll(m.getRecord().getManifest().getClassesList());
         }
         FederationStatus.Builder status = FederationStatus.newBuilder()

@@ -168,6 +168,26 @@ public final class AggregatorStore implements AutoCloseable {
         records.put(RecordKinds.MODULES, id, module);
     }
 
+    /** Adds a site's claim to an admitted module (the site uploaded byte-identical bytes); returns the module. */
+    public synchronized StoredModule addClaim(String moduleId, io.fedfactory.aggregator.store.records.SiteClaim claim) {
+        StoredModule m = module(moduleId).orElseThrow(() -> new StoreException("no module " + moduleId));
+        if (m.getRecord().getState() != ModuleState.MODULE_STATE_ADMITTED) {
+            throw new StoreException("module " + moduleId + " is " + m.getRecord().getState() + "; it takes no claim");
+        }
+        if (ModuleClaims.claimedBy(m, claim.getSiteId())) return m;
+        m = ModuleClaims.withClaim(m, claim);
+        records.put(RecordKinds.MODULES, moduleId, m);
+        return m;
+    }
+
+    /** Removes a site's claim from a module other sites still claim; returns the module. */
+    public synchronized StoredModule releaseClaim(String moduleId, String siteId) {
+        StoredModule m = module(moduleId).orElseThrow(() -> new StoreException("no module " + moduleId));
+        m = ModuleClaims.without(m, siteId);
+        records.put(RecordKinds.MODULES, moduleId, m);
+        return m;
+    }
+
     /** Marks ModuleAdmitted acknowledged, unless the module was deleted meanwhile. */
     public synchronized void markModuleAnnounced(String moduleId) {
         module(moduleId).filter(m -> m.getRecord().getState() == ModuleState.MODULE_STATE_ADMITTED && !m.getAnnounced())

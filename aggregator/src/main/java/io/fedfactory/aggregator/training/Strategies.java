@@ -41,6 +41,8 @@ public class Strategies {
         var r = spec.getRecipe();
         return new ClassifierRecipe(r.getBaseWidth(), r.getBlocksPerStageList(), r.getEpochs(), r.getBatchSize(),
                 r.getLearningRate(), r.getMomentum(), r.getWeightDecay(), LearningRateSchedule.COSINE,
-                r.getAugment() ? Augmentation.cropAndFlip(2) : Augmentation.none(), seed, r.getThreads());
+                !r.getAugment() ? Augmentation.none()
+                        : r.getAugmentCropOnly() ? new Augmentation(2, false) : Augmentation.cropAndFlip(2),
+                seed, r.getThreads());
     }
 }

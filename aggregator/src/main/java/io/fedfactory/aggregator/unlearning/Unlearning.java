@@ -11,6 +11,7 @@ import io.fedfactory.aggregator.federation.InvalidRequestException;
 import io.fedfactory.aggregator.models.ModelVersions;
 import io.fedfactory.aggregator.models.TrainingOutcome;
 import io.fedfactory.aggregator.store.AggregatorStore;
+import io.fedfactory.aggregator.store.ModuleClaims;
 import io.fedfactory.aggregator.store.RecordKinds;
 import io.fedfactory.aggregator.store.records.StoredModule;
 import io.fedfactory.aggregator.training.TrainingJobs;
@@ -73,6 +74,9 @@ public class Unlearning {
     @Inject
     ServerCredential signer;
 
+    @Inject
+    io.fedfactory.aggregator.events.ModuleEvents moduleEvents;
+
     /** Before {@code TrainingJobs}' start-up, which then leaves a federation retrained here alone. */
     void onStart(@Observes @Priority(TrainingJobs.START_PRIORITY - 100) StartupEvent e) {
         // A crash after the deletion was recorded but before its certificate was issued: finish it.
@@ -99,11 +103,13 @@ public class Unlearning {
         }
         List<StoredModule> all = store.modules(fed);
         TreeSet<String> ids = new TreeSet<>();
+        // A module other sites claim too (byte-identical, from identical data) stays: only this site's claim goes.
+        TreeSet<String> released = new TreeSet<>();
         if (!r.getSiteId().isEmpty()) {
-            all.stream().filter(m -> m.getRecord().getManifest().getSiteId().equals(r.getSiteId())
-                    && m.getRecord().getState() == ModuleState.MODULE_STATE_ADMITTED)
-                    .forEach(m -> ids.add(m.getRecord().getModuleId()));
-            if (ids.isEmpty()) {
+            all.stream().filter(m -> m.getRecord().getState() == ModuleState.MODULE_STATE_ADMITTED
+                    && ModuleClaims.claimedBy(m, r.getSiteId()))
+                    .forEach(m -> (ModuleClaims.of(m).size() > 1 ? released : ids).add(m.getRecord().getModuleId()));
+            if (ids.isEmpty() && released.isEmpty()) {
                 throw new UnknownModuleException("site_id '" + r.getSiteId() + "' has no admitted modules in " + fed);
             }
         } else {
@@ -118,12 +124,13 @@ public class Unlearning {
             }
         }
         String requestedAt = AggregatorStore.rfc3339(Instant.now());
-        String certId = "cert-" + sha256(fed + "|" + String.join(",", ids) + "|" + requestedAt).substring(0, 20);
+        String certId = "cert-" + sha256(fed + "|" + String.join(",", ids) + "|" + String.join(",", released) + "|"
+                + r.getSiteId() + "|" + requestedAt).substring(0, 20);
 
         // 1. Record: the request is durable before anything changes.
         UnlearningCertificate.Builder cert = UnlearningCertificate.newBuilder().setCertificateId(certId)
-                .setFederationId(fed).addAllDeletedModuleIds(ids).setReason(r.getReason())
-                .setRequestedBy(r.getRequestedBy()).setRequestedAt(requestedAt);
+                .setFederationId(fed).addAllDeletedModuleIds(ids).addAllReleasedModuleIds(released).setReason(r.getReason())
+                .setRequestedBy(r.getRequestedBy()).setRequestedAt(requestedAt).setSiteId(r.getSiteId());
         store.records().put(RecordKinds.CERTIFICATES, certId, cert.build());
 
         // 2. Revoke every version trained from them: the inference service stops serving at once.
@@ -131,14 +138,16 @@ public class Unlearning {
         cert.addAllRevokedVersions(revoked);
         store.records().put(RecordKinds.CERTIFICATES, certId, cert.build());
 
-        // 3. Erase the modules' bytes and shards, and announce each deletion.
+        // 3. Release the site's claims on modules other sites hold; erase the modules' bytes and shards, and
+        //    announce each deletion.
         erase(cert.build());
 
         // 4-6. Retrain, publish, certify (on the training worker).
         scheduleRetrain(cert.build());
-        LOG.infof("deletion %s: %d modules of %s deleted (%s), revoked %s", certId, ids.size(), fed, r.getReason(), revoked);
+        LOG.infof("deletion %s: %d modules of %s deleted, %d kept for other sites holding identical ones (%s), revoked %s",
+                certId, ids.size(), fed, released.size(), r.getReason(), revoked);
         return DeleteModulesResponse.newBuilder().setCertificateId(certId).addAllDeletedModuleIds(ids)
-                .addAllRevokedVersions(revoked).build();
+                .addAllReleasedModuleIds(released).addAllRevokedVersions(revoked).build();
     }
 
     public Optional<UnlearningCertificate> certificate(String id) {
@@ -147,6 +156,12 @@ public class Unlearning {
     }
 
     private void erase(UnlearningCertificate cert) {
+        for (String id : cert.getReleasedModuleIdsList()) {
+            StoredModule m = store.module(id).orElseThrow();
+            if (!ModuleClaims.claimedBy(m, cert.getSiteId())) continue; // released before a restart
+            // The module is announced again with the site that holds it now.
+            moduleEvents.admitted(store.releaseClaim(id, cert.getSiteId()));
+        }
         Path shards = jobs.shardDir(cert.getFederationId());
         for (String id : cert.getDeletedModuleIdsList()) {
             StoredModule before = store.module(id).orElseThrow();

@@ -9,6 +9,8 @@ import io.fedfactory.aggregator.federation.FederationClosedException;
 import io.fedfactory.aggregator.federation.FederationRegistry;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.determinism.ContentHash;
+import io.fedfactory.aggregator.store.ModuleClaims;
+import io.fedfactory.aggregator.store.records.SiteClaim;
 import io.fedfactory.aggregator.store.records.StoredFederation;
 import io.fedfactory.aggregator.store.records.StoredModule;
 import io.fedfactory.aggregator.store.records.StoredUpload;
@@ -97,7 +99,9 @@ public class UploadIntake {
                     + moduleId + "'");
         }
         StoredModule known = store.module(moduleId).orElse(null);
-        if (known != null) {
+        // Another site's identical module is received, checked and claimed like a new one: the answer must
+        // not tell this site that someone else holds the same bytes.
+        if (known != null && !claimableBy(known, h)) {
             UploadReceipt receipt = alreadyStored(known, h);
             metrics.duplicate();
             return new Start(receipt, null);
@@ -202,6 +206,7 @@ public class UploadIntake {
         UploadHeader h = u.header;
         String moduleId = h.getManifest().getContentSha256();
         StoredModule known = store.module(moduleId).orElse(null);
+        if (known != null && claimableBy(known, h)) return claim(known, h);
         if (known != null) {
             // Another stream stored the same bytes while this one was being checked.
             store.discardUpload(h.getUploadId());
@@ -230,6 +235,41 @@ public class UploadIntake {
         LOG.infof("module %s admitted into %s: site %s, kind %s, classes %s, %d bytes", moduleId, h.getFederationId(),
                 h.getManifest().getSiteId(), h.getManifest().getKind(), h.getManifest().getClassesList(), h.getTotalBytes());
         return receipt(module, false);
+    }
+
+    /** An admitted module of this federation that the uploading site does not claim yet. */
+    private static boolean claimableBy(StoredModule known, UploadHeader h) {
+        return known.getRecord().getState() == ModuleState.MODULE_STATE_ADMITTED
+                && known.getFederationId().equals(h.getFederationId())
+                && !ModuleClaims.claimedBy(known, h.getManifest().getSiteId());
+    }
+
+    /**
+     * The site uploaded bytes another site's module already has (identical data and seed): the bytes are
+     * kept once, the site's claim is added, and its receipt is that of a new admission.
+     */
+    private UploadReceipt claim(StoredModule known, UploadHeader h) {
+        String moduleId = known.getRecord().getModuleId();
+        if (!ModuleClaims.sameModule(known.getRecord().getManifest(), h.getManifest())) {
+            store.discardUpload(h.getUploadId());
+            throw precondition("header", "module " + moduleId + " is admitted with another declaration of its kind, "
+                    + "classes, image spec or sampler; the same bytes are one module");
+        }
+        String now = AggregatorStore.rfc3339(Instant.now());
+        SiteClaim claim = SiteClaim.newBuilder().setSiteId(h.getManifest().getSiteId()).setManifest(h.getManifest())
+                .setUploadId(h.getUploadId()).setAdmittedAt(now).build();
+        StoredModule claimed = ModuleClaims.asClaimed(store.addClaim(moduleId, claim), claim);
+        store.parts().delete(h.getUploadId());
+        store.putUpload(StoredUpload.newBuilder()
+                .setHeader(h)
+                .setStartedAt(store.upload(h.getUploadId()).map(StoredUpload::getStartedAt).orElse(""))
+                .setCompletedModuleId(moduleId)
+                .setCompletedAt(now)
+                .build());
+        events.admitted(claimed);
+        LOG.infof("module %s claimed in %s by site %s as well (identical bytes)", moduleId, h.getFederationId(),
+                h.getManifest().getSiteId());
+        return receipt(claimed, false);
     }
 
     /** How many bytes of an upload are stored; waits for a stream still receiving it to end first. */
@@ -307,7 +347,10 @@ public class UploadIntake {
         }
         // The announcement of the first admission may never have been acknowledged; a retry repeats it.
         if (!known.getAnnounced()) events.admitted(known);
-        return receipt(known, true);
+        String site = h.getManifest().getSiteId();
+        StoredModule own = ModuleClaims.of(known).stream().filter(c -> c.getSiteId().equals(site)).findFirst()
+                .map(c -> ModuleClaims.asClaimed(known, c)).orElse(known);
+        return receipt(own, true);
     }
 
     private static UploadReceipt receipt(StoredModule m, boolean alreadyStored) {

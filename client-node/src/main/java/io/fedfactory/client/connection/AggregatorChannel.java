@@ -4,8 +4,8 @@ import io.fedfactory.security.CredentialFiles;
 import io.fedfactory.security.Identity;
 import io.fedfactory.security.Pem;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.metrics.ClassificationReport;
+import io.fedfactory.metrics.HeldClassReport;
 import io.fedfactory.proto.v1.ClassificationMetrics;
 import io.fedfactory.proto.v1.ModelChunk;
 import io.fedfactory.proto.v1.ModelDownloadGrpc;
@@ -78,13 +79,18 @@ public final class ModelEvaluation {
         }
     }
 
-    public static ClassificationMetrics toWire(ClassificationReport r, java.util.List<String> labels) {
+    /** The site's report: per-class and macro figures over the classes its test images hold, absent ones named. */
+    public static ClassificationMetrics toWire(ClassificationReport r) {
+        HeldClassReport h = HeldClassReport.of(r);
         ClassificationMetrics.Builder m = ClassificationMetrics.newBuilder().setExamples(r.examples())
                 .setAccuracy(r.accuracy()).setBalancedAccuracy(r.balancedAccuracy())
-                .setMacroAuroc(Double.isNaN(r.macroAuroc()) ? 0 : r.macroAuroc()).setMacroF1(r.macroF1());
-        double[] f1 = r.f1();
-        for (int c = 0; c < labels.size(); c++) {
-            m.putPerClassF1(labels.get(c), f1[c]);
+                .setMacroAuroc(Double.isNaN(r.macroAuroc()) ? 0 : r.macroAuroc()).setMacroF1(h.macroF1())
+                .setMacroPrecision(h.macroPrecision()).setMacroRecall(h.macroRecall())
+                .addAllAbsentClasses(h.absent()).setPredictedAbsent(h.predictedAbsent());
+        double[] p = h.precision(), rc = h.recall(), f1 = h.f1();
+        for (int i = 0; i < h.held().size(); i++) {
+            String label = h.held().get(i);
+            m.putPerClassF1(label, f1[i]).putPerClassPrecision(label, p[i]).putPerClassRecall(label, rc[i]);
         }
         return m.build();
     }

@@ -5,7 +5,8 @@ import io.fedfactory.data.Datasets;
 import io.fedfactory.generative.ModuleSampler;
 import io.fedfactory.generative.SamplingOptions;
 import io.fedfactory.generative.TrainedModule;
-import io.fedfactory.privacy.HoldOut;
+import io.fedfactory.data.HoldOut;
+import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.privacy.MemorizationAudit;
 import io.fedfactory.privacy.MemorizationReport;
 
@@ -53,7 +54,7 @@ public final class SiteAudit {
                 for (int i : indices) training.add(i);
                 continue;
             }
-            HoldOut h = HoldOut.split(indices.length, holdOutFraction, seed * 1_000_003L + c);
+            HoldOut h = HoldOut.split(indices.length, holdOutFraction, SplitMix64.derive(seed, "audit-hold-out", c));
             for (int i : h.training()) training.add(indices[i]);
             for (int i : h.heldOut()) heldOut.add(indices[i]);
         }

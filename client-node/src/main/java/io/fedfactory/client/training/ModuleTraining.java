@@ -35,6 +35,47 @@ public final class ModuleTraining {
         static final float DECODER_KL_WEIGHT = 0.1f;
         static final float LATENT_KL_WEIGHT = 0.1f;
         static final int LATENT_DENOISER_STEPS = 2000;
+        static final int DECODER_HIDDEN = 400;
+        static final int DECODER_LATENT = 16;
+        static final int BATCH = 64;
+
+        /**
+         * Training throughput at one thread, images per second for 28x28x1 images, and the time a module
+         * takes besides (fitting the prior, export), scaled by pixels and width. The decoder figures are
+         * measured by ModuleTrainingTest (it prints them) on a shared 2-core machine under heavy load, so
+         * an idle machine is faster; the diffusion figure for width 32 is from the project's REFERENCE.
+         * Rough: a dry run's estimate, not a promise.
+         */
+        static final double DECODER_IMAGES_PER_SECOND_28X28 = 600;
+        static final double MODULE_SECONDS = 1.5;
+        static final double DIFFUSION_IMAGES_PER_SECOND_28X28_WIDTH32 = 510;
+        /**
+         * Denoiser steps per second of a latent-diffusion module (width 256, 2 blocks), beyond its
+         * autoencoder: bench/results/fmnist-silo10-latent took about 96 s for 4,000 steps.
+         */
+        static final double LATENT_DENOISER_STEPS_PER_SECOND = 40;
+
+        /** Seconds training a module on {@code images} images of {@code pixels} values should take. */
+        public double estimatedSeconds(int images, int pixels) {
+            double scale = 784.0 / pixels;
+            double autoencoder = (double) images * decoderEpochs / (DECODER_IMAGES_PER_SECOND_28X28 * scale);
+            return MODULE_SECONDS + switch (kind) {
+                case "decoder" -> autoencoder;
+                case "latent-diffusion" -> autoencoder + LATENT_DENOISER_STEPS / LATENT_DENOISER_STEPS_PER_SECOND;
+                default -> (double) diffusionSteps * BATCH
+                        / (DIFFUSION_IMAGES_PER_SECOND_28X28_WIDTH32 * scale * 32.0 / diffusionWidth);
+            };
+        }
+
+        /**
+         * Bytes of one exported decoder module (its float weights plus the graph); -1 for the diffusion
+         * kinds, known after training.
+         */
+        public long estimatedBytes(int pixels) {
+            if (!kind.equals("decoder")) return -1;
+            long h = DECODER_HIDDEN, l = DECODER_LATENT, p = pixels;
+            return 4 * (l * h + h + h * h + h + h * p + p + l * l + l) + 4096;
+        }
 
         /**
          * The decoder trainer with DP-SGD for {@code classIndex} at {@code siteId}: the same decoder with the
@@ -45,7 +86,7 @@ public final class ModuleTraining {
             if (!kind.equals("decoder")) {
                 throw new IllegalArgumentException("--dp-noise is supported with --kind decoder only, got --kind " + kind);
             }
-            return new DecoderTrainer(new DecoderTrainingConfig(400, 16, decoderEpochs, 64, 1e-3f,
+            return new DecoderTrainer(new DecoderTrainingConfig(DECODER_HIDDEN, DECODER_LATENT, decoderEpochs, BATCH, 1e-3f,
                     classSeed(siteId, classIndex), threads).withKlWeight(DECODER_KL_WEIGHT), privacy);
         }
 
@@ -63,17 +104,17 @@ public final class ModuleTraining {
             if (kind.equals("latent-diffusion")) {
                 // The benchmark's latent-diffusion modules (bench/results/NOTES.md): the decoder's autoencoder
                 // without a fitted prior, an EDM denoiser on its latents in its place.
-                DecoderTrainingConfig autoencoder = new DecoderTrainingConfig(400, 16, decoderEpochs, 64, 1e-3f, classSeed,
-                        threads).withKlWeight(LATENT_KL_WEIGHT);
+                DecoderTrainingConfig autoencoder = new DecoderTrainingConfig(DECODER_HIDDEN, DECODER_LATENT, decoderEpochs,
+                        BATCH, 1e-3f, classSeed, threads).withKlWeight(LATENT_KL_WEIGHT);
                 return new LatentDiffusionTrainer(LatentDiffusionTrainingConfig.defaults(autoencoder)
                         .withDenoiser(256, 2, LATENT_DENOISER_STEPS));
             }
             return kind.equals("decoder")
                     // The benchmark's decoder (bench/configs/fmnist-silo10.properties, chosen on validation data):
                     // KL weight 0.1 for sharper decodes, and a Gaussian fitted to the site's own latents as prior.
-                    ? new DecoderTrainer(new DecoderTrainingConfig(400, 16, decoderEpochs, 64, 1e-3f, classSeed, threads)
-                            .withKlWeight(DECODER_KL_WEIGHT).withFittedPrior(1f))
-                    : new DiffusionTrainer(new DiffusionTrainingConfig(diffusionWidth, diffusionSteps, 64, 1e-3f, -0.8, 1.6,
+                    ? new DecoderTrainer(new DecoderTrainingConfig(DECODER_HIDDEN, DECODER_LATENT, decoderEpochs, BATCH,
+                            1e-3f, classSeed, threads).withKlWeight(DECODER_KL_WEIGHT).withFittedPrior(1f))
+                    : new DiffusionTrainer(new DiffusionTrainingConfig(diffusionWidth, diffusionSteps, BATCH, 1e-3f, -0.8, 1.6,
                             DiffusionSampling.edmDefaults(), classSeed, threads));
         }
     }

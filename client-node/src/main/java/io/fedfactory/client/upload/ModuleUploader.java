@@ -13,7 +13,8 @@ import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import org.jboss.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ModuleUploader {
 
-    private static final Logger LOG = Logger.getLogger(ModuleUploader.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ModuleUploader.class);
     /** Failures worth another attempt: the connection, not the module, was the problem. */
     private static final Set<Status.Code> RETRIABLE = Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED,
             Status.Code.CANCELLED, Status.Code.ABORTED, Status.Code.RESOURCE_EXHAUSTED);
@@ -67,7 +68,7 @@ public final class ModuleUploader {
                 return send(header, onnx, offset, progress);
             } catch (StatusRuntimeException e) {
                 if (!retriable(e) || attempt >= maxAttempts) throw e;
-                LOG.warnf("upload %s attempt %d failed (%s); resuming in %d ms", uploadId, attempt,
+                LOG.warn("upload {} attempt {} failed ({}); resuming in {} ms", uploadId, attempt,
                         TypedErrors.describe(e), backoffMs);
                 Thread.sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 5_000);

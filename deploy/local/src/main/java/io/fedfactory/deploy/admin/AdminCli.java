@@ -164,7 +164,7 @@ public final class AdminCli {
         long seed;
         @Option(names = "--sites", split = ",", description = "Site ids enrolled (comma-separated): only these may upload.")
         List<String> sites = List.of();
-        @Option(names = "--expected-sites", defaultValue = "0", description = "Close once this many sites uploaded (0: close by hand).")
+        @Option(names = "--expected-sites", defaultValue = "0", description = "Close once this many sites uploaded (0: close by hand); closing does not start training.")
         int expectedSites;
         @Option(names = "--epochs", defaultValue = "3", description = "Classifier epochs (default: ${DEFAULT-VALUE}).")
         int epochs;
@@ -172,9 +172,17 @@ public final class AdminCli {
         int width;
         @Option(names = "--threads", defaultValue = "2", description = "Training threads, pinned (default: ${DEFAULT-VALUE}).")
         int threads;
+        @Option(names = "--augment", defaultValue = "none",
+                description = "Augmentation of the synthetic images: none, crop (random crop after 2-pixel padding; for "
+                        + "digits and text) or crop-flip (crop and horizontal flip; natural images). Default: ${DEFAULT-VALUE}.")
+        String augment;
 
         @Override
         public Integer call() throws Exception {
+            if (!List.of("none", "crop", "crop-flip").contains(augment)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--augment must be none, crop or crop-flip, got '"
+                        + augment + "'");
+            }
             String[] chw = image.split("x");
             String[] mm = range.split(":");
             if (chw.length != 3 || mm.length != 2) {
@@ -187,7 +195,8 @@ public final class AdminCli {
                     .setSamplesPerClass(samples).setSeed(seed)
                     .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(width).addBlocksPerStage(1).addBlocksPerStage(1)
                             .setEpochs(epochs).setBatchSize(128).setLearningRate(0.05f).setMomentum(0.9f)
-                            .setWeightDecay(1e-4f).setThreads(threads))
+                            .setWeightDecay(1e-4f).setThreads(threads).setAugment(!augment.equals("none"))
+                            .setAugmentCropOnly(augment.equals("crop")))
                     .setClosePolicy(ClosePolicy.newBuilder().setExpectedSites(expectedSites).setManual(expectedSites == 0))
                     .addAllEnrolledSiteIds(sites);
             for (String k : kinds) {
@@ -213,7 +222,8 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "close", mixinStandardHelpOptions = true, description = "Stop accepting uploads.")
+    @Command(name = "close", mixinStandardHelpOptions = true,
+            description = "Stop accepting uploads. Closing does not start training: run `train` for that.")
     static final class Close extends Sub {
         @Option(names = "--id", required = true) String id;
 

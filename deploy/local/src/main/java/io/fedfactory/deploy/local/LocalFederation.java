@@ -193,7 +193,7 @@ public final class LocalFederation implements Callable<Integer> {
         long tSites = System.nanoTime();
         SiteRuns.run(siteDirs, parallelSites, dir -> ServiceProcess.start("client-" + dir.getFileName(), app("client-node"),
                 Map.of("java.io.tmpdir", tmp().toString(), "ai.djl.offline", "true",
-                        "ai.djl.pytorch.num_interop_threads", "1", "quarkus.http.host", "127.0.0.1"),
+                        "ai.djl.pytorch.num_interop_threads", "1"),
                 "1g", runDir.resolve("logs"), env, tls.siteArgs(List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
                         "--data", dir.toString(), "--format", "idx", "--aggregator", "127.0.0.1:" + aggregator.grpcPort(),
                         "--kind", kind, "--decoder-epochs", String.valueOf(decoderEpochs),
@@ -308,7 +308,9 @@ public final class LocalFederation implements Callable<Integer> {
     }
 
     private Path app(String module) {
-        return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        // The client node is a plain command-line program (target/client-node.jar); the services are Quarkus fast jars.
+        return module.equals("client-node") ? root.resolve("client-node/target/client-node.jar")
+                : root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
     private void stopAll() {

@@ -32,11 +32,14 @@ public final class ServiceProcess implements AutoCloseable {
     private final ServiceTls tls;
     private final List<String> command;
     private final Map<String, String> env;
+    /** Where the process runs; null: this process's working directory. */
+    private final Path workingDir;
     private double readySeconds = -1;
 
     private ServiceProcess(String name, Process process, int httpPort, int grpcPort, Path log, long startedNanos,
-                           ServiceTls tls, List<String> command, Map<String, String> env) {
+                           ServiceTls tls, List<String> command, Map<String, String> env, Path workingDir) {
         this.tls = tls;
+        this.workingDir = workingDir;
         this.command = List.copyOf(command);
         this.env = Map.copyOf(env);
         this.name = name;
@@ -71,6 +74,12 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String name, Path app, Map<String, String> config, String heap, Path logDir,
                                        Map<String, String> env, List<String> args, ServiceTls tls) {
+        return start(name, app, config, heap, logDir, env, args, tls, null);
+    }
+
+    /** As above, run in {@code workingDir} (null: this process's). */
+    public static ServiceProcess start(String name, Path app, Map<String, String> config, String heap, Path logDir,
+                                       Map<String, String> env, List<String> args, ServiceTls tls, Path workingDir) {
         if (!Files.isRegularFile(app)) {
             throw new IllegalStateException(name + ": " + app + " does not exist; build it first (./mvnw package -DskipTests)");
         }
@@ -94,19 +103,20 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
-        return launch(name, cmd, env, http, grpc, logDir.resolve(name + ".log"), tls);
+        return launch(name, cmd, env, http, grpc, logDir.resolve(name + ".log"), tls, workingDir);
     }
 
     private static ServiceProcess launch(String name, List<String> cmd, Map<String, String> env, int http, int grpc,
-                                         Path log, ServiceTls tls) {
+                                         Path log, ServiceTls tls, Path workingDir) {
         try {
             long t0 = System.nanoTime();
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            if (workingDir != null) pb.directory(workingDir.toFile());
             pb.environment().putAll(env);
             Process p = pb.start();
-            return new ServiceProcess(name, p, http, grpc, log, t0, tls, cmd, env);
+            return new ServiceProcess(name, p, http, grpc, log, t0, tls, cmd, env, workingDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -125,7 +135,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** The same command again, on the same ports and data (after {@link #kill()}), its output appended to the same log. */
     public ServiceProcess restart() {
         if (process.isAlive()) throw new IllegalStateException(name + " is still running");
-        return launch(name, command, env, httpPort, grpcPort, log, tls);
+        return launch(name, command, env, httpPort, grpcPort, log, tls, workingDir);
     }
 
     /** Waits until /q/health/ready answers 200, or fails with the log's tail. */

@@ -20,7 +20,10 @@ import java.util.concurrent.Callable;
                 + "7 more days are kept; missing or expiring ones are issued again by the same CA.", "",
                 "Files: <dir>/ca.pem (give it to everyone), <dir>/ca-key.pem (keep it private), "
                 + "<dir>/<role>-<name>.pem and <role>-<name>-key.pem (give each participant only its own)."},
-        footer = {"", "Example: deploy/pki --site-count 10 --auditors auditor", "         deploy/pki --sites hospital-a,hospital-b --dir run/pki"})
+        footer = {"", "Example: deploy/pki --site-count 10 --auditors auditor", "         deploy/pki --sites hospital-a,hospital-b --dir run/pki",
+                "         deploy/pki --sites hospital-a --kit kit-hospital-a --federation derm --aggregator agg.example:9081",
+                "", "--kit writes one site's startup kit: its certificate and key, ca.pem, site.properties (site id, "
+                        + "federation, aggregator address) and a README.md with the one command to run."})
 public final class PkiCommand implements Callable<Integer> {
 
     @Option(names = "--dir", defaultValue = "run/pki", description = "Where the files go (default: ${DEFAULT-VALUE}).")
@@ -35,6 +38,17 @@ public final class PkiCommand implements Callable<Integer> {
     @Option(names = "--applications", split = ",", defaultValue = "demo-app",
             description = "Application names allowed to call the inference service (default: ${DEFAULT-VALUE}).")
     List<String> applications;
+
+    @Option(names = "--kit", description = "Also write the startup kit of the one site of --sites into this folder.")
+    Path kit;
+    @Option(names = "--federation", description = "With --kit: the federation id the site joins.")
+    String federation;
+    @Option(names = "--aggregator", defaultValue = "127.0.0.1:9081",
+            description = "With --kit: the aggregator's gRPC host:port as the site reaches it (default: ${DEFAULT-VALUE}).")
+    String aggregator;
+    @Option(names = "--client-node", defaultValue = "client-node/target/client-node.jar",
+            description = "With --kit: the site program the README's command runs (default: ${DEFAULT-VALUE}).")
+    Path clientNode;
 
     private final PrintStream out;
 
@@ -76,6 +90,18 @@ public final class PkiCommand implements Callable<Integer> {
                     f.certificate().getFileName(), f.privateKey().getFileName());
         }
         out.printf("%d issued, %d kept, in %s%n", issued.size(), all.size() - issued.size(), abs);
+        if (kit != null) {
+            if (sites == null || sites.size() != 1 || federation == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--kit needs exactly one site (--sites <id>) and --federation");
+            }
+            Identity site = Identity.site(sites.get(0));
+            for (Path f : SiteKit.write(kit, site, pki.files(site), federation, aggregator, clientNode)) {
+                out.printf("kit      %s%n", f.toAbsolutePath().normalize());
+            }
+            out.printf("startup kit of %s in %s; its README gives the one command:%n  %s%n", site,
+                    kit.toAbsolutePath().normalize(), SiteKit.command(clientNode));
+        }
         return 0;
     }
 }

@@ -1,4 +1,4 @@
-package io.fedfactory.privacy;
+package io.fedfactory.data;
 
 import io.fedfactory.determinism.SplitMix64;
 

@@ -1,0 +1,55 @@
+package io.fedfactory.client.training;
+
+import io.fedfactory.data.Dataset;
+import io.fedfactory.data.ImageSpec;
+import io.fedfactory.generative.TrainedModule;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The dry run's figures against a real training: the decoder's size exactly, its time printed for the record. */
+class ModuleTrainingTest {
+
+    static Dataset images(int n, int side) {
+        SplittableRandom r = new SplittableRandom(5);
+        float[] px = new float[n * side * side];
+        for (int i = 0; i < px.length; i++) px[i] = (float) r.nextDouble();
+        return new Dataset("random", ImageSpec.unitRange(1, side, side), List.of("a", "b"), px, new int[n]);
+    }
+
+    static double secondsToTrain(int n, int side, int epochs, List<TrainedModule> out) {
+        ModuleTraining.Plan plan = new ModuleTraining.Plan("decoder", epochs, 1, 16, 1, 1);
+        long t0 = System.nanoTime();
+        out.addAll(ModuleTraining.trainAll(images(n, side), "site-x", plan, new PrintStream(new ByteArrayOutputStream(),
+                true, StandardCharsets.UTF_8)));
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    @Test
+    void theDryRunsModuleSizeIsThatOfATrainedDecoderAndItsTimeIsPrinted() {
+        int n = 256, side = 28;
+        List<TrainedModule> modules = new java.util.ArrayList<>();
+        secondsToTrain(n, side, 1, modules); // loads the engine
+        double one = secondsToTrain(n, side, 1, modules);
+        double four = secondsToTrain(n, side, 4, modules);
+        double rate = 3.0 * n / (four - one);
+        ModuleTraining.Plan plan = new ModuleTraining.Plan("decoder", 4, 1, 16, 1, 1);
+        System.out.printf("decoder on %d images of %dx%d at 1 thread: 1 epoch %.2f s, 4 epochs %.2f s: %.0f images/s and "
+                        + "%.2f s per module besides (the dry run assumes %.0f images/s and %.1f s); the dry run says %.1f s "
+                        + "for the 4 epochs%n", n, side, side, one, four, rate, one - n / rate,
+                ModuleTraining.Plan.DECODER_IMAGES_PER_SECOND_28X28, ModuleTraining.Plan.MODULE_SECONDS,
+                plan.estimatedSeconds(n, side * side));
+        assertEquals(3, modules.size(), "one module for the one class held, per training");
+        long actual = modules.get(2).onnx().length;
+        long estimate = plan.estimatedBytes(side * side);
+        System.out.printf("decoder module: %d bytes, the dry run says %d%n", actual, estimate);
+        assertTrue(Math.abs(actual - estimate) < 0.02 * actual, "estimate " + estimate + " vs " + actual + " bytes");
+    }
+}
