@@ -57,6 +57,8 @@ import java.util.TreeSet;
  *                          images; smaller holdings are reported and left to the sites that hold more
  * @param poeKind           module kind of ff-poe (the paper's local mode)
  * @param poePerClass       ff-poe: synthetic images per class a site lacks, added to its real images
+ * @param privacy           the memorization audit and membership attack of every module, and DP-SGD
+ *                          settings of the {@code ff-<kind>-dp<epsilon>} methods
  */
 public record ExperimentConfig(String name, String dataset, String split, int sites, int classesPerSite,
                                double dirichletAlpha, List<String> methods, List<Long> seeds, String evaluation,
@@ -66,7 +68,45 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                                boolean decoderFittedPrior, float decoderPriorTemperature, int diffusionWidth,
                                int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
                                int diffusionPerClass, int threads, int gridPerClass, LatentSettings latent,
-                               int minImagesPerModule, String poeKind, int poePerClass) {
+                               int minImagesPerModule, String poeKind, int poePerClass, PrivacySettings privacy) {
+
+    /**
+     * Privacy of the modules. With {@code audit}, each site holds out a seeded {@code holdOut} share of
+     * every class before training its modules (they never see it); each module is then audited
+     * ({@code MemorizationAudit}, {@code auditSamples} samples) and attacked ({@code MembershipAttack},
+     * {@code attackSamples} samples, its training images against the held-out ones). A method named
+     * {@code ff-<kind>-dp<epsilon>} trains every module with DP-SGD at that epsilon: the noise multiplier
+     * is calibrated per module by the accountant for its sampling rate and steps.
+     */
+    public record PrivacySettings(boolean audit, double holdOut, int auditSamples, int attackSamples, double dpClip,
+                                  int dpMicrobatch, double dpDelta) {
+        public PrivacySettings {
+            if (!(holdOut > 0 && holdOut < 1)) {
+                throw new IllegalArgumentException("privacy.holdOut must be in (0, 1), got " + holdOut);
+            }
+            range("privacy.auditSamples", auditSamples, 1, 100_000);
+            range("privacy.attackSamples", attackSamples, 1, 100_000);
+            if (!(dpClip > 0 && dpClip < 1e6)) throw new IllegalArgumentException("dp.clip must be in (0, 1e6), got " + dpClip);
+            range("dp.microbatch", dpMicrobatch, 1, 4096);
+            if (!(dpDelta > 0 && dpDelta < 1)) throw new IllegalArgumentException("dp.delta must be in (0, 1), got " + dpDelta);
+        }
+    }
+
+    /** {@code ff-<kind>-dp<epsilon>}: a FederatedFactory method whose modules train under DP-SGD. */
+    private static final java.util.regex.Pattern DP_METHOD =
+            java.util.regex.Pattern.compile("ff-(decoder|diffusion|latent-diffusion)-dp([0-9]+(\\.[0-9]+)?)");
+
+    /** The target epsilon of a {@code ff-<kind>-dp<epsilon>} method; empty for any other method. */
+    public static java.util.OptionalDouble targetEpsilon(String method) {
+        var m = DP_METHOD.matcher(method);
+        return m.matches() ? java.util.OptionalDouble.of(Double.parseDouble(m.group(2))) : java.util.OptionalDouble.empty();
+    }
+
+    /** The method without its {@code -dp<epsilon>} suffix. */
+    public static String baseMethod(String method) {
+        var m = DP_METHOD.matcher(method);
+        return m.matches() ? "ff-" + m.group(1) : method;
+    }
 
     /**
      * Latent-diffusion modules.
@@ -119,7 +159,14 @@ public record ExperimentConfig(String name, String dataset, String split, int si
             throw new IllegalArgumentException("split.alpha must be in (0, 1000], got " + dirichletAlpha);
         }
         if (methods.isEmpty()) throw new IllegalArgumentException("methods must name at least one of " + new TreeSet<>(METHODS));
-        for (String m : methods) requireOneOf("methods", m, METHODS);
+        for (String m : methods) {
+            if (targetEpsilon(m).isPresent()) {
+                if (!(targetEpsilon(m).getAsDouble() > 0)) throw new IllegalArgumentException("methods: " + m + " needs an epsilon > 0");
+            } else {
+                requireOneOf("methods", m, METHODS);
+            }
+        }
+        Objects.requireNonNull(privacy, "privacy");
         if (new TreeSet<>(methods).size() != methods.size()) throw new IllegalArgumentException("methods lists a method twice: " + methods);
         if (seeds.isEmpty() || seeds.size() > MAX_SEEDS) {
             throw new IllegalArgumentException("seeds must list 1 to " + MAX_SEEDS + " seeds, got " + seeds.size());
@@ -194,7 +241,10 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 new LatentSettings((float) real(v, "latent.klWeight"), integer(v, "latent.denoiserWidth"),
                         integer(v, "latent.denoiserBlocks"), integer(v, "latent.denoiserSteps"),
                         integer(v, "latent.samplerSteps"), integer(v, "synthesis.latentPerClass")),
-                integer(v, "modules.minImages"), v.get("poe.kind"), integer(v, "poe.perClass"));
+                integer(v, "modules.minImages"), v.get("poe.kind"), integer(v, "poe.perClass"),
+                new PrivacySettings(bool(v, "privacy.audit"), real(v, "privacy.holdOut"), integer(v, "privacy.auditSamples"),
+                        integer(v, "privacy.attackSamples"), real(v, "dp.clip"), integer(v, "dp.microbatch"),
+                        real(v, "dp.delta")));
     }
 
     /** The same experiment with other seeds. */
@@ -204,7 +254,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
                 decoderFittedPrior, decoderPriorTemperature, diffusionWidth, diffusionSteps,
                 diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass, latent, minImagesPerModule,
-                poeKind, poePerClass);
+                poeKind, poePerClass, privacy);
     }
 
     /** Every setting (defaults filled in) as key = value lines, in a fixed order. */
@@ -253,6 +303,13 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("modules.minImages", Integer.toString(minImagesPerModule));
         m.put("poe.kind", poeKind);
         m.put("poe.perClass", Integer.toString(poePerClass));
+        m.put("privacy.audit", Boolean.toString(privacy.audit()));
+        m.put("privacy.holdOut", Double.toString(privacy.holdOut()));
+        m.put("privacy.auditSamples", Integer.toString(privacy.auditSamples()));
+        m.put("privacy.attackSamples", Integer.toString(privacy.attackSamples()));
+        m.put("dp.clip", Double.toString(privacy.dpClip()));
+        m.put("dp.microbatch", Integer.toString(privacy.dpMicrobatch()));
+        m.put("dp.delta", Double.toString(privacy.dpDelta()));
         return m;
     }
 
@@ -307,6 +364,13 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("modules.minImages", "50");
         d.put("poe.kind", "decoder");
         d.put("poe.perClass", "600");
+        d.put("privacy.audit", "false");
+        d.put("privacy.holdOut", "0.1");
+        d.put("privacy.auditSamples", "500");
+        d.put("privacy.attackSamples", "1000");
+        d.put("dp.clip", "1.0");
+        d.put("dp.microbatch", "8");
+        d.put("dp.delta", "1e-5");
         return d;
     }
 

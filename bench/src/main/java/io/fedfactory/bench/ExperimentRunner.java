@@ -46,6 +46,8 @@ final class ExperimentRunner {
     private static final double DIFFUSION_TRAIN_IPS_WIDTH8 = 350;
     private static final double DIFFUSION_SAMPLE_IPS_18_STEPS = 38;
     private static final double EVAL_IPS = 5000;
+    /** DP-SGD (microbatches of 8) against plain training of a decoder module, DpSgdTest's figure: for the ETA only. */
+    private static final double DP_SGD_COST_RATIO = 6.4;
 
     private final ExperimentConfig config;
     private final ExperimentData data;
@@ -202,13 +204,16 @@ final class ExperimentRunner {
             }
             default -> {
                 ModuleKind kind = kindOf(method);
-                FactoryMethod ff = new FactoryMethod(config, kind);
+                java.util.OptionalDouble epsilon = ExperimentConfig.targetEpsilon(method);
+                FactoryMethod ff = new FactoryMethod(config, kind, epsilon.isPresent() ? epsilon.getAsDouble() : null);
+                double dpFactor = epsilon.isPresent() ? DP_SGD_COST_RATIO : 1;
                 FactoryMethod.Outcome o = ff.run(data.train(), partition, seed, label, outDir.resolve("work"), progress,
-                        moduleCost(kind), synthCost(kind));
+                        moduleCost(kind) * dpFactor, synthCost(kind));
                 if (firstSeed) {
                     new SampleGrid(o.synthetic().spec(), o.synthetic().labelNames(), firstImages(o.synthetic()), 3)
-                            .writePng(outDir.resolve("samples-" + kind.wireName() + ".png"));
+                            .writePng(outDir.resolve("samples-" + method.substring("ff-".length()) + ".png"));
                 }
+                if (!o.privacy().isEmpty()) details.put("privacy", o.privacy());
                 phases.put("moduleTraining", o.trainSeconds());
                 phases.put("synthesis", o.synthSeconds());
                 progress.startPhase(label + " classifier on synthetic", classifierCost(o.synthetic().size()));
@@ -288,7 +293,8 @@ final class ExperimentRunner {
                 default -> {
                     ModuleKind k = kindOf(m);
                     int perClass = FactoryMethod.perClass(config, k);
-                    perSeed += moduleCost(k) + synthCost(k) + classifierCost(perClass * data.train().numClasses());
+                    double dpFactor = ExperimentConfig.targetEpsilon(m).isPresent() ? DP_SGD_COST_RATIO : 1;
+                    perSeed += moduleCost(k) * dpFactor + synthCost(k) + classifierCost(perClass * data.train().numClasses());
                 }
             }
         }
@@ -309,7 +315,7 @@ final class ExperimentRunner {
 
     /** The module kind a FederatedFactory method name stands for. */
     static ModuleKind kindOf(String method) {
-        return ModuleKind.fromWireName(method.substring("ff-".length()));
+        return ModuleKind.fromWireName(ExperimentConfig.baseMethod(method).substring("ff-".length()));
     }
 
     private double moduleCost(ModuleKind k) {

@@ -7,6 +7,7 @@ import io.fedfactory.djl.DeterministicTorch;
 import io.fedfactory.generative.GenerativeModuleTrainer;
 import io.fedfactory.generative.ModuleKind;
 import io.fedfactory.generative.ModuleManifest;
+import io.fedfactory.generative.ModuleSampler;
 import io.fedfactory.generative.SamplingOptions;
 import io.fedfactory.generative.TrainedModule;
 import io.fedfactory.generative.decoder.DecoderTrainer;
@@ -15,7 +16,13 @@ import io.fedfactory.generative.diffusion.DiffusionTrainer;
 import io.fedfactory.generative.diffusion.DiffusionTrainingConfig;
 import io.fedfactory.generative.latent.LatentDiffusionTrainer;
 import io.fedfactory.generative.latent.LatentDiffusionTrainingConfig;
+import io.fedfactory.data.HoldOut;
 import io.fedfactory.partition.Partition;
+import io.fedfactory.privacy.DpGuarantee;
+import io.fedfactory.privacy.DpSgdConfig;
+import io.fedfactory.privacy.MembershipAttack;
+import io.fedfactory.privacy.MemorizationAudit;
+import io.fedfactory.privacy.MemorizationReport;
 import io.fedfactory.synthesis.EvenSplitPlanner;
 import io.fedfactory.synthesis.SynthesisPlan;
 import io.fedfactory.synthesis.SynthesisResult;
@@ -35,19 +42,33 @@ import java.util.stream.Stream;
  * The FederatedFactory pipeline up to the synthetic dataset: each site trains one module per class it
  * holds on its own images only; the server plans a class-balanced synthesis over all modules and
  * samples it with ONNX Runtime. What each site sends is the ONNX bytes of its modules, once.
+ *
+ * <p>With {@code privacy.audit} each site first holds out a seeded share of every class, trains on the
+ * rest, and audits and attacks each module against the two; with a target epsilon every module trains
+ * under DP-SGD with the noise calibrated for that epsilon.
  */
 final class FactoryMethod {
 
     /** The synthetic dataset with what it cost. */
     record Outcome(Dataset synthetic, long[] bytesSentPerSite, int modules, double trainSeconds, double synthSeconds,
-                   double[] secondsPerSite, List<String> skipped) {}
+                   double[] secondsPerSite, List<String> skipped, List<Map<String, Object>> privacy) {}
 
     private final ExperimentConfig config;
     private final ModuleKind kind;
+    /** DP-SGD's target epsilon for every module; null: plain training. */
+    private final Double targetEpsilon;
 
     FactoryMethod(ExperimentConfig config, ModuleKind kind) {
+        this(config, kind, null);
+    }
+
+    FactoryMethod(ExperimentConfig config, ModuleKind kind, Double targetEpsilon) {
         this.config = config;
         this.kind = kind;
+        this.targetEpsilon = targetEpsilon;
+        if (targetEpsilon != null && kind != ModuleKind.DECODER) {
+            throw new IllegalArgumentException("DP-SGD methods are built for decoder modules, not " + kind.wireName());
+        }
     }
 
     int perClass() {
@@ -65,7 +86,8 @@ final class FactoryMethod {
 
     /** Every site's modules, by module id in training order, with what training them cost. */
     record SiteModules(Map<String, TrainedModule> modules, Map<String, String> siteOf, long[] bytesPerSite,
-                       double trainSeconds, double[] secondsPerSite, List<String> skipped) {}
+                       double trainSeconds, double[] secondsPerSite, List<String> skipped,
+                       List<Map<String, Object>> privacy) {}
 
     Outcome run(Dataset train, Partition partition, long seed, String label, Path workDir, Progress progress,
                 double trainCost, double synthCost) throws IOException {
@@ -77,7 +99,7 @@ final class FactoryMethod {
         double synthSeconds = (System.nanoTime() - t1) / 1e9;
         progress.endPhase(synthetic.size() + " samples, " + Progress.format(synthSeconds));
         return new Outcome(synthetic, trained.bytesPerSite(), trained.modules().size(), trained.trainSeconds(), synthSeconds,
-                trained.secondsPerSite(), trained.skipped());
+                trained.secondsPerSite(), trained.skipped(), trained.privacy());
     }
 
     SiteModules trainModules(Dataset train, Partition partition, long seed, String label, Progress progress,
@@ -91,6 +113,8 @@ final class FactoryMethod {
         Map<String, String> siteOf = new LinkedHashMap<>();
         double[] siteSeconds = new double[sites.size()];
         List<String> skipped = new ArrayList<>();
+        List<Map<String, Object>> privacy = new ArrayList<>();
+        double auditSeconds = 0;
         // A site trains a module only for a class it holds enough images of; the class is left to the
         // sites that do (a Dirichlet split gives some sites a handful of images of a class).
         List<List<Integer>> trained = new ArrayList<>();
@@ -115,14 +139,23 @@ final class FactoryMethod {
             String siteId = partition.site(s).siteId();
             long siteStart = System.nanoTime();
             for (int c : trained.get(s)) {
-                Dataset oneClass = Datasets.filterClasses(sites.get(s), siteId + "-class" + c, c);
+                Dataset wholeClass = Datasets.filterClasses(sites.get(s), siteId + "-class" + c, c);
                 long moduleSeed = SplitMix64.derive(seed, "module/" + tag + "/" + siteId + "/" + c);
+                Dataset oneClass = wholeClass;
+                Dataset heldOut = null;
+                if (config.privacy().audit()) {
+                    HoldOut h = HoldOut.split(wholeClass.size(), config.privacy().holdOut(),
+                            SplitMix64.derive(seed, "audit-hold-out", siteId, c));
+                    oneClass = wholeClass.subset(wholeClass.name() + "/training", h.training());
+                    heldOut = wholeClass.subset(wholeClass.name() + "/held-out", h.heldOut());
+                }
+                Dataset trainOn = oneClass;
                 GenerativeModuleTrainer trainer = trainer(moduleSeed, oneClass.size());
                 long steps = steps(oneClass.size());
                 final int index = done;
                 final int count = total;
                 TrainedModule m = DeterministicTorch.call(config.threads(), moduleSeed,
-                        () -> trainer.train(oneClass, siteId, (step, loss) -> progress.update(
+                        () -> trainer.train(trainOn, siteId, (step, loss) -> progress.update(
                                 (index + (step + 1.0) / steps) / count,
                                 String.format(java.util.Locale.ROOT, "module %d/%d (%s, class %d) step %d/%d loss %.4f",
                                         index + 1, count, siteId, c, step + 1, steps, loss))));
@@ -130,12 +163,52 @@ final class FactoryMethod {
                 siteOf.put(m.id(), siteId);
                 bytes[s] += m.onnx().length;
                 done++;
+                if (heldOut != null) {
+                    long a0 = System.nanoTime();
+                    privacy.add(audit(m, siteId, c, trainOn, heldOut, moduleSeed));
+                    auditSeconds += (System.nanoTime() - a0) / 1e9;
+                }
             }
             siteSeconds[s] = (System.nanoTime() - siteStart) / 1e9;
         }
-        double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        progress.endPhase(modules.size() + " modules, " + Progress.format(trainSeconds));
-        return new SiteModules(modules, siteOf, bytes, trainSeconds, siteSeconds, skipped);
+        double trainSeconds = (System.nanoTime() - t0) / 1e9 - auditSeconds;
+        progress.endPhase(modules.size() + " modules, " + Progress.format(trainSeconds)
+                + (privacy.isEmpty() ? "" : ", audits " + Progress.format(auditSeconds)));
+        return new SiteModules(modules, siteOf, bytes, trainSeconds, siteSeconds, skipped, privacy);
+    }
+
+    /** The module's memorization audit and membership attack, and its DP guarantee if any, as result facts. */
+    private Map<String, Object> audit(TrainedModule m, String siteId, int c, Dataset training, Dataset heldOut,
+                                      long moduleSeed) {
+        MemorizationReport r;
+        MembershipAttack.Result a;
+        try (ModuleSampler sampler = ModuleSampler.open(m.onnx(), m.manifest(),
+                SamplingOptions.defaults().withThreads(config.threads()))) {
+            r = MemorizationAudit.defaults(SplitMix64.derive(moduleSeed, "audit"))
+                    .withSamples(config.privacy().auditSamples())
+                    .run(sampler::sample, training.pixelsView(), heldOut.pixelsView(), training.spec()).report();
+            a = new MembershipAttack(config.privacy().attackSamples(), SplitMix64.derive(moduleSeed, "attack"))
+                    .run(sampler::sample, training.pixelsView(), heldOut.pixelsView(), training.spec());
+        }
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("site", siteId);
+        f.put("class", c);
+        f.put("trainingImages", r.trainingImages());
+        f.put("heldOutImages", r.heldOutImages());
+        DpGuarantee.fromProvenance(m.manifest().provenance().hyperparameters()).ifPresent(g -> {
+            f.put("epsilon", g.epsilon());
+            f.put("delta", g.delta());
+            f.put("noiseMultiplier", g.noiseMultiplier());
+        });
+        f.put("pixelCopyRate", r.pixel().copyRate());
+        f.put("featureCopyRate", r.feature().copyRate());
+        f.put("pixelZu", r.pixel().test().zu());
+        f.put("featureZu", r.feature().test().zu());
+        f.put("nearerTrainingShare", r.pixel().nearerTrainingShare());
+        f.put("flagged", r.flagged());
+        f.put("attackAuc", a.auc());
+        f.put("auditSeconds", r.wallSeconds() + a.wallSeconds());
+        return f;
     }
 
     /**
@@ -167,6 +240,13 @@ final class FactoryMethod {
     }
 
     private GenerativeModuleTrainer trainer(long moduleSeed, int images) {
+        if (targetEpsilon != null) {
+            // The private decoder samples the standard-normal prior: a fitted one would read the images outside DP-SGD.
+            DpSgdConfig dp = DpSgdConfig.forEpsilon(targetEpsilon, config.privacy().dpClip(), config.privacy().dpMicrobatch(),
+                    config.privacy().dpDelta(), Math.min(1.0, 64.0 / images), steps(images));
+            return new DecoderTrainer(new DecoderTrainingConfig(config.decoderHidden(), config.decoderLatent(),
+                    config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads()).withKlWeight(config.decoderKlWeight()), dp);
+        }
         if (kind == ModuleKind.DECODER) {
             return new DecoderTrainer(new DecoderTrainingConfig(config.decoderHidden(), config.decoderLatent(),
                     config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads(), config.decoderKlWeight(),

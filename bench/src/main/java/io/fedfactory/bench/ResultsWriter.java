@@ -41,6 +41,8 @@ final class ResultsWriter {
         Files.writeString(dir.resolve("results.json"), json(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.md"), markdown(), StandardCharsets.UTF_8);
         if (!methods().isEmpty()) chart().writePng(dir.resolve("accuracy.png"), 900, 520);
+        BarChart privacy = privacyChart();
+        if (privacy != null) privacy.writePng(dir.resolve("accuracy-vs-epsilon.png"), 900, 520);
     }
 
     /** The configured methods that finished under at least one seed, in table order. */
@@ -152,6 +154,7 @@ final class ResultsWriter {
             }
         }
         appendFailures(md);
+        appendPrivacy(md);
         appendClassF1(md);
         appendSiteTimes(md);
         md.append("\n## Per seed accuracy\n\n| method | seed | accuracy | balanced acc | macro AUROC | macro F1 |\n|---|---|---|---|---|---|\n");
@@ -211,12 +214,99 @@ final class ResultsWriter {
         }
     }
 
+    private static String trim(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** The per-module privacy facts of a run (FactoryMethod's audit), empty without the audit. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> privacyOf(MethodRun r) {
+        Object v = r.details().get("privacy");
+        return v instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    }
+
+    private static java.util.DoubleSummaryStatistics stats(MethodRun r, String key) {
+        return privacyOf(r).stream().filter(f -> f.get(key) instanceof Number)
+                .mapToDouble(f -> ((Number) f.get(key)).doubleValue()).summaryStatistics();
+    }
+
+    /** Memorization and attack figures per method: means over modules (and seeds), worst module in brackets. */
+    private void appendPrivacy(StringBuilder md) {
+        List<String> audited = methods().stream().filter(m -> of(m).stream().anyMatch(r -> !privacyOf(r).isEmpty())).toList();
+        if (audited.isEmpty()) return;
+        md.append(String.format(Locale.ROOT, "%n## Privacy of the modules (each site held out %.0f%% of every class; "
+                + "audit of %d samples, attack of %d samples per module)%n%n", 100 * config.privacy().holdOut(),
+                config.privacy().auditSamples(), config.privacy().attackSamples()));
+        md.append("| method | epsilon (largest module) | pixel copy rate (max) | feature copy rate (max) | feature Z_U (min) "
+                + "| modules flagged | membership attack AUC (max) | audit + attack s/module |\n|---|---|---|---|---|---|---|---|\n");
+        for (String m : audited) {
+            java.util.DoubleSummaryStatistics eps = new java.util.DoubleSummaryStatistics();
+            java.util.DoubleSummaryStatistics pix = new java.util.DoubleSummaryStatistics();
+            java.util.DoubleSummaryStatistics feat = new java.util.DoubleSummaryStatistics();
+            java.util.DoubleSummaryStatistics zu = new java.util.DoubleSummaryStatistics();
+            java.util.DoubleSummaryStatistics auc = new java.util.DoubleSummaryStatistics();
+            java.util.DoubleSummaryStatistics sec = new java.util.DoubleSummaryStatistics();
+            int flagged = 0;
+            int modules = 0;
+            for (MethodRun r : of(m)) {
+                eps.combine(stats(r, "epsilon"));
+                pix.combine(stats(r, "pixelCopyRate"));
+                feat.combine(stats(r, "featureCopyRate"));
+                zu.combine(stats(r, "featureZu"));
+                auc.combine(stats(r, "attackAuc"));
+                sec.combine(stats(r, "auditSeconds"));
+                for (Map<String, Object> f : privacyOf(r)) {
+                    modules++;
+                    if (Boolean.TRUE.equals(f.get("flagged"))) flagged++;
+                }
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.4f (%.4f) | %.4f (%.4f) | %.2f (%.2f) | %d of %d | %.3f (%.3f) | %.1f |%n",
+                    m, eps.getCount() == 0 ? "no DP" : String.format(Locale.ROOT, "%.3f", eps.getMax()),
+                    pix.getAverage(), pix.getMax(), feat.getAverage(), feat.getMax(), zu.getAverage(), zu.getMin(),
+                    flagged, modules, auc.getAverage(), auc.getMax(), sec.getAverage()));
+        }
+        md.append("\nCopy rate: share of samples nearer a training image than the 1st percentile of held-out-to-training "
+                + "distances (flagged above " + "0.05). Z_U: Meehan et al.'s three-sample statistic in the PCA space of the "
+                + "site's images (flagged below -3). Attack: nearest-sample likelihood attack on the module's samples, "
+                + "its training images against its held-out ones (0.5: no signal).\n");
+    }
+
+    /** Accuracy of the DP methods against their epsilon, with the same kind without DP last; null without DP methods. */
+    BarChart privacyChart() {
+        List<String> dp = methods().stream().filter(m -> ExperimentConfig.targetEpsilon(m).isPresent())
+                .sorted(java.util.Comparator.comparingDouble(m -> ExperimentConfig.targetEpsilon(m).getAsDouble())).toList();
+        if (dp.isEmpty()) return null;
+        List<String> ms = new ArrayList<>(dp);
+        String plain = ExperimentConfig.baseMethod(dp.get(0));
+        if (methods().contains(plain)) ms.add(plain);
+        List<String> categories = new ArrayList<>();
+        double[][] values = new double[1][ms.size()];
+        double[][] errors = new double[1][ms.size()];
+        for (int i = 0; i < ms.size(); i++) {
+            String m = ms.get(i);
+            var e = ExperimentConfig.targetEpsilon(m);
+            categories.add(e.isPresent() ? "epsilon " + trim(e.getAsDouble()) : "no DP");
+            Summary s = summary(m, r -> r.report().accuracy());
+            values[0][i] = s.mean();
+            errors[0][i] = s.std();
+        }
+        return BarChart.of(config.name() + ": " + config.evaluation() + " accuracy against epsilon (delta "
+                        + config.privacy().dpDelta() + ")", categories, List.of(plain), values)
+                .withErrors(errors).withYLabel("accuracy").withValueFormat("%.3f");
+    }
+
     private static java.util.stream.DoubleStream siteSeconds(MethodRun r) {
         Object v = r.details().get("moduleSecondsPerSite");
         return v instanceof double[] d ? java.util.Arrays.stream(d) : java.util.stream.DoubleStream.empty();
     }
 
     private String label(String m) {
+        var epsilon = ExperimentConfig.targetEpsilon(m);
+        if (epsilon.isPresent()) {
+            return String.format(Locale.ROOT, "FF-%s with DP-SGD, epsilon %s at delta %s (clip %s, microbatch %d)",
+                    ExperimentConfig.baseMethod(m).substring("ff-".length()), trim(epsilon.getAsDouble()),
+                    config.privacy().dpDelta(), trim(config.privacy().dpClip()), config.privacy().dpMicrobatch());
+        }
         return switch (m) {
             case "fedavg" -> "FedAvg (" + config.fedRounds() + " rounds × " + config.fedLocalEpochs() + " local epoch"
                     + (config.fedLocalEpochs() > 1 ? "s" : "") + ")";

@@ -96,6 +96,49 @@ class ExperimentEndToEndTest {
     }
 
     @Test
+    void privateMethodsReachTheirEpsilonAndEveryModuleIsAuditedAndAttacked(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("private.properties");
+        Files.writeString(config, String.join("\n",
+                "name=private", "split=silo", "sites=10", "methods=ff-decoder-dp2,ff-decoder-dp8.5,ff-decoder",
+                "seeds=5", "modules.minImages=5", "privacy.audit=true", "privacy.holdOut=0.25",
+                "privacy.auditSamples=20", "privacy.attackSamples=20", "dp.microbatch=4",
+                "data.trainPerClass=24", "data.evalPerClass=10", "classifier.epochs=1", "decoder.epochs=2",
+                "decoder.hiddenWidth=32", "decoder.latentDim=4", "synthesis.decoderPerClass=10", "grid.perClass=2", ""));
+        Path out = dir.resolve("out");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertEquals(0, Experiment.run(new String[] {"--config", config.toString(), "--out", out.toString()},
+                new PrintStream(log, true, StandardCharsets.UTF_8)), log.toString(StandardCharsets.UTF_8));
+        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        assertEquals(3, results.getAsJsonArray("runs").size(), results.getAsJsonArray("failures").toString());
+        for (var run : results.getAsJsonArray("runs")) {
+            JsonObject r = run.getAsJsonObject();
+            String method = r.get("method").getAsString();
+            var modules = r.getAsJsonObject("details").getAsJsonArray("privacy");
+            assertEquals(10, modules.size(), method + ": one audit per module");
+            for (var m : modules) {
+                JsonObject f = m.getAsJsonObject();
+                // 24 images of the class, a quarter held out: the module trains on 18 and is audited against 6.
+                assertEquals(18, f.get("trainingImages").getAsInt());
+                assertEquals(6, f.get("heldOutImages").getAsInt());
+                double auc = f.get("attackAuc").getAsDouble();
+                assertTrue(auc >= 0 && auc <= 1, method + " AUC " + auc);
+                var target = ExperimentConfig.targetEpsilon(method);
+                if (target.isPresent()) {
+                    double e = f.get("epsilon").getAsDouble();
+                    assertTrue(e <= target.getAsDouble() && e > target.getAsDouble() * 0.999, method + ": epsilon " + e);
+                } else {
+                    assertTrue(!f.has("epsilon"), method + " trains without DP");
+                }
+            }
+        }
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("## Privacy of the modules"), md);
+        assertTrue(md.contains("FF-decoder with DP-SGD, epsilon 8.5 at delta 1.0E-5"), md);
+        BufferedImage plot = ImageIO.read(out.resolve("accuracy-vs-epsilon.png").toFile());
+        assertNotNull(plot);
+    }
+
+    @Test
     void aMethodThatFailsKeepsTheFiguresOfTheOthers(@TempDir Path dir) throws Exception {
         // No site holds 1,000 images of a class, so no module is trained and every class is uncovered:
         // FF-decoder fails under both seeds, centralized is still written.

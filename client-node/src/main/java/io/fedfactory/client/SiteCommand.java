@@ -55,12 +55,14 @@ import java.util.concurrent.TimeUnit;
                 "Memorization audit (before each upload): --audit-hold-out of every class is never trained on; the "
                         + "audit samples the module and prints, per module, PASS or FLAGGED with: copy rate (share of "
                         + "samples nearer a training image than the 1st percentile of held-out-to-training distances; "
-                        + "about 0.01 or less without memorization, flagged above 0.05) in pixel space and in a PCA space "
-                        + "fitted on the site's training images; Z_U (Meehan et al. three-sample test; far below 0 means "
-                        + "samples copy training images; flagged below -3 in PCA space) with its p-value; the share of "
-                        + "samples nearer training than held-out (0.5 without memorization); median distances to "
-                        + "training and held-out images. The numbers and verdict travel in the manifest (field "
-                        + "memorization); the closest pairs are written as a PNG to --audit-dir and never leave the site.",
+                        + "about 0.01 or less without memorization, flagged above 0.05) and nearer-training share (share "
+                        + "of samples nearer a training image than any held-out image, against equally many of each; "
+                        + "0.5 without memorization, flagged above 0.65), each in pixel space and in a PCA space fitted "
+                        + "on the site's training images; Z_U (Meehan et al. three-sample test, far below 0 when samples "
+                        + "copy training images, but also for blurry samples, so it is reported and does not decide) with "
+                        + "its p-value; median distances to training and held-out images. The numbers and verdict travel "
+                        + "in the manifest (field memorization); the closest pairs are written as a PNG to --audit-dir and "
+                        + "never leave the site.",
                 "Exit status: 0 done, 1 failed (the message says why), 2 bad options, 3 the data was refused "
                         + "(every refused file listed; nothing trained)."})
 public final class SiteCommand implements Callable<Integer> {

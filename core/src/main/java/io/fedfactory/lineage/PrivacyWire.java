@@ -30,7 +30,7 @@ public final class PrivacyWire {
                 .setSamples(r.samples()).setTrainingImages(r.trainingImages()).setHeldOutImages(r.heldOutImages())
                 .setSeed(r.seed()).setPixel(toWire(r.pixel())).setFeature(toWire(r.feature()))
                 .setFeatureSpace(r.featureSpace()).setMaxCopyRate(r.thresholds().maxCopyRate())
-                .setMinZu(r.thresholds().minZu()).setFlagged(r.flagged()).addAllReasons(r.reasons())
+                .setMaxNearerTrainingShare(r.thresholds().maxNearerTrainingShare()).setFlagged(r.flagged()).addAllReasons(r.reasons())
                 .setWallSeconds(r.wallSeconds()).build();
     }
 

@@ -30,4 +30,30 @@ public record DpSgdConfig(double noiseMultiplier, double clipNorm, int microbatc
     public double accountedNoiseMultiplier() {
         return microbatchSize == 1 ? noiseMultiplier : noiseMultiplier / 2;
     }
+
+    /**
+     * The settings whose guarantee is {@code epsilon} at {@code delta} after {@code steps} steps at
+     * {@code samplingRate}: the smallest noise multiplier the accountant gives that epsilon or less for
+     * (bisection to a relative 1e-6).
+     */
+    public static DpSgdConfig forEpsilon(double epsilon, double clipNorm, int microbatchSize, double delta,
+                                         double samplingRate, long steps) {
+        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+            throw new IllegalArgumentException("dp epsilon must be finite and > 0, got " + epsilon);
+        }
+        double lo = 1e-2;
+        double hi = 1e4;
+        if (DpGuarantee.account(new DpSgdConfig(hi, clipNorm, microbatchSize, delta), samplingRate, steps).epsilon() > epsilon) {
+            throw new IllegalArgumentException("dp epsilon " + epsilon + " is out of reach at delta " + delta + " in "
+                    + steps + " steps at sampling rate " + samplingRate + " (noise multiplier " + hi + " gives more)");
+        }
+        while (hi / lo > 1 + 1e-6) {
+            double mid = Math.sqrt(lo * hi);
+            double e = DpGuarantee.account(new DpSgdConfig(mid, clipNorm, microbatchSize, delta), samplingRate, steps)
+                    .epsilon();
+            if (e > epsilon) lo = mid;
+            else hi = mid;
+        }
+        return new DpSgdConfig(hi, clipNorm, microbatchSize, delta);
+    }
 }

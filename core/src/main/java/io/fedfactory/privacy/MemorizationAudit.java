@@ -105,7 +105,8 @@ public record MemorizationAudit(int samples, int pcaComponents, MemorizationThre
         SpaceReport feature = space(NearestNeighbours.of(gf, tf, pca.components()), gf, tf, pca.project(h),
                 pca.project(tSub), pca.components());
 
-        List<String> reasons = thresholds.violations(pixel.copyRate(), feature.copyRate(), feature.test().zu());
+        List<String> reasons = thresholds.violations(pixel.copyRate(), feature.copyRate(), pixel.nearerTrainingShare(),
+                feature.nearerTrainingShare());
         Integer[] closest = IntStream.range(0, samples).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> gToT.distance()[i]).thenComparingInt(i -> i))
                 .limit(REVIEW_PAIRS).toArray(Integer[]::new);

@@ -29,11 +29,13 @@ public record MemorizationReport(int samples, int trainingImages, int heldOutIma
 
     /** One line for logs and the local run: verdict and the figures it rests on. */
     public String summary() {
-        return String.format(Locale.ROOT, "%s: copy rate pixel %.3f / feature %.3f (max %.3f), Z_U pixel %.2f "
-                        + "(p %.2g) / feature %.2f (p %.2g) (min %.2f), nearer-training share %.2f, DCR median to training %.3f vs to held-out %.3f%s",
+        return String.format(Locale.ROOT, "%s: copy rate pixel %.3f / feature %.3f (max %.3f), nearer-training share "
+                        + "pixel %.2f / feature %.2f (max %.2f), Z_U pixel %.2f (p %.2g) / feature %.2f (p %.2g), "
+                        + "DCR median to training %.3f vs to held-out %.3f%s",
                 flagged ? "FLAGGED" : "PASS", pixel.copyRate(), feature.copyRate(), thresholds.maxCopyRate(),
+                pixel.nearerTrainingShare(), feature.nearerTrainingShare(), thresholds.maxNearerTrainingShare(),
                 pixel.test().zu(), pixel.test().pValue(), feature.test().zu(), feature.test().pValue(),
-                thresholds.minZu(), pixel.nearerTrainingShare(), pixel.samplesToTraining().median(), pixel.samplesToHeldOut().median(),
+                pixel.samplesToTraining().median(), pixel.samplesToHeldOut().median(),
                 reasons.isEmpty() ? "" : " [" + String.join("; ", reasons) + "]");
     }
 }

@@ -57,6 +57,22 @@ class DpSgdTest {
     }
 
     @Test
+    void calibratesTheNoiseToATargetEpsilon() {
+        // The TensorFlow Privacy tutorial setting: noise 1.1 over 60 epochs of 60,000 at batch 256. Calibrating to
+        // the epsilon it gives must find 1.1 again.
+        long steps = 60L * 60_000 / 256;
+        double q = 256 / 60_000.0;
+        double target = DpGuarantee.account(new DpSgdConfig(1.1, 1.0, 1, 1e-5), q, steps).epsilon();
+        DpSgdConfig c = DpSgdConfig.forEpsilon(target, 1.0, 1, 1e-5, q, steps);
+        double e = DpGuarantee.account(c, q, steps).epsilon();
+        assertTrue(e <= target && e > target - 1e-4, "calibrated epsilon " + e + " for " + target);
+        assertEquals(1.1, c.noiseMultiplier(), 1e-4);
+        // Microbatches of 8 need twice the noise for the same guarantee.
+        assertEquals(2.2, DpSgdConfig.forEpsilon(target, 1.0, 8, 1e-5, q, steps).noiseMultiplier(), 1e-4);
+        assertThrows(IllegalArgumentException.class, () -> DpSgdConfig.forEpsilon(0, 1.0, 1, 1e-5, 0.01, 100));
+    }
+
+    @Test
     void poissonBatchesHaveTheSamplingRateOnAverage() {
         DpSgd dp = new DpSgd(new DpSgdConfig(1, 1, 1, 1e-5), 1000, 50, 2L);
         assertEquals(0.05, dp.samplingRate());

@@ -81,7 +81,7 @@ final class PrivacyPolicyCheck {
         }
         MemorizationThresholds thresholds;
         try {
-            thresholds = new MemorizationThresholds(r.getMaxCopyRate(), r.getMinZu());
+            thresholds = new MemorizationThresholds(r.getMaxCopyRate(), r.getMaxNearerTrainingShare());
         } catch (IllegalArgumentException e) {
             throw new ModuleRejectedException(AdmissionCheck.PRIVACY_POLICY, "manifest.memorization thresholds: "
                     + e.getMessage());
@@ -89,7 +89,7 @@ final class PrivacyPolicyCheck {
         space("pixel", r.getPixel(), r.getSamples());
         space("feature", r.getFeature(), r.getSamples());
         List<String> violations = thresholds.violations(r.getPixel().getCopyRate(), r.getFeature().getCopyRate(),
-                r.getFeature().getZu());
+                r.getPixel().getNearerTrainingShare(), r.getFeature().getNearerTrainingShare());
         if (r.getFlagged() != !violations.isEmpty()) {
             fail("manifest.memorization.flagged is " + r.getFlagged() + " but its numbers say "
                     + (violations.isEmpty() ? "pass (no threshold crossed)" : "flagged (" + String.join("; ", violations) + ")"));

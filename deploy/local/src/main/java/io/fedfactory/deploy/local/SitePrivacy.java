@@ -52,6 +52,8 @@ final class SitePrivacy {
                 verdict = a.getFlagged() ? "FLAGGED" : "PASS";
                 entry.put("copy_rate_pixel", a.getPixel().getCopyRate());
                 entry.put("copy_rate_feature", a.getFeature().getCopyRate());
+                entry.put("nearer_training_share_pixel", a.getPixel().getNearerTrainingShare());
+                entry.put("nearer_training_share_feature", a.getFeature().getNearerTrainingShare());
                 entry.put("zu_feature", a.getFeature().getZu());
                 entry.put("audit_seconds", a.getWallSeconds());
             }
@@ -63,10 +65,12 @@ final class SitePrivacy {
                 entry.put("delta", g.getDelta());
                 dp = String.format(Locale.ROOT, "epsilon %.2f at delta %.0e", g.getEpsilon(), g.getDelta());
             }
-            say.say("site %s, module %s %s: memorization audit %s (copy rate pixel %.3f, feature %.3f; Z_U feature %.2f), %s",
+            say.say("site %s, module %s %s: memorization audit %s (copy rate pixel %.3f, feature %.3f; nearer-training "
+                            + "share pixel %.2f, feature %.2f), %s",
                     m.getSiteId(), r.getModuleId().substring(0, 12), m.getClassesList(), verdict,
                     m.getMemorization().getPixel().getCopyRate(), m.getMemorization().getFeature().getCopyRate(),
-                    m.getMemorization().getFeature().getZu(), dp);
+                    m.getMemorization().getPixel().getNearerTrainingShare(),
+                    m.getMemorization().getFeature().getNearerTrainingShare(), dp);
             out.put(r.getModuleId(), entry);
         }
         return out;
