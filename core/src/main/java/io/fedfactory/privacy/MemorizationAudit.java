@@ -141,7 +141,8 @@ public record MemorizationAudit(int samples, int pcaComponents, MemorizationThre
                 (double) nearer / toTraining.length, ThreeSampleTest.of(toTraining, heldToTraining));
     }
 
-    private static float[] unit(float[] pixels, ImageSpec spec) {
+    /** Pixels scaled from the spec's range to [0, 1]. */
+    static float[] unit(float[] pixels, ImageSpec spec) {
         float lo = spec.valueMin();
         float scale = 1f / (spec.valueMax() - spec.valueMin());
         float[] out = new float[pixels.length];

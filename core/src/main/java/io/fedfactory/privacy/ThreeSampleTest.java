@@ -25,16 +25,25 @@ public record ThreeSampleTest(double zu, double pValue) {
         int m = samplesToTraining.length;
         int n = heldOutToTraining.length;
         if (m == 0 || n == 0) throw new IllegalArgumentException("three-sample test needs samples and held-out images");
-        double[] all = new double[m + n];
-        System.arraycopy(samplesToTraining, 0, all, 0, m);
-        System.arraycopy(heldOutToTraining, 0, all, m, n);
-        double[] ranks = new NaturalRanking(NaNStrategy.FAILED, TiesStrategy.AVERAGE).rank(all);
-        double rankSum = 0;
-        for (int i = 0; i < m; i++) rankSum += ranks[i];
-        double u = rankSum - m * (m + 1) / 2.0;
+        double u = mannWhitneyU(samplesToTraining, heldOutToTraining);
         double mn = (double) m * n;
         double zu = (u - mn / 2) / Math.sqrt(mn * (m + n + 1) / 12.0);
         return new ThreeSampleTest(zu, pValueOf(zu));
+    }
+
+    /**
+     * Mann-Whitney U of {@code a} against {@code b}: the pairs (i, j) with a[i] > b[j], ties counted half.
+     * U / (|a| |b|) is the area under the ROC curve of a score that ranks {@code a} above {@code b}.
+     */
+    public static double mannWhitneyU(double[] a, double[] b) {
+        int m = a.length;
+        double[] all = new double[m + b.length];
+        System.arraycopy(a, 0, all, 0, m);
+        System.arraycopy(b, 0, all, m, b.length);
+        double[] ranks = new NaturalRanking(NaNStrategy.FAILED, TiesStrategy.AVERAGE).rank(all);
+        double rankSum = 0;
+        for (int i = 0; i < m; i++) rankSum += ranks[i];
+        return rankSum - m * (m + 1) / 2.0;
     }
 
     /** One-sided P(Z <= zu) for a standard normal Z. */
