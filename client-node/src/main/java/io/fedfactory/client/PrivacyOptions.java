@@ -24,9 +24,11 @@ public final class PrivacyOptions {
                     + "own review; never uploaded (default: <data>/memorization-audit, or next to a --data file).")
     Path auditDir;
     @Option(names = "--dp-noise", defaultValue = "0",
-            description = "Train with DP-SGD at this noise multiplier (0: plain training; decoder modules only). Batches "
+            description = "Train with DP-SGD at this noise multiplier (0: plain training; every --kind). Batches "
                     + "are Poisson-sampled, each microbatch's gradient is clipped, Gaussian noise added; epsilon at "
-                    + "--dp-delta from a Renyi-DP accountant goes into the manifest (default: ${DEFAULT-VALUE}).")
+                    + "--dp-delta from a Renyi-DP accountant goes into the manifest. latent-diffusion trains both "
+                    + "its autoencoder and its denoiser privately, and its epsilon is the two phases composed "
+                    + "(default: ${DEFAULT-VALUE}).")
     double dpNoise;
     @Option(names = "--dp-clip", defaultValue = "1.0", description = "DP-SGD clipping norm (default: ${DEFAULT-VALUE}).")
     double dpClip;

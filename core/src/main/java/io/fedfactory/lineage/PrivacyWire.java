@@ -6,6 +6,7 @@ import io.fedfactory.privacy.DpGuarantee;
 import io.fedfactory.privacy.MemorizationReport;
 import io.fedfactory.privacy.SpaceReport;
 import io.fedfactory.proto.v1.DifferentialPrivacy;
+import io.fedfactory.proto.v1.DpPhase;
 import io.fedfactory.proto.v1.MemorizationSpace;
 
 /** A memorization report as the manifest carries it: numbers, thresholds and verdict, no images. */
@@ -15,14 +16,24 @@ public final class PrivacyWire {
     public static io.fedfactory.proto.v1.ModuleManifest withPrivacy(io.fedfactory.proto.v1.ModuleManifest wire,
                                                                     TrainedModule module, MemorizationReport report) {
         var b = wire.toBuilder();
-        DpGuarantee.fromProvenance(module.manifest().provenance().hyperparameters()).ifPresent(g ->
-                b.getProvenanceBuilder().setDifferentialPrivacy(DifferentialPrivacy.newBuilder()
-                        .setEpsilon(g.epsilon()).setDelta(g.delta()).setNoiseMultiplier(g.noiseMultiplier())
-                        .setClipNorm(g.clipNorm()).setMicrobatchSize(g.microbatchSize())
-                        .setSamplingRate(g.samplingRate()).setSteps(g.steps()).setSampling(g.sampling())
-                        .setAccountant(g.accountant())));
+        DpGuarantee.fromProvenance(module.manifest().provenance().hyperparameters())
+                .ifPresent(g -> b.getProvenanceBuilder().setDifferentialPrivacy(toWire(g)));
         if (report != null) b.setMemorization(toWire(report));
         return b.build();
+    }
+
+    /** The guarantee as the manifest's {@code provenance.differential_privacy}, later phases included. */
+    public static DifferentialPrivacy toWire(DpGuarantee g) {
+        DifferentialPrivacy.Builder dp = DifferentialPrivacy.newBuilder()
+                .setEpsilon(g.epsilon()).setDelta(g.delta()).setNoiseMultiplier(g.noiseMultiplier())
+                .setClipNorm(g.clipNorm()).setMicrobatchSize(g.microbatchSize())
+                .setSamplingRate(g.samplingRate()).setSteps(g.steps()).setSampling(g.sampling())
+                .setAccountant(g.accountant());
+        for (DpGuarantee.Phase p : g.laterPhases()) {
+            dp.addLaterPhases(DpPhase.newBuilder().setNoiseMultiplier(p.noiseMultiplier()).setClipNorm(p.clipNorm())
+                    .setMicrobatchSize(p.microbatchSize()).setSamplingRate(p.samplingRate()).setSteps(p.steps()));
+        }
+        return dp.build();
     }
 
     public static io.fedfactory.proto.v1.MemorizationReport toWire(MemorizationReport r) {

@@ -8,6 +8,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import io.fedfactory.determinism.SplitMix64;
+import io.fedfactory.generative.nn.BatchOrder;
 import io.fedfactory.generative.nn.TrainableParameters;
 
 import java.util.ArrayList;
@@ -125,6 +126,28 @@ public final class DpSgd {
         }
         steps++;
         return batch.length == 0 ? Double.NaN : lossSum / batch.length;
+    }
+
+    /**
+     * One optimizer step of a module trainer: without DP-SGD ({@code dp} null) on the next {@code batch}
+     * images of {@code order}, one backward pass of their mean loss; with DP-SGD on {@code dp}'s next
+     * Poisson batch ({@link #step}).
+     *
+     * @return the batch's mean loss before the update (NaN for an empty Poisson batch)
+     */
+    public static double trainStep(DpSgd dp, Engine engine, NDManager root, TrainableParameters params,
+                                   Optimizer optimizer, BatchOrder order, int batch, MicrobatchLoss loss) {
+        try (NDManager scratch = root.newSubManager()) {
+            if (dp != null) return dp.step(engine, scratch, params, optimizer, dp.nextBatch(), loss);
+            double value;
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                NDArray l = loss.loss(scratch, order.next(batch));
+                collector.backward(l);
+                value = l.getFloat();
+            }
+            params.step(optimizer);
+            return value;
+        }
     }
 
     /** The guarantee of the steps taken so far. */

@@ -9,7 +9,8 @@
  *       is a {@link io.fedfactory.privacy.MemorizationReport} whose numbers and verdict travel in the
  *       manifest (never images).</li>
  *   <li>{@link io.fedfactory.privacy.RdpAccountant}: epsilon at delta for DP-SGD, from the sampling
- *       rate, noise multiplier and steps.</li>
+ *       rate, noise multiplier and steps; a module trained in several phases composes them in one
+ *       accountant ({@link io.fedfactory.privacy.DpGuarantee#then}).</li>
  *   <li>{@link io.fedfactory.privacy.DpSgd}: per-microbatch clipping and Gaussian noise for the DJL
  *       module trainers, on Poisson-sampled batches (the sampling the accountant assumes).</li>
  * </ul>

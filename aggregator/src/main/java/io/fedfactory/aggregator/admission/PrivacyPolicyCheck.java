@@ -4,6 +4,7 @@ import io.fedfactory.privacy.MemorizationThresholds;
 import io.fedfactory.privacy.RdpAccountant;
 import io.fedfactory.privacy.ThreeSampleTest;
 import io.fedfactory.proto.v1.DifferentialPrivacy;
+import io.fedfactory.proto.v1.DpPhase;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.MemorizationReport;
 import io.fedfactory.proto.v1.MemorizationSpace;
@@ -17,8 +18,8 @@ import java.util.Locale;
  * The {@code privacy_policy} check, on the manifest alone (before any bytes are stored): the
  * module's memorization report and DP guarantee must meet the federation's {@link PrivacyPolicy},
  * and must agree with themselves. A report whose verdict does not follow from its own numbers and
- * thresholds, or a DP epsilon below what its own accounting (sampling rate, noise, steps, delta)
- * gives, is refused whatever the policy.
+ * thresholds, or a DP epsilon below what its own accounting (sampling rate, noise, steps, delta; of
+ * every phase, composed, for a module trained in several) gives, is refused whatever the policy.
  */
 final class PrivacyPolicyCheck {
 
@@ -125,22 +126,32 @@ final class PrivacyPolicyCheck {
         if (!(dp.getEpsilon() >= 0) || Double.isInfinite(dp.getEpsilon())) {
             fail(f + ".epsilon must be finite and >= 0, got " + dp.getEpsilon());
         }
-        if (!(dp.getSamplingRate() > 0 && dp.getSamplingRate() <= 1)) {
-            fail(f + ".sampling_rate must be in (0, 1], got " + dp.getSamplingRate());
-        }
-        if (!(dp.getNoiseMultiplier() > 0) || Double.isInfinite(dp.getNoiseMultiplier())) {
-            fail(f + ".noise_multiplier must be finite and > 0, got " + dp.getNoiseMultiplier());
-        }
-        if (dp.getSteps() < 1) fail(f + ".steps must be >= 1, got " + dp.getSteps());
+        mechanism(f, dp.getSamplingRate(), dp.getNoiseMultiplier(), dp.getSteps());
         if (!dp.getSampling().equals("poisson")) {
             fail(f + ".sampling must be \"poisson\" (the sampling the accountant assumes), got \"" + dp.getSampling() + "\"");
         }
-        double accounted = new RdpAccountant().compose(dp.getSamplingRate(), dp.getNoiseMultiplier(), dp.getSteps())
-                .epsilon(dp.getDelta(), RdpAccountant.Conversion.IMPROVED).epsilon();
+        RdpAccountant accountant = new RdpAccountant().compose(dp.getSamplingRate(), dp.getNoiseMultiplier(), dp.getSteps());
+        for (int i = 0; i < dp.getLaterPhasesCount(); i++) {
+            DpPhase p = dp.getLaterPhases(i);
+            mechanism(f + ".later_phases[" + i + "]", p.getSamplingRate(), p.getNoiseMultiplier(), p.getSteps());
+            accountant.compose(p.getSamplingRate(), p.getNoiseMultiplier(), p.getSteps());
+        }
+        double accounted = accountant.epsilon(dp.getDelta(), RdpAccountant.Conversion.IMPROVED).epsilon();
         if (dp.getEpsilon() < accounted * (1 - TOLERANCE)) {
             fail(f + ".epsilon " + fmt(dp.getEpsilon()) + " is below " + fmt(accounted)
-                    + ", what its own sampling_rate, noise_multiplier, steps and delta give");
+                    + ", what its own sampling_rate, noise_multiplier, steps and delta give"
+                    + (dp.getLaterPhasesCount() == 0 ? ""
+                            : ", composed with its " + dp.getLaterPhasesCount() + " later_phases"));
         }
+    }
+
+    /** One phase's mechanism must be one the accountant can account. */
+    private static void mechanism(String f, double samplingRate, double noiseMultiplier, long steps) {
+        if (!(samplingRate > 0 && samplingRate <= 1)) fail(f + ".sampling_rate must be in (0, 1], got " + samplingRate);
+        if (!(noiseMultiplier > 0) || Double.isInfinite(noiseMultiplier)) {
+            fail(f + ".noise_multiplier must be finite and > 0, got " + noiseMultiplier);
+        }
+        if (steps < 1) fail(f + ".steps must be >= 1, got " + steps);
     }
 
     private static void unit(String field, double v) {

@@ -9,6 +9,9 @@ import io.fedfactory.aggregator.fixtures.UploadCall;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.store.RecordKinds;
 import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
+import io.fedfactory.lineage.PrivacyWire;
+import io.fedfactory.privacy.DpGuarantee;
+import io.fedfactory.privacy.DpSgdConfig;
 import io.fedfactory.privacy.RdpAccountant;
 import io.fedfactory.proto.v1.CreateFederationRequest;
 import io.fedfactory.proto.v1.DifferentialPrivacy;
@@ -121,6 +124,41 @@ class PrivacyPolicyTest {
         double within = new RdpAccountant().compose(q, 2.0, steps).epsilon(1e-5).epsilon();
         // Within the limit the check passes (not uploaded: the memorizing module must stay free for its own test).
         new ModuleAdmission(1).checkManifest(PrivacyFixtures.spec(fed, dp), withDp(memorizing.manifest(), q, 2.0, steps, within));
+    }
+
+    @Test
+    void aTwoPhaseLatentDiffusionGuaranteePassesAndAForgedEpsilonIsRefused() {
+        PrivacyPolicy dp = PrivacyPolicy.newBuilder().setMaxEpsilon(8).setDelta(1e-5).build();
+        String fed = federation("priv-phases", dp);
+        // A latent-diffusion module's guarantee as its site records it (DpGuarantee to PrivacyWire): the
+        // autoencoder on 900 images, then the denoiser on their latents; the memorizing module stands in.
+        DpSgdConfig site = new DpSgdConfig(4.0, 1.0, 8, 1e-5);
+        DpGuarantee autoencoder = DpGuarantee.account(site, 64 / 900.0, 8 * 15);
+        DpGuarantee both = autoencoder.then(DpGuarantee.account(site, 64 / 900.0, 400));
+        double composed = new RdpAccountant().compose(64 / 900.0, 2.0, 120).compose(64 / 900.0, 2.0, 400)
+                .epsilon(1e-5).epsilon();
+        assertEquals(composed, both.epsilon(), 1e-12);
+        assertTrue(composed < 8 && composed > autoencoder.epsilon() + 1,
+                "the denoiser phase adds to the autoencoder's " + autoencoder.epsilon() + ": " + composed);
+        DifferentialPrivacy wire = PrivacyWire.toWire(both);
+        new ModuleAdmission(1).checkManifest(PrivacyFixtures.spec(fed, dp), withDp(memorizing.manifest(), wire));
+
+        // Claiming the autoencoder's epsilon alone, with both phases listed, is refused and stores nothing.
+        String forged = refused(fed, memorizing.onnx(),
+                withDp(memorizing.manifest(), wire.toBuilder().setEpsilon(autoencoder.epsilon()).build()));
+        assertTrue(forged.startsWith("manifest.provenance.differential_privacy.epsilon ") && forged.endsWith(
+                "what its own sampling_rate, noise_multiplier, steps and delta give, composed with its 1 later_phases"),
+                forged);
+        ModuleRejectedException badPhase = assertThrows(ModuleRejectedException.class, () -> new ModuleAdmission(1)
+                .checkManifest(PrivacyFixtures.spec(fed, dp), withDp(memorizing.manifest(), wire.toBuilder()
+                        .setLaterPhases(0, wire.getLaterPhases(0).toBuilder().setSteps(0)).build())));
+        assertEquals(AdmissionCheck.PRIVACY_POLICY, badPhase.check());
+        assertEquals("manifest.provenance.differential_privacy.later_phases[0].steps must be >= 1, got 0",
+                badPhase.detail());
+    }
+
+    private static ModuleManifest withDp(ModuleManifest m, DifferentialPrivacy dp) {
+        return m.toBuilder().setProvenance(m.getProvenance().toBuilder().setDifferentialPrivacy(dp)).build();
     }
 
     private static ModuleManifest withDp(ModuleManifest m, double q, double noise, long steps, double epsilon) {

@@ -78,16 +78,18 @@ public final class ModuleTraining {
         }
 
         /**
-         * The decoder trainer with DP-SGD for {@code classIndex} at {@code siteId}: the same decoder with the
-         * standard-normal prior (the fitted prior would read the images outside DP-SGD). Diffusion modules
-         * have no private trainer yet.
+         * The trainer of {@code classIndex} at {@code siteId} with DP-SGD: the plain trainer's module, except
+         * that the decoder uses the standard-normal prior (the fitted prior would read the images outside
+         * DP-SGD) and latent diffusion trains both its phases privately and leaves its latents unstandardized.
          */
         GenerativeModuleTrainer privateTrainer(String siteId, int classIndex, DpSgdConfig privacy) {
-            if (!kind.equals("decoder")) {
-                throw new IllegalArgumentException("--dp-noise is supported with --kind decoder only, got --kind " + kind);
-            }
-            return new DecoderTrainer(new DecoderTrainingConfig(DECODER_HIDDEN, DECODER_LATENT, decoderEpochs, BATCH, 1e-3f,
-                    classSeed(siteId, classIndex), threads).withKlWeight(DECODER_KL_WEIGHT), privacy);
+            long classSeed = classSeed(siteId, classIndex);
+            return switch (kind) {
+                case "decoder" -> new DecoderTrainer(new DecoderTrainingConfig(DECODER_HIDDEN, DECODER_LATENT,
+                        decoderEpochs, BATCH, 1e-3f, classSeed, threads).withKlWeight(DECODER_KL_WEIGHT), privacy);
+                case "latent-diffusion" -> new LatentDiffusionTrainer(latentDiffusion(classSeed), privacy);
+                default -> new DiffusionTrainer(diffusion(classSeed), privacy);
+            };
         }
 
         /**
@@ -101,21 +103,28 @@ public final class ModuleTraining {
         /** The trainer of the module for {@code classIndex} at {@code siteId}. */
         GenerativeModuleTrainer trainer(String siteId, int classIndex) {
             long classSeed = classSeed(siteId, classIndex);
-            if (kind.equals("latent-diffusion")) {
-                // The benchmark's latent-diffusion modules (bench/results/NOTES.md): the decoder's autoencoder
-                // without a fitted prior, an EDM denoiser on its latents in its place.
-                DecoderTrainingConfig autoencoder = new DecoderTrainingConfig(DECODER_HIDDEN, DECODER_LATENT, decoderEpochs,
-                        BATCH, 1e-3f, classSeed, threads).withKlWeight(LATENT_KL_WEIGHT);
-                return new LatentDiffusionTrainer(LatentDiffusionTrainingConfig.defaults(autoencoder)
-                        .withDenoiser(256, 2, LATENT_DENOISER_STEPS));
-            }
+            if (kind.equals("latent-diffusion")) return new LatentDiffusionTrainer(latentDiffusion(classSeed));
             return kind.equals("decoder")
                     // The benchmark's decoder (bench/configs/fmnist-silo10.properties, chosen on validation data):
                     // KL weight 0.1 for sharper decodes, and a Gaussian fitted to the site's own latents as prior.
                     ? new DecoderTrainer(new DecoderTrainingConfig(DECODER_HIDDEN, DECODER_LATENT, decoderEpochs, BATCH,
                             1e-3f, classSeed, threads).withKlWeight(DECODER_KL_WEIGHT).withFittedPrior(1f))
-                    : new DiffusionTrainer(new DiffusionTrainingConfig(diffusionWidth, diffusionSteps, BATCH, 1e-3f, -0.8, 1.6,
-                            DiffusionSampling.edmDefaults(), classSeed, threads));
+                    : new DiffusionTrainer(diffusion(classSeed));
+        }
+
+        /**
+         * The benchmark's latent-diffusion modules (bench/results/NOTES.md): the decoder's autoencoder without a
+         * fitted prior, an EDM denoiser on its latents in its place.
+         */
+        private LatentDiffusionTrainingConfig latentDiffusion(long classSeed) {
+            DecoderTrainingConfig autoencoder = new DecoderTrainingConfig(DECODER_HIDDEN, DECODER_LATENT, decoderEpochs,
+                    BATCH, 1e-3f, classSeed, threads).withKlWeight(LATENT_KL_WEIGHT);
+            return LatentDiffusionTrainingConfig.defaults(autoencoder).withDenoiser(256, 2, LATENT_DENOISER_STEPS);
+        }
+
+        private DiffusionTrainingConfig diffusion(long classSeed) {
+            return new DiffusionTrainingConfig(diffusionWidth, diffusionSteps, BATCH, 1e-3f, -0.8, 1.6,
+                    DiffusionSampling.edmDefaults(), classSeed, threads);
         }
     }
 

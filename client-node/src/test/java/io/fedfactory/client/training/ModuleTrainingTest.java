@@ -2,7 +2,11 @@ package io.fedfactory.client.training;
 
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.ImageSpec;
+import io.fedfactory.generative.GenerativeModuleTrainer;
 import io.fedfactory.generative.TrainedModule;
+import io.fedfactory.privacy.DpGuarantee;
+import io.fedfactory.privacy.DpSgdConfig;
+import io.fedfactory.privacy.RdpAccountant;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -51,5 +55,21 @@ class ModuleTrainingTest {
         long estimate = plan.estimatedBytes(side * side);
         System.out.printf("decoder module: %d bytes, the dry run says %d%n", actual, estimate);
         assertTrue(Math.abs(actual - estimate) < 0.02 * actual, "estimate " + estimate + " vs " + actual + " bytes");
+    }
+
+    @Test
+    void everyKindHasAPrivateTrainerAndAPrivateDiffusionModuleCarriesItsGuarantee() {
+        DpSgdConfig dp = new DpSgdConfig(1.1, 1.0, 8, 1e-5);
+        for (String kind : List.of("decoder", "diffusion", "latent-diffusion")) {
+            GenerativeModuleTrainer trainer = new ModuleTraining.Plan(kind, 1, 3, 8, 1, 1).privateTrainer("site-x", 0, dp);
+            assertEquals(kind, trainer.kind().wireName(), "the private trainer of --kind " + kind);
+        }
+        List<TrainedModule> modules = ModuleTraining.trainAll(images(128, 28), "site-x",
+                new ModuleTraining.Plan("diffusion", 1, 3, 8, 1, 1), dp,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        DpGuarantee g = DpGuarantee.fromProvenance(modules.get(0).manifest().provenance().hyperparameters()).orElseThrow();
+        assertEquals(3, g.steps());
+        assertEquals(64 / 128.0, g.samplingRate(), 1e-15, "expected batch 64 of the class's 128 images");
+        assertEquals(new RdpAccountant().compose(0.5, 0.55, 3).epsilon(1e-5).epsilon(), g.epsilon(), 1e-12);
     }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.fedfactory.data.Dataset;
@@ -120,8 +119,13 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         return fitVae(config, vae, oneClass, null, listener);
     }
 
-    private static FittedVae fitVae(DecoderTrainingConfig config, Vae vae, Dataset oneClass, DpSgdConfig privacy,
-                                    TrainingListener listener) {
+    /**
+     * As {@link #fitVae(DecoderTrainingConfig, Vae, Dataset, TrainingListener)}, with DP-SGD when
+     * {@code privacy} is not null: Poisson batches of expected size {@code batchSize}, as many steps as
+     * plain training takes, and the guarantee in {@link FittedVae#privacy()}.
+     */
+    public static FittedVae fitVae(DecoderTrainingConfig config, Vae vae, Dataset oneClass, DpSgdConfig privacy,
+                                   TrainingListener listener) {
         ImageSpec spec = oneClass.spec();
         int count = oneClass.size();
         int stepsPerEpoch = (count + config.batchSize() - 1) / config.batchSize();
@@ -147,56 +151,29 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
     private static TrainableParameters fit(DecoderTrainingConfig config, Vae vae, float[] data, int count, ImageSpec spec,
                                            long steps, DpSgd dp, TrainingListener listener, NDManager root) {
         int pixels = spec.pixels();
-        int batch = config.batchSize();
         int latent = config.latentDim();
         BatchOrder order = new BatchOrder(count, SplitMix64.derive(config.seed(), "batch-order"));
         SplitMix64 noise = SplitMix64.derived(config.seed(), "noise");
-        float[] images = new float[batch * pixels];
-        float[] eps = new float[batch * latent];
-
         Engine engine = Engine.getEngine("PyTorch");
-        {
-            TrainableParameters params = new TrainableParameters(root, vae.layout().initialize(
-                    SplitMix64.derive(config.seed(), "init")));
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
-            for (long step = 0; step < steps; step++) {
-                double loss;
-                if (dp != null) {
-                    try (NDManager scratch = root.newSubManager()) {
-                        loss = dp.step(engine, scratch, params, adam, dp.nextBatch(), (m, idx) -> {
-                            float[] x = new float[idx.length * pixels];
-                            for (int b = 0; b < idx.length; b++) {
-                                System.arraycopy(data, idx[b] * pixels, x, b * pixels, pixels);
-                            }
-                            float[] e = new float[idx.length * latent];
-                            noise.fillGaussian(e, 0, e.length);
-                            return loss(config, vae, new DjlTensorOps(m, params.arrays()), m, x, e, idx.length, spec);
-                        });
-                    }
-                    if (Double.isNaN(loss)) continue;
-                } else {
-                    int[] idx = order.next(batch);
-                    for (int b = 0; b < batch; b++) {
-                        System.arraycopy(data, idx[b] * pixels, images, b * pixels, pixels);
-                    }
-                    noise.fillGaussian(eps, 0, eps.length);
-                    try (NDManager scratch = root.newSubManager()) {
-                        try (GradientCollector collector = engine.newGradientCollector()) {
-                            NDArray l = loss(config, vae, new DjlTensorOps(scratch, params.arrays()), scratch, images, eps, batch,
-                                    spec);
-                            collector.backward(l);
-                            loss = l.getFloat();
-                        }
-                        params.step(adam);
-                    }
-                }
-                if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException("decoder training diverged at step " + step + ": loss " + loss);
-                }
-                listener.onStep(step, loss);
+        TrainableParameters params = new TrainableParameters(root, vae.layout().initialize(
+                SplitMix64.derive(config.seed(), "init")));
+        DpSgd.MicrobatchLoss loss = (m, idx) -> {
+            float[] x = new float[idx.length * pixels];
+            for (int b = 0; b < idx.length; b++) System.arraycopy(data, idx[b] * pixels, x, b * pixels, pixels);
+            float[] e = new float[idx.length * latent];
+            noise.fillGaussian(e, 0, e.length);
+            return loss(config, vae, new DjlTensorOps(m, params.arrays()), m, x, e, idx.length, spec);
+        };
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
+        for (long step = 0; step < steps; step++) {
+            double l = DpSgd.trainStep(dp, engine, root, params, adam, order, config.batchSize(), loss);
+            if (Double.isNaN(l) && dp != null) continue;
+            if (!Double.isFinite(l)) {
+                throw new IllegalStateException("decoder training diverged at step " + step + ": loss " + l);
             }
-            return params;
+            listener.onStep(step, l);
         }
+        return params;
     }
 
     /** Mean loss of {@code n} images (unit range) with reparameterization noise {@code eps}. */

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.fedfactory.data.Dataset;
@@ -21,15 +20,19 @@ import io.fedfactory.generative.TrainingProvenance;
 import io.fedfactory.generative.decoder.DecoderTrainer;
 import io.fedfactory.generative.decoder.Vae;
 import io.fedfactory.generative.nn.BatchOrder;
-import io.fedfactory.generative.nn.DjlTensorOps;
 import io.fedfactory.djl.DeterministicTorch;
 import io.fedfactory.generative.nn.TorchThreads;
 import io.fedfactory.generative.nn.TrainableParameters;
 import io.fedfactory.generative.nn.Weights;
+import io.fedfactory.generative.diffusion.EdmLoss;
+import io.fedfactory.privacy.DpGuarantee;
+import io.fedfactory.privacy.DpSgd;
+import io.fedfactory.privacy.DpSgdConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Trains a latent-diffusion module on one class with DJL (latent diffusion, Rombach et al. 2022, with
@@ -42,6 +45,15 @@ import java.util.Objects;
  *
  * <p>The denoiser models the latents' whole distribution, several modes included, where a fitted
  * Gaussian covers them with one ellipsoid and samples the empty space between modes.
+ *
+ * <p>With DP-SGD ({@link DpSgd}) both phases read the images, so both are private: the autoencoder
+ * through the decoder's private path, then the denoiser on each image's posterior mean as that
+ * image's record (a function of the image through the released encoder), Poisson-sampled at expected
+ * size {@code batchSize} over the same images, each microbatch's gradient clipped before the noise.
+ * The standardization is not fitted under DP-SGD (it would read the latents outside the mechanism):
+ * the latents are used as they are, mean 0 and standard deviation 1, which the autoencoder's KL term
+ * to N(0, I) keeps them near. The guarantee is both phases composed in one Renyi-DP accountant and
+ * converted once at delta ({@link DpGuarantee#then}), recorded in the provenance's {@code dp.*} entries.
  */
 public final class LatentDiffusionTrainer implements GenerativeModuleTrainer {
 
@@ -49,9 +61,18 @@ public final class LatentDiffusionTrainer implements GenerativeModuleTrainer {
     static final double MIN_STD = 1e-6;
 
     private final LatentDiffusionTrainingConfig config;
+    /** DP-SGD settings of both phases; null for plain training. */
+    private final DpSgdConfig privacy;
 
     public LatentDiffusionTrainer(LatentDiffusionTrainingConfig config) {
         this.config = Objects.requireNonNull(config);
+        this.privacy = null;
+    }
+
+    /** Trains both phases with DP-SGD at {@code privacy}; the latents are not standardized. */
+    public LatentDiffusionTrainer(LatentDiffusionTrainingConfig config, DpSgdConfig privacy) {
+        this.config = Objects.requireNonNull(config);
+        this.privacy = Objects.requireNonNull(privacy);
     }
 
     @Override
@@ -70,11 +91,15 @@ public final class LatentDiffusionTrainer implements GenerativeModuleTrainer {
         LatentDiffusionModel model = new LatentDiffusionModel(vae, denoiser);
         long started = System.nanoTime();
 
-        DecoderTrainer.FittedVae autoencoder = DecoderTrainer.fitVae(config.autoencoder(), vae, oneClass, listener);
+        DecoderTrainer.FittedVae autoencoder = DecoderTrainer.fitVae(config.autoencoder(), vae, oneClass, privacy,
+                listener);
         int count = oneClass.size();
-        Standardization standard = Standardization.fit(autoencoder.posteriorMeans(), count, latent);
+        Standardization standard = privacy == null ? Standardization.fit(autoencoder.posteriorMeans(), count, latent)
+                : Standardization.identity(latent);
         float[] z = standard.apply(autoencoder.posteriorMeans(), count);
-        Weights den = fitDenoiser(denoiser, z, count, autoencoder.steps(), listener);
+        DpSgd dp = privacy == null ? null
+                : new DpSgd(privacy, count, config.batchSize(), SplitMix64.derive(config.seed(), "denoiser/dp-sgd"));
+        Weights den = fitDenoiser(denoiser, z, count, autoencoder.steps(), dp, listener);
 
         Map<String, Weights.Tensor> all = new LinkedHashMap<>();
         Weights vaeWeights = autoencoder.weights();
@@ -92,84 +117,54 @@ public final class LatentDiffusionTrainer implements GenerativeModuleTrainer {
 
         long aeExamples = autoencoder.steps() * config.autoencoder().batchSize();
         long steps = autoencoder.steps() + config.steps();
+        Map<String, String> hyperparameters = new TreeMap<>(config.asProvenance());
+        if (dp != null) hyperparameters.putAll(autoencoder.privacy().then(dp.guarantee()).asProvenance());
         TrainingProvenance provenance = new TrainingProvenance(count, aeExamples, (double) aeExamples / count, steps,
-                config.seed(), config.threads(), wallSeconds, TorchThreads.libraryVersions(), config.asProvenance());
+                config.seed(), config.threads(), wallSeconds, TorchThreads.libraryVersions(), hyperparameters);
         ModuleManifest manifest = new ModuleManifest(ModuleKind.LATENT_DIFFUSION, List.of(label), spec,
                 config.sampling(), provenance, siteId, ContentHash.sha256Hex(onnx));
         return new TrainedModule(onnx, manifest);
     }
 
-    private Weights fitDenoiser(LatentDenoiser net, float[] data, int count, long stepOffset, TrainingListener listener) {
-        int dim = net.latentDim();
-        int batch = config.batchSize();
-        double sd = config.sampling().diffusion().sigmaData();
-        float decay = config.emaDecay();
-        float[] clean = new float[batch * dim];
-        float[] noisy = new float[batch * dim];
-        float[] sigma = new float[batch];
-        float[] weight = new float[batch];
-
-        return DeterministicTorch.call(config.threads(), config.seed(), () -> fitDenoiserPinned(net, data, count, dim, batch,
-                sd, decay, stepOffset, listener, clean, noisy, sigma, weight));
-    }
-
-    private Weights fitDenoiserPinned(LatentDenoiser net, float[] data, int count, int dim, int batch, double sd, float decay,
-                                      long stepOffset, TrainingListener listener, float[] clean, float[] noisy, float[] sigma,
-                                      float[] weight) {
-        BatchOrder order = new BatchOrder(count, SplitMix64.derive(config.seed(), "denoiser/batch-order"));
-        SplitMix64 noise = SplitMix64.derived(config.seed(), "denoiser/noise");
-        Engine engine = Engine.getEngine("PyTorch");
-        try (NDManager root = engine.newBaseManager()) {
-            Weights initial = net.layout().initialize(SplitMix64.derive(config.seed(), "denoiser/init"));
-            TrainableParameters params = new TrainableParameters(root, initial);
-            Map<String, NDArray> ema = new LinkedHashMap<>();
-            for (String name : initial.names()) {
-                Weights.Tensor t = initial.get(name);
-                ema.put(name, root.create(t.values(), new Shape(t.shape())));
+    private Weights fitDenoiser(LatentDenoiser net, float[] data, int count, long stepOffset, DpSgd dp,
+                                TrainingListener listener) {
+        return DeterministicTorch.call(config.threads(), config.seed(), () -> {
+            BatchOrder order = new BatchOrder(count, SplitMix64.derive(config.seed(), "denoiser/batch-order"));
+            float decay = config.emaDecay();
+            Engine engine = Engine.getEngine("PyTorch");
+            try (NDManager root = engine.newBaseManager()) {
+                Weights initial = net.layout().initialize(SplitMix64.derive(config.seed(), "denoiser/init"));
+                TrainableParameters params = new TrainableParameters(root, initial);
+                Map<String, NDArray> ema = new LinkedHashMap<>();
+                for (String name : initial.names()) {
+                    Weights.Tensor t = initial.get(name);
+                    ema.put(name, root.create(t.values(), new Shape(t.shape())));
+                }
+                EdmLoss loss = new EdmLoss(data, new long[] {net.latentDim()}, config.pMean(), config.pStd(),
+                        config.sampling().diffusion().sigmaData(), SplitMix64.derived(config.seed(), "denoiser/noise"),
+                        params.arrays(), net::denoise);
+                Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
+                for (int step = 0; step < config.steps(); step++) {
+                    double l = DpSgd.trainStep(dp, engine, root, params, adam, order, config.batchSize(), loss);
+                    try (NDManager scratch = root.newSubManager()) {
+                        for (Map.Entry<String, NDArray> e : params.arrays().entrySet()) {
+                            NDArray average = ema.get(e.getKey());
+                            NDArray fresh = e.getValue().mul(1f - decay);
+                            fresh.attach(scratch);
+                            average.muli(decay).addi(fresh);
+                        }
+                    }
+                    if (Double.isNaN(l) && dp != null) continue;
+                    if (!Double.isFinite(l)) {
+                        throw new IllegalStateException("latent denoiser training diverged at step " + step + ": loss " + l);
+                    }
+                    listener.onStep(stepOffset + step, l);
+                }
+                Map<String, Weights.Tensor> out = new LinkedHashMap<>();
+                ema.forEach((name, a) -> out.put(name, new Weights.Tensor(a.getShape().getShape(), a.toFloatArray())));
+                return new Weights(out);
             }
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build();
-            for (int step = 0; step < config.steps(); step++) {
-                int[] idx = order.next(batch);
-                for (int b = 0; b < batch; b++) {
-                    System.arraycopy(data, idx[b] * dim, clean, b * dim, dim);
-                    double s = StrictMath.exp(config.pMean() + config.pStd() * noise.nextGaussian());
-                    sigma[b] = (float) s;
-                    weight[b] = (float) ((s * s + sd * sd) / (s * sd * s * sd));
-                    for (int p = b * dim; p < (b + 1) * dim; p++) {
-                        noisy[p] = (float) (clean[p] + s * noise.nextGaussian());
-                    }
-                }
-                double loss;
-                try (NDManager scratch = root.newSubManager()) {
-                    NDArray x0 = scratch.create(clean, new Shape(batch, dim));
-                    NDArray y = scratch.create(noisy, new Shape(batch, dim));
-                    NDArray s = scratch.create(sigma, new Shape(batch));
-                    NDArray lambda = scratch.create(weight, new Shape(batch, 1));
-                    try (GradientCollector collector = engine.newGradientCollector()) {
-                        DjlTensorOps ops = new DjlTensorOps(scratch, params.arrays());
-                        NDArray error = ops.sub(net.denoise(ops, y, s), x0);
-                        NDArray l = ops.mul(lambda, ops.mul(error, error)).mean();
-                        l.attach(scratch);
-                        collector.backward(l);
-                        loss = l.getFloat();
-                    }
-                    params.step(adam);
-                    for (Map.Entry<String, NDArray> e : params.arrays().entrySet()) {
-                        NDArray average = ema.get(e.getKey());
-                        NDArray fresh = e.getValue().mul(1f - decay);
-                        fresh.attach(scratch);
-                        average.muli(decay).addi(fresh);
-                    }
-                }
-                if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException("latent denoiser training diverged at step " + step + ": loss " + loss);
-                }
-                listener.onStep(stepOffset + step, loss);
-            }
-            Map<String, Weights.Tensor> out = new LinkedHashMap<>();
-            ema.forEach((name, a) -> out.put(name, new Weights.Tensor(a.getShape().getShape(), a.toFloatArray())));
-            return new Weights(out);
-        }
+        });
     }
 
     /** Per-dimension mean and standard deviation of the posterior means, summed in a fixed order. */
@@ -198,6 +193,13 @@ public final class LatentDiffusionTrainer implements GenerativeModuleTrainer {
                 std[j] = (float) Math.max(MIN_STD, StrictMath.sqrt(var[j] / (count - 1)));
             }
             return new Standardization(mean, std);
+        }
+
+        /** No standardization: mean 0, standard deviation 1 in every dimension. */
+        static Standardization identity(int dim) {
+            float[] std = new float[dim];
+            java.util.Arrays.fill(std, 1f);
+            return new Standardization(new float[dim], std);
         }
 
         float[] apply(float[] latents, int count) {

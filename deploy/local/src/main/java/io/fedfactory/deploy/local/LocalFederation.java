@@ -85,7 +85,8 @@ public final class LocalFederation implements Callable<Integer> {
                     + "with copy rate at most this; a negative value sets no privacy policy (default: ${DEFAULT-VALUE}).")
     double maxCopyRate;
     @Option(names = "--dp-noise", defaultValue = "0",
-            description = "Sites train their decoders with DP-SGD at this noise multiplier (0: no DP; default: ${DEFAULT-VALUE}).")
+            description = "Sites train their modules (any --kind) with DP-SGD at this noise multiplier (0: no DP; "
+                    + "default: ${DEFAULT-VALUE}).")
     double dpNoise;
     @Option(names = "--max-epsilon", defaultValue = "-1",
             description = "Privacy policy: every module must be trained with DP-SGD at epsilon at most this, at delta "
