@@ -2,7 +2,8 @@ package io.fedfactory.privacy;
 
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.MatrixUtils;
-import org.apache.commons.math3.linear.RealMatrix;
+
+import io.fedfactory.determinism.SplitMix64;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -13,7 +14,8 @@ import java.util.stream.IntStream;
  * images (no pretrained weights, nothing from outside the site). Projection keeps the directions in
  * which the class's images vary most and drops pixel noise, so two images that differ by small
  * shifts of texture are nearer here than in pixel space. Kind-agnostic: it needs no encoder from the
- * module. Eigen-decomposition of the covariance by Commons Math.
+ * module. The top eigenspace of the covariance by subspace iteration, ordered within by Commons
+ * Math's eigen-decomposition of the small projected problem.
  */
 public final class PcaFeatures {
 
@@ -61,14 +63,31 @@ public final class PcaFeatures {
                 cov[b][a] = cov[a][b];
             }
         }
-        RealMatrix c = MatrixUtils.createRealMatrix(cov);
-        EigenDecomposition eigen = new EigenDecomposition(c);
+        double[][] q = topSubspace(cov, dim, k);
+        // Rayleigh-Ritz: the small k x k problem orders the subspace's basis by variance.
+        double[][] t = new double[k][k];
+        double[][] cq = multiply(cov, q, dim, k);
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                double sum = 0;
+                for (int d = 0; d < dim; d++) sum += q[d][i] * cq[d][j];
+                t[i][j] = sum;
+            }
+        }
+        for (int i = 0; i < k; i++) for (int j = i + 1; j < k; j++) t[i][j] = t[j][i] = (t[i][j] + t[j][i]) / 2;
+        EigenDecomposition eigen = new EigenDecomposition(MatrixUtils.createRealMatrix(t));
         double[] values = eigen.getRealEigenvalues();
         Integer[] order = IntStream.range(0, values.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -values[i]).thenComparingInt(i -> i));
         float[] basis = new float[k * dim];
         for (int i = 0; i < k; i++) {
-            double[] v = eigen.getEigenvector(order[i]).toArray();
+            double[] w = eigen.getEigenvector(order[i]).toArray();
+            double[] v = new double[dim];
+            for (int d = 0; d < dim; d++) {
+                double sum = 0;
+                for (int j = 0; j < k; j++) sum += q[d][j] * w[j];
+                v[d] = sum;
+            }
             // Fix each component's sign so the same images give the same basis bits.
             int largest = 0;
             for (int j = 1; j < dim; j++) if (Math.abs(v[j]) > Math.abs(v[largest])) largest = j;
@@ -78,6 +97,66 @@ public final class PcaFeatures {
         float[] m = new float[dim];
         for (int j = 0; j < dim; j++) m[j] = (float) mean[j];
         return new PcaFeatures(dim, m, basis, k);
+    }
+
+    /** Iterations of the subspace iteration: the top subspace of image covariances settles well within them. */
+    static final int SUBSPACE_ITERATIONS = 100;
+
+    /**
+     * An orthonormal basis (dim x k) of the top-k eigenspace of the symmetric {@code cov}, by subspace
+     * iteration from a seeded start. A full eigen-decomposition of a 784 x 784 image covariance, with
+     * its many zero eigenvalues (pixels constant across a class), does not always converge in Commons
+     * Math; this always returns, and the distances the audit measures depend on the subspace only.
+     */
+    private static double[][] topSubspace(double[][] cov, int dim, int k) {
+        SplitMix64 r = new SplitMix64(0x5ca1ab1eL);
+        double[][] q = new double[dim][k];
+        for (int d = 0; d < dim; d++) for (int j = 0; j < k; j++) q[d][j] = r.nextGaussian();
+        orthonormalize(q, dim, k);
+        for (int it = 0; it < SUBSPACE_ITERATIONS; it++) {
+            q = multiply(cov, q, dim, k);
+            orthonormalize(q, dim, k);
+        }
+        return q;
+    }
+
+    private static double[][] multiply(double[][] a, double[][] q, int dim, int k) {
+        double[][] out = new double[dim][k];
+        for (int d = 0; d < dim; d++) {
+            double[] row = a[d];
+            double[] o = out[d];
+            for (int e = 0; e < dim; e++) {
+                double v = row[e];
+                if (v == 0) continue;
+                double[] qe = q[e];
+                for (int j = 0; j < k; j++) o[j] += v * qe[j];
+            }
+        }
+        return out;
+    }
+
+    /** Modified Gram-Schmidt on the columns; a column that vanishes is replaced by the next unit vector outside the rest. */
+    private static void orthonormalize(double[][] q, int dim, int k) {
+        int spare = 0;
+        for (int j = 0; j < k; j++) {
+            while (true) {
+                for (int i = 0; i < j; i++) {
+                    double dot = 0;
+                    for (int d = 0; d < dim; d++) dot += q[d][i] * q[d][j];
+                    for (int d = 0; d < dim; d++) q[d][j] -= dot * q[d][i];
+                }
+                double norm = 0;
+                for (int d = 0; d < dim; d++) norm += q[d][j] * q[d][j];
+                norm = Math.sqrt(norm);
+                if (norm > 1e-12) {
+                    for (int d = 0; d < dim; d++) q[d][j] /= norm;
+                    break;
+                }
+                // k <= dim, so fewer than dim replacements always complete the basis.
+                for (int d = 0; d < dim; d++) q[d][j] = d == spare ? 1 : 0;
+                spare++;
+            }
+        }
     }
 
     /** Components kept. */
