@@ -1,4 +1,4 @@
-package io.fedfactory.inference.observability;
+package io.fedfactory.service.observability;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -11,18 +11,25 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The service's meter registry (JVM, GC, threads, CPU, uptime and the service's own meters), scraped at /metrics. */
+/**
+ * A service's meter registry (JVM, GC, threads, CPU, uptime and the service's own meters), scraped at
+ * /metrics in Prometheus text format; every meter carries the tag {@code service}, from the property
+ * {@code fedfactory.metrics.service}.
+ */
 @ApplicationScoped
 @Path("/metrics")
 public class PrometheusMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    public PrometheusMetrics() {
-        registry.config().commonTags("service", "inference-svc");
+    @Inject
+    public PrometheusMetrics(@ConfigProperty(name = "fedfactory.metrics.service") String service) {
+        registry.config().commonTags("service", service);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
