@@ -205,6 +205,7 @@ final class FactoryMethod {
         f.put("pixelZu", r.pixel().test().zu());
         f.put("featureZu", r.feature().test().zu());
         f.put("nearerTrainingShare", r.pixel().nearerTrainingShare());
+        f.put("featureNearerTrainingShare", r.feature().nearerTrainingShare());
         f.put("flagged", r.flagged());
         f.put("attackAuc", a.auc());
         f.put("auditSeconds", r.wallSeconds() + a.wallSeconds());

@@ -237,12 +237,13 @@ final class ResultsWriter {
         md.append(String.format(Locale.ROOT, "%n## Privacy of the modules (each site held out %.0f%% of every class; "
                 + "audit of %d samples, attack of %d samples per module)%n%n", 100 * config.privacy().holdOut(),
                 config.privacy().auditSamples(), config.privacy().attackSamples()));
-        md.append("| method | epsilon (largest module) | pixel copy rate (max) | feature copy rate (max) | feature Z_U (min) "
-                + "| modules flagged | membership attack AUC (max) | audit + attack s/module |\n|---|---|---|---|---|---|---|---|\n");
+        md.append("| method | epsilon (largest module) | pixel copy rate (max) | feature copy rate (max) | nearer-training share, pixel (max) "
+                + "| feature Z_U (min) | modules flagged | membership attack AUC (max) | audit + attack s/module |\n|---|---|---|---|---|---|---|---|---|\n");
         for (String m : audited) {
             java.util.DoubleSummaryStatistics eps = new java.util.DoubleSummaryStatistics();
             java.util.DoubleSummaryStatistics pix = new java.util.DoubleSummaryStatistics();
             java.util.DoubleSummaryStatistics feat = new java.util.DoubleSummaryStatistics();
+            java.util.DoubleSummaryStatistics share = new java.util.DoubleSummaryStatistics();
             java.util.DoubleSummaryStatistics zu = new java.util.DoubleSummaryStatistics();
             java.util.DoubleSummaryStatistics auc = new java.util.DoubleSummaryStatistics();
             java.util.DoubleSummaryStatistics sec = new java.util.DoubleSummaryStatistics();
@@ -252,6 +253,7 @@ final class ResultsWriter {
                 eps.combine(stats(r, "epsilon"));
                 pix.combine(stats(r, "pixelCopyRate"));
                 feat.combine(stats(r, "featureCopyRate"));
+                share.combine(stats(r, "nearerTrainingShare"));
                 zu.combine(stats(r, "featureZu"));
                 auc.combine(stats(r, "attackAuc"));
                 sec.combine(stats(r, "auditSeconds"));
@@ -260,14 +262,17 @@ final class ResultsWriter {
                     if (Boolean.TRUE.equals(f.get("flagged"))) flagged++;
                 }
             }
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.4f (%.4f) | %.4f (%.4f) | %.2f (%.2f) | %d of %d | %.3f (%.3f) | %.1f |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.4f (%.4f) | %.4f (%.4f) | %.3f (%.3f) | %.2f (%.2f) | %d of %d | %.3f (%.3f) | %.1f |%n",
                     m, eps.getCount() == 0 ? "no DP" : String.format(Locale.ROOT, "%.3f", eps.getMax()),
-                    pix.getAverage(), pix.getMax(), feat.getAverage(), feat.getMax(), zu.getAverage(), zu.getMin(),
+                    pix.getAverage(), pix.getMax(), feat.getAverage(), feat.getMax(), share.getAverage(), share.getMax(),
+                    zu.getAverage(), zu.getMin(),
                     flagged, modules, auc.getAverage(), auc.getMax(), sec.getAverage()));
         }
         md.append("\nCopy rate: share of samples nearer a training image than the 1st percentile of held-out-to-training "
-                + "distances (flagged above " + "0.05). Z_U: Meehan et al.'s three-sample statistic in the PCA space of the "
-                + "site's images (flagged below -3). Attack: nearest-sample likelihood attack on the module's samples, "
+                + "distances (flagged above 0.05). Nearer-training share: share of samples nearer a training image than "
+                + "any held-out image, equally many of each (0.5 without memorization; flagged above 0.65 in pixel or PCA "
+                + "space). Z_U: Meehan et al.'s three-sample statistic in the PCA space of the site's images (reported; "
+                + "it does not decide). Attack: nearest-sample likelihood attack on the module's samples, "
                 + "its training images against its held-out ones (0.5: no signal).\n");
     }
 
