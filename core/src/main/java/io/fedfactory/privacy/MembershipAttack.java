@@ -53,7 +53,7 @@ public record MembershipAttack(int samples, long seed) {
         float[] g = MemorizationAudit.unit(generated, spec);
         double[] in = negated(NearestNeighbours.of(MemorizationAudit.unit(members, spec), g, dim).distance());
         double[] out = negated(NearestNeighbours.of(MemorizationAudit.unit(nonMembers, spec), g, dim).distance());
-        double auc = ThreeSampleTest.mannWhitneyU(in, out) / ((double) m * n);
+        double auc = ThreeSampleStatistic.mannWhitneyU(in, out) / ((double) m * n);
         return new Result(auc, m, n, samples, (System.nanoTime() - started) / 1e9);
     }
 

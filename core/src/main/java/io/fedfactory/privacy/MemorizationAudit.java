@@ -139,7 +139,7 @@ public record MemorizationAudit(int samples, int pcaComponents, MemorizationThre
         }
         return new SpaceReport(DistanceStatistics.of(toTraining), DistanceStatistics.of(toHeldOut),
                 DistanceStatistics.of(heldToTraining), threshold, (double) copies / toTraining.length,
-                (double) nearer / toTraining.length, ThreeSampleTest.of(toTraining, heldToTraining));
+                (double) nearer / toTraining.length, ThreeSampleStatistic.of(toTraining, heldToTraining));
     }
 
     /** Pixels scaled from the spec's range to [0, 1]. */

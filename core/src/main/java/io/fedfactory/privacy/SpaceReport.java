@@ -15,5 +15,5 @@ package io.fedfactory.privacy;
  */
 public record SpaceReport(DistanceStatistics samplesToTraining, DistanceStatistics samplesToHeldOut,
                           DistanceStatistics heldOutToTraining, double copyThreshold, double copyRate,
-                          double nearerTrainingShare, ThreeSampleTest test) {
+                          double nearerTrainingShare, ThreeSampleStatistic test) {
 }

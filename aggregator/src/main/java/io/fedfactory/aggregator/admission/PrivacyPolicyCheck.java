@@ -2,7 +2,7 @@ package io.fedfactory.aggregator.admission;
 
 import io.fedfactory.privacy.MemorizationThresholds;
 import io.fedfactory.privacy.RdpAccountant;
-import io.fedfactory.privacy.ThreeSampleTest;
+import io.fedfactory.privacy.ThreeSampleStatistic;
 import io.fedfactory.proto.v1.DifferentialPrivacy;
 import io.fedfactory.proto.v1.DpPhase;
 import io.fedfactory.proto.v1.FederationSpec;
@@ -103,7 +103,7 @@ final class PrivacyPolicyCheck {
         unit(f + ".nearer_training_share", s.getNearerTrainingShare());
         unit(f + ".zu_p_value", s.getZuPValue());
         if (!Double.isFinite(s.getZu())) fail(f + ".zu must be finite, got " + s.getZu());
-        double p = ThreeSampleTest.pValueOf(s.getZu());
+        double p = ThreeSampleStatistic.pValueOf(s.getZu());
         if (Math.abs(p - s.getZuPValue()) > TOLERANCE) {
             fail(f + ".zu_p_value " + fmt(s.getZuPValue()) + " is not P(Z <= zu) = " + fmt(p) + " for zu " + fmt(s.getZu()));
         }

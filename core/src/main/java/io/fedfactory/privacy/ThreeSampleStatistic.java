@@ -17,18 +17,18 @@ import org.apache.commons.math3.stat.ranking.TiesStrategy;
  * @param zu     (U - mn/2) / sqrt(mn(m+n+1)/12), U counting pairs with d(Q_i, T) > d(P_j, T), ties half
  * @param pValue one-sided P(Z <= zu) under the null that Q and P are equally close to T
  */
-public record ThreeSampleTest(double zu, double pValue) {
+public record ThreeSampleStatistic(double zu, double pValue) {
 
     private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
 
-    public static ThreeSampleTest of(double[] samplesToTraining, double[] heldOutToTraining) {
+    public static ThreeSampleStatistic of(double[] samplesToTraining, double[] heldOutToTraining) {
         int m = samplesToTraining.length;
         int n = heldOutToTraining.length;
         if (m == 0 || n == 0) throw new IllegalArgumentException("three-sample test needs samples and held-out images");
         double u = mannWhitneyU(samplesToTraining, heldOutToTraining);
         double mn = (double) m * n;
         double zu = (u - mn / 2) / Math.sqrt(mn * (m + n + 1) / 12.0);
-        return new ThreeSampleTest(zu, pValueOf(zu));
+        return new ThreeSampleStatistic(zu, pValueOf(zu));
     }
 
     /**
