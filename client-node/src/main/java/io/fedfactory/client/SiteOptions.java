@@ -136,16 +136,25 @@ public final class SiteOptions {
         return AggregatorChannel.open(hp[0], Integer.parseInt(hp[1]), plaintext ? null : tlsFiles(), siteId);
     }
 
-    /** The federation's spec from the aggregator, waiting up to a minute for it to be reachable. */
+    /** How long a site waits for the aggregator to answer its first call, before it gives up. */
+    static final int AGGREGATOR_WAIT_SECONDS = 180;
+
+    /**
+     * The federation's spec from the aggregator, waiting up to {@value #AGGREGATOR_WAIT_SECONDS} s for it
+     * to answer: a call that finds it unreachable (UNAVAILABLE) or too slow (DEADLINE_EXCEEDED, as on a
+     * loaded machine) is retried, since reading the spec changes nothing; any other answer is final.
+     */
     FederationSpec awaitFederation(ManagedChannel channel) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AGGREGATOR_WAIT_SECONDS);
         while (true) {
             try {
                 return FederationAdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                         .getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(federation).build())
                         .getSpec();
             } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || System.nanoTime() > deadline) throw e;
+                Status.Code code = e.getStatus().getCode();
+                boolean retriable = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+                if (!retriable || System.nanoTime() > deadline) throw e;
                 Thread.sleep(1000);
             }
         }

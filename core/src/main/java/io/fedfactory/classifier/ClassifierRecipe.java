@@ -1,8 +1,11 @@
 package io.fedfactory.classifier;
 
-import java.util.ArrayList;
+import io.fedfactory.json.Json;
+
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -144,17 +147,26 @@ public record ClassifierRecipe(
                 weightDecay, schedule, augmentation, seed, newThreads);
     }
 
-    /** Canonical one-line JSON (fixed key order, locale-independent numbers), for metadata and provenance. */
+    /**
+     * Canonical one-line JSON (fixed key order, floats as {@link Float#toString}), for metadata and
+     * provenance; written by the project's one JSON writer.
+     */
     public String toJson() {
-        List<String> blocks = new ArrayList<>();
-        for (int b : blocksPerStage) blocks.add(Integer.toString(b));
-        return String.format(Locale.ROOT,
-                "{\"architecture\":\"resnet-basic\",\"baseWidth\":%d,\"blocksPerStage\":[%s],\"epochs\":%d,"
-                        + "\"batchSize\":%d,\"learningRate\":%s,\"momentum\":%s,\"weightDecay\":%s,\"schedule\":\"%s\","
-                        + "\"cropPadding\":%d,\"horizontalFlip\":%b,\"seed\":%d,\"threads\":%d}",
-                baseWidth, String.join(",", blocks), epochs, batchSize, Float.toString(learningRate),
-                Float.toString(momentum), Float.toString(weightDecay), schedule.name().toLowerCase(Locale.ROOT),
-                augmentation.cropPadding(), augmentation.horizontalFlip(), seed, threads);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("architecture", "resnet-basic");
+        o.put("baseWidth", baseWidth);
+        o.put("blocksPerStage", blocksPerStage);
+        o.put("epochs", epochs);
+        o.put("batchSize", batchSize);
+        o.put("learningRate", learningRate);
+        o.put("momentum", momentum);
+        o.put("weightDecay", weightDecay);
+        o.put("schedule", schedule.name().toLowerCase(Locale.ROOT));
+        o.put("cropPadding", augmentation.cropPadding());
+        o.put("horizontalFlip", augmentation.horizontalFlip());
+        o.put("seed", seed);
+        o.put("threads", threads);
+        return Json.compact(o);
     }
 
     private static void requireRange(String field, int value, int min, int max) {
