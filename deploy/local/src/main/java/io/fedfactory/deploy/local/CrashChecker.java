@@ -7,14 +7,7 @@ import io.fedfactory.proto.v1.ModelVersionInfo;
 import io.fedfactory.proto.v1.ModuleRecord;
 import io.fedfactory.proto.v1.ModuleState;
 import io.fedfactory.proto.v1.UnlearningCertificate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -113,35 +106,13 @@ final class CrashChecker {
         Set<String> certificates = new HashSet<>();
         Set<String> deletedIds = new HashSet<>();
         boolean[] known = {false};
-        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of("fedfactory.federations", "fedfactory.modules", "fedfactory.models", "fedfactory.audit")) {
-                var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-                if (infos != null) infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value() == null) continue;
-                    Event e;
-                    try {
-                        e = Event.parseFrom(r.value());
-                    } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-                        continue;
-                    }
-                    if (!e.getHeader().getFederationId().equals(fed)) continue;
-                    if (e.hasFederationOpened()) known[0] = true;
-                    if (e.hasModuleAdmitted()) admitted.add(e.getModuleAdmitted().getModuleId());
-                    if (e.hasModuleDeleted()) deletedIds.add(e.getModuleDeleted().getModuleId());
-                    if (e.hasModelPublished()) published.add(e.getModelPublished().getInfo().getVersion());
-                    if (e.hasModelRevoked()) revoked.add(e.getModelRevoked().getVersion());
-                    if (e.hasCertificateIssued()) certificates.add(e.getCertificateIssued().getCertificate().getCertificateId());
-                }
-            }
+        for (Event e : TopicReplay.events(bootstrap, fed)) {
+            if (e.hasFederationOpened()) known[0] = true;
+            if (e.hasModuleAdmitted()) admitted.add(e.getModuleAdmitted().getModuleId());
+            if (e.hasModuleDeleted()) deletedIds.add(e.getModuleDeleted().getModuleId());
+            if (e.hasModelPublished()) published.add(e.getModelPublished().getInfo().getVersion());
+            if (e.hasModelRevoked()) revoked.add(e.getModelRevoked().getVersion());
+            if (e.hasCertificateIssued()) certificates.add(e.getCertificateIssued().getCertificate().getCertificateId());
         }
         admitted.removeAll(deletedIds); // topics interleave in any order: a deletion wins over its admission
         return new Replay(admitted, published, revoked, certificates, known[0]);

@@ -161,14 +161,7 @@ public final class CrashTrials implements Callable<Integer> {
 
         TrialResult run() throws Exception {
             long t0 = System.nanoTime();
-            aggregator = ServiceProcess.start("aggregator", root.resolve("aggregator/target/quarkus-app/quarkus-run.jar"),
-                    Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
-                            "fedfactory.aggregator.data-dir", dir.resolve("aggregator").toString(),
-                            "java.io.tmpdir", dir.toString(), "ai.djl.offline", "true",
-                            "ai.djl.pytorch.num_interop_threads", "1", "fedfactory.limits.requests-per-second", "1000",
-                            "fedfactory.limits.burst", "1000"),
-                    "1g", dir.resolve("logs"), Map.of("DJL_CACHE_DIR", root.resolve(".cache/djl").toString(),
-                            "OMP_NUM_THREADS", "1"), List.of(), tls.service(LocalIdentities.AGGREGATOR));
+            aggregator = startAggregator(root, broker.bootstrapServers(), dir, tls);
             List<String> violations = new ArrayList<>();
             try {
                 aggregator.awaitReady(Duration.ofMinutes(3));
@@ -188,18 +181,12 @@ public final class CrashTrials implements Callable<Integer> {
         private String certificate = "";
 
         private void workload(Clients c) throws Exception {
-            FederationSpec spec = FederationSpec.newBuilder().setFederationId(fed).addAllLabelNames(LABELS).setImageSpec(IMAGE)
-                    .addAcceptedKinds(ModuleKind.MODULE_KIND_DECODER).setSamplesPerClass(16).setSeed(seed + index)
-                    .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(4).addBlocksPerStage(1).setEpochs(1).setBatchSize(16)
-                            .setLearningRate(0.05f).setMomentum(0.9f).setWeightDecay(1e-4f).setThreads(1))
-                    .setClosePolicy(ClosePolicy.newBuilder().setManual(true)).addAllEnrolledSiteIds(SITES).build();
+            FederationSpec spec = spec(fed, seed + index);
             retry(() -> c.admin.createFederation(CreateFederationRequest.newBuilder().setSpec(spec).build()));
             int killAtModule = random.nextInt(SITES.size());
             for (int s = 0; s < SITES.size(); s++) {
                 byte[] onnx = TinyDecoder.bytes(seed * 31 + index * 7L + s);
-                ModuleManifest m = ModuleManifest.newBuilder().setKind(ModuleKind.MODULE_KIND_DECODER)
-                        .addClasses(LABELS.get(s)).setImageSpec(IMAGE).setDecoder(DecoderSampler.newBuilder().setLatentDim(TinyDecoder.LATENT))
-                        .setSiteId(SITES.get(s)).setContentSha256(TinyDecoder.sha256(onnx)).build();
+                ModuleManifest m = manifest(s, onnx);
                 KillPoint here = s == killAtModule ? point : null;
                 receipts.add(new ResumingUpload(tls.client(site(SITES.get(s))), aggregator.grpcPort(), fed, m, onnx,
                         here == KillPoint.MID_UPLOAD || here == KillPoint.BEFORE_RECEIPT || here == KillPoint.ADMISSION
@@ -281,6 +268,34 @@ public final class CrashTrials implements Callable<Integer> {
                 auditorChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** The packaged aggregator for a trial, its data and logs in {@code dir}, on a free port; not yet ready. */
+    static ServiceProcess startAggregator(Path root, String bootstrap, Path dir, LocalTls tls) {
+        return ServiceProcess.start("aggregator", root.resolve("aggregator/target/quarkus-app/quarkus-run.jar"),
+                Map.of("kafka.bootstrap.servers", bootstrap,
+                        "fedfactory.aggregator.data-dir", dir.resolve("aggregator").toString(),
+                        "java.io.tmpdir", dir.toString(), "ai.djl.offline", "true",
+                        "ai.djl.pytorch.num_interop_threads", "1", "fedfactory.limits.requests-per-second", "1000",
+                        "fedfactory.limits.burst", "1000"),
+                "1g", dir.resolve("logs"), Map.of("DJL_CACHE_DIR", root.resolve(".cache/djl").toString(),
+                        "OMP_NUM_THREADS", "1"), List.of(), tls.service(LocalIdentities.AGGREGATOR));
+    }
+
+    /** The trials' federation: three one-class sites of tiny decoders, a one-epoch classifier, closed by hand. */
+    static FederationSpec spec(String fed, long seed) {
+        return FederationSpec.newBuilder().setFederationId(fed).addAllLabelNames(LABELS).setImageSpec(IMAGE)
+                .addAcceptedKinds(ModuleKind.MODULE_KIND_DECODER).setSamplesPerClass(16).setSeed(seed)
+                .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(4).addBlocksPerStage(1).setEpochs(1).setBatchSize(16)
+                        .setLearningRate(0.05f).setMomentum(0.9f).setWeightDecay(1e-4f).setThreads(1))
+                .setClosePolicy(ClosePolicy.newBuilder().setManual(true)).addAllEnrolledSiteIds(SITES).build();
+    }
+
+    /** Site {@code s}'s manifest for the tiny decoder {@code onnx} of its one class. */
+    static ModuleManifest manifest(int s, byte[] onnx) {
+        return ModuleManifest.newBuilder().setKind(ModuleKind.MODULE_KIND_DECODER)
+                .addClasses(LABELS.get(s)).setImageSpec(IMAGE).setDecoder(DecoderSampler.newBuilder().setLatentDim(TinyDecoder.LATENT))
+                .setSiteId(SITES.get(s)).setContentSha256(TinyDecoder.sha256(onnx)).build();
     }
 
     static io.fedfactory.security.Identity site(String id) {

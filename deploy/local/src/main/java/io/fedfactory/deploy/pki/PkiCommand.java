@@ -39,6 +39,11 @@ public final class PkiCommand implements Callable<Integer> {
             description = "Application names allowed to call the inference service (default: ${DEFAULT-VALUE}).")
     List<String> applications;
 
+    @Option(names = "--service-hosts", split = ",", paramLabel = "SERVICE=HOST",
+            description = "Names a service is reached by from other hosts, put into its certificate as subject alternative "
+                    + "names (beside localhost and 127.0.0.1): aggregator=10.200.0.2,aggregator=agg.example.org,"
+                    + "inference-svc=10.200.0.3. A certificate lacking one is issued again.")
+    List<String> serviceHosts;
     @Option(names = "--kit", description = "Also write the startup kit of the one site of --sites into this folder.")
     Path kit;
     @Option(names = "--federation", description = "With --kit: the federation id the site joins.")
@@ -90,6 +95,24 @@ public final class PkiCommand implements Callable<Integer> {
                     f.certificate().getFileName(), f.privateKey().getFileName());
         }
         out.printf("%d issued, %d kept, in %s%n", issued.size(), all.size() - issued.size(), abs);
+        if (serviceHosts != null) {
+            java.util.Map<String, List<String>> hosts = new java.util.TreeMap<>();
+            for (String entry : serviceHosts) {
+                int eq = entry.indexOf('=');
+                String service = eq < 0 ? "" : entry.substring(0, eq);
+                if (!service.equals(LocalIdentities.AGGREGATOR.name()) && !service.equals(LocalIdentities.INFERENCE.name())) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--service-hosts takes SERVICE=HOST with SERVICE "
+                            + LocalIdentities.AGGREGATOR.name() + " or " + LocalIdentities.INFERENCE.name() + ", got '" + entry + "'");
+                }
+                hosts.computeIfAbsent(service, k -> new java.util.ArrayList<>()).add(entry.substring(eq + 1));
+            }
+            for (var e : hosts.entrySet()) {
+                Identity service = Identity.service(e.getKey());
+                boolean again = ServiceHosts.ensure(pki, service, e.getValue());
+                out.printf("%-8s %-28s subject alternative names localhost, 127.0.0.1, ::1, %s%n", again ? "issued" : "kept",
+                        service, String.join(", ", e.getValue()));
+            }
+        }
         if (kit != null) {
             if (sites == null || sites.size() != 1 || federation == null) {
                 throw new CommandLine.ParameterException(new CommandLine(this),

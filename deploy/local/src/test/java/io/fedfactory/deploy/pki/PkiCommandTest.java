@@ -54,6 +54,25 @@ class PkiCommandTest {
     }
 
     @Test
+    void serviceHostsBecomeSubjectAlternativeNamesBesideLoopback() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target"), "pki-");
+        String first = run(dir, "--site-count", "1", "--service-hosts", "aggregator=10.200.0.2,aggregator=agg.example.org");
+        assertTrue(first.contains("issued   service:aggregator"), first);
+        var cert = Pem.readCertificate(dir.resolve(Identity.service("aggregator").fileStem() + ".pem"));
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (var san : cert.getSubjectAlternativeNames()) names.add(String.valueOf(san.get(1)));
+        assertTrue(names.containsAll(java.util.List.of("10.200.0.2", "agg.example.org", "localhost", "127.0.0.1")), names.toString());
+        CertificateAuthority.verify(cert, Pem.readCertificate(dir.resolve("ca.pem")), Instant.now());
+        byte[] before = Files.readAllBytes(dir.resolve(Identity.service("aggregator").fileStem() + ".pem"));
+        String second = run(dir, "--site-count", "1", "--service-hosts", "aggregator=agg.example.org");
+        assertTrue(second.contains("kept     service:aggregator"), second);
+        assertArrayEquals(before, Files.readAllBytes(dir.resolve(Identity.service("aggregator").fileStem() + ".pem")));
+        int rc = new CommandLine(new PkiCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+                .execute("--dir", dir.toString(), "--site-count", "1", "--service-hosts", "coordinator=10.0.0.1");
+        assertEquals(2, rc, "only the services take host names");
+    }
+
+    @Test
     void siteCountNamesTheSitesAsTheLocalRunDoes() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("target"), "pki-");
         String out = run(dir, "--site-count", "2");
