@@ -65,6 +65,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @EnabledIfSystemProperty(named = "fedfactory.bench.upload", matches = "true")
 class UploadThroughputBenchmark {
 
+    /** The name of the performance part this class writes (a subclass measures another fsync policy). */
+    String partName() {
+        return "upload";
+    }
+
     static final int HIDDEN = 2048;
     static final int CHUNK = 1 << 20;
     static final int RUNS = Integer.getInteger("fedfactory.bench.runs", 5);
@@ -155,7 +160,7 @@ class UploadThroughputBenchmark {
             bare.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             workers.shutdownNow();
         }
-        PerfPart part = new PerfPart("upload");
+        PerfPart part = new PerfPart(partName());
         part.setting("module", String.format("decoder with three 2048x2048 layers, %.1f MB, chunks of %d KiB", onnx.length / 1e6,
                 CHUNK / 1024));
         part.setting("transport", "mutual TLS on loopback, client and server in one JVM, client sends only when isReady");

@@ -44,19 +44,32 @@ public final class Perf {
         @Option(names = "--images", description = "training images per round (default ${DEFAULT-VALUE})")
         int images = 2560;
 
+        @Option(names = "--parts", split = ",", description = "synthesis, training or both (default ${DEFAULT-VALUE})")
+        List<String> parts = List.of("synthesis", "training");
+
         @Override
         public Integer call() throws Exception {
             if (rounds < 1) throw new CommandLine.ParameterException(new CommandLine(this), "--rounds must be at least 1");
             if (images < 256) throw new CommandLine.ParameterException(new CommandLine(this), "--images must be at least 256");
             System.setProperty(PerfPart.OUT_PROPERTY, out.toString());
             Path work = Files.createDirectories(Path.of("bench", "target", "perf-work"));
+            for (String p : parts) {
+                if (!p.equals("synthesis") && !p.equals("training")) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--parts: unknown part '" + p
+                            + "' (synthesis, training)");
+                }
+            }
             EnginePerf perf = new EnginePerf(rounds, work);
-            PerfPart synthesis = new PerfPart("synthesis");
-            perf.synthesis(synthesis);
-            System.out.println("synthesis figures: " + synthesis.write(out));
-            PerfPart training = new PerfPart("training");
-            perf.training(training, images);
-            System.out.println("training figures: " + training.write(out));
+            if (parts.contains("synthesis")) {
+                PerfPart synthesis = new PerfPart("synthesis");
+                perf.synthesis(synthesis);
+                System.out.println("synthesis figures: " + synthesis.write(out));
+            }
+            if (parts.contains("training")) {
+                PerfPart training = new PerfPart("training");
+                perf.training(training, images);
+                System.out.println("training figures: " + training.write(out));
+            }
             return 0;
         }
     }
