@@ -10,6 +10,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -58,6 +59,11 @@ public final class ClassifierNetwork implements AutoCloseable {
 
     NDArray parameter(int slot) {
         return params[slot];
+    }
+
+    /** The arrays SGD updates, in slot order (a bare training loop outside this package uses them). */
+    public List<NDArray> trainableParameters() {
+        return Arrays.stream(trainableSlots()).mapToObj(i -> params[i]).toList();
     }
 
     NDManager manager() {

@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Executes a {@link SynthesisPlan}: samples every allocated module with ONNX Runtime and writes one
@@ -85,12 +89,23 @@ public final class Synthesizer {
         }
     }
 
+    /**
+     * Samples batch after batch on this thread while a second thread appends the previous batch to the
+     * shard (bytes and SHA-256), so ONNX Runtime never waits for the file. Batches are appended in order,
+     * so the shard's bytes are those of a single-threaded run.
+     */
     private String generate(ModuleManifest m, byte[] onnx, ShardHeader header, Path file, Run run) throws IOException {
         SamplingOptions o = header.diffusionSteps() > 0 ? options.withDiffusionSteps(header.diffusionSteps()) : options;
+        ExecutorService appender = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "shard-writer-" + m.moduleId().substring(0, Math.min(12, m.moduleId().length())));
+            t.setDaemon(true);
+            return t;
+        });
         try (ModuleSampler sampler = ModuleSampler.open(onnx, m, o);
              ShardWriter writer = new ShardWriter(file, header)) {
             int batch = sampler.batchSize();
             int pixels = m.spec().pixels();
+            Future<?> appending = null;
             for (int from = 0; from < header.count(); from += batch) {
                 int to = Math.min(header.count(), from + batch);
                 float[] images = sampler.sample(SplitMix64.deriveRange(header.federationSeed(), from, to, "sample", m.moduleId()));
@@ -100,10 +115,32 @@ public final class Synthesizer {
                                 + " in sample " + (from + i / pixels) + " (pixel " + i % pixels + ")");
                     }
                 }
-                writer.append(images);
+                await(appending);
+                appending = appender.submit(() -> {
+                    writer.append(images);
+                    return null;
+                });
                 run.generated(to - from, m.moduleId());
             }
+            await(appending);
             return writer.commit();
+        } finally {
+            appender.shutdownNow();
+        }
+    }
+
+    /** Waits for an append; its failure is rethrown as it was thrown. */
+    private static void await(Future<?> appending) throws IOException {
+        if (appending == null) return;
+        try {
+            appending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing a shard");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException("writing a shard failed", e.getCause());
         }
     }
 

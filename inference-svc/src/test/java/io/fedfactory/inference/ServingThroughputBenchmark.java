@@ -4,24 +4,46 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
+import io.fedfactory.inference.security.ServiceTls;
 import io.fedfactory.onnx.OnnxGraphBuilder;
+import io.fedfactory.perf.PerfPart;
 import io.fedfactory.proto.v1.ImageSpec;
 import io.fedfactory.proto.v1.InferenceGrpc;
+import io.fedfactory.proto.v1.LabelScore;
 import io.fedfactory.proto.v1.ModelVersionInfo;
+import io.fedfactory.proto.v1.Prediction;
 import io.fedfactory.proto.v1.PredictRequest;
-import io.fedfactory.inference.serving.ModelCache;
+import io.fedfactory.proto.v1.PredictResponse;
+import io.fedfactory.security.CredentialFiles;
 import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.netty.handler.ssl.ClientAuth;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,14 +58,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Throughput and latency at batch 1 under concurrent callers: through the service's gRPC Predict
- * (micro-batched) versus ONNX Runtime called in-process on the same model with the same session
- * options. Not part of the default suite; run with
- * {@code ../mvnw -q test -Dtest=ServingThroughputBenchmark -Dfedfactory.bench=true}.
- * Options: -Dbench.tls=false (plaintext, no credential check), -Dbench.max-wait=0ms, -Dbench.callers=N, -Dbench.hidden=N, -Dbench.measure-ms=N. The figures go to
- * stdout and are appended to target/serving-benchmark.txt.
+ * The serving part of {@code bench/perf}: batch-1 predictions through the service against the bare
+ * engines on the same model and payload, both over mutual TLS as {@code application:demo-app}:
+ * gRPC {@code Predict} against a bare grpc-java server whose handler calls an ONNX Runtime session of
+ * the same model with the same options, and REST {@code POST .../predict} (JSON tensor) against a bare
+ * Vert.x route doing the same. 1 and {@code bench.callers} callers; each figure is measured in
+ * {@code bench.rounds} rounds, bare and service back to back, so the machine's load hits both.
+ * Not part of the default suite; run with {@code bench/perf} or
+ * {@code ../mvnw -q test -Dtest=ServingThroughputBenchmark -Dfedfactory.bench=true}
+ * (-Dbench.max-wait=2ms, -Dbench.callers=N, -Dbench.hidden=N, -Dbench.measure-ms=N, -Dbench.rounds=N).
+ * Writes {@code serving.json} under {@value PerfPart#OUT_PROPERTY} (default target/perf).
  */
 @QuarkusTest
 @TestProfile(ServingThroughputBenchmark.ServiceDefaults.class)
@@ -52,29 +79,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @EnabledIfSystemProperty(named = "fedfactory.bench", matches = "true")
 class ServingThroughputBenchmark {
 
-    @ConfigProperty(name = "fedfactory.inference.cache-dir")
-    String cacheDir;
-
-    /** -Dbench.tls=false: the service in plaintext without credentials, to measure what TLS costs. */
-    static final boolean TLS = !"false".equals(System.getProperty("bench.tls"));
-
-    /** The shipped batching defaults rather than the test suite's; TLS as -Dbench.tls says. */
+    /** The shipped batching settings (src/main/resources) rather than the test suite's; -Dbench.max-wait overrides. */
     public static class ServiceDefaults implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("fedfactory.inference.max-wait", System.getProperty("bench.max-wait", "2ms"),
-                    "fedfactory.inference.max-batch", "64",
-                    "fedfactory.tls.enabled", String.valueOf(TLS),
-                    "fedfactory.inference.require-application-credential", String.valueOf(TLS));
+            return Map.of("fedfactory.inference.max-batch", SHIPPED.getProperty("fedfactory.inference.max-batch"),
+                    "fedfactory.inference.max-wait", MAX_WAIT);
         }
+    }
+
+    static final java.util.Properties SHIPPED = shipped();
+    static final String MAX_WAIT = System.getProperty("bench.max-wait", SHIPPED.getProperty("fedfactory.inference.max-wait"));
+
+    private static java.util.Properties shipped() {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            p.load(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return p;
     }
 
     static final String FED = "fed-bench";
     static final ImageSpec SPEC = ImageSpec.newBuilder().setChannels(1).setHeight(28).setWidth(28).setValueMax(1).build();
     static final List<String> LABELS = List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9");
     static final int CALLERS = Integer.getInteger("bench.callers", 16);
-    static final long WARMUP_MS = 3_000;
-    static final long MEASURE_MS = Long.getLong("bench.measure-ms", 10_000);
+    static final long WARMUP_MS = 2_000;
+    static final long MEASURE_MS = Long.getLong("bench.measure-ms", 3_000);
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
 
     /** Hidden width of the MLP: 256 by default (0.8 MB), -Dbench.hidden=2048 for a weight-bound one (7.6 MB). */
     static final int HIDDEN = Integer.getInteger("bench.hidden", 256);
@@ -97,133 +130,244 @@ class ServingThroughputBenchmark {
         return g.toBytes("fedfactory-bench", Map.of());
     }
 
-    record Figures(String what, long calls, double seconds, long[] latenciesNanos) {
+    record Figures(long calls, double seconds, long[] latenciesNanos) {
         double throughput() {
             return calls / seconds;
         }
 
-        double percentileMs(double q) {
-            long[] sorted = latenciesNanos.clone();
-            Arrays.sort(sorted);
-            return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e6;
-        }
-
-        String line() {
-            return String.format("%-46s %8d calls %9.0f img/s   p50 %7.3f ms   p99 %7.3f ms", what, calls, throughput(),
-                    percentileMs(0.50), percentileMs(0.99));
+        double p(double q) {
+            return PerfPart.percentileMs(latenciesNanos, q);
         }
     }
 
     interface Call {
-        void run(float[] image) throws Exception;
+        void run(int image) throws Exception;
     }
 
-    /** {@code threads} callers each calling in a loop; warm-up, then a timed window. */
-    static Figures measure(String what, int threads, float[][] images, Call call) throws Exception {
+    /** {@code threads} callers each calling in a loop for {@code ms}. */
+    static Figures measure(int threads, long ms, Call call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            for (long phaseMs : new long[] {WARMUP_MS, MEASURE_MS}) {
-                CountDownLatch start = new CountDownLatch(1);
-                long[] endAt = new long[1];
-                List<Future<long[]>> results = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int offset = t * 37;
-                    results.add(pool.submit((Callable<long[]>) () -> {
-                        start.await();
-                        long[] lat = new long[1 << 16];
-                        int n = 0;
-                        while (System.nanoTime() < endAt[0]) {
-                            long t0 = System.nanoTime();
-                            call.run(images[(offset + n) % images.length]);
-                            long dt = System.nanoTime() - t0;
-                            if (n == lat.length) lat = Arrays.copyOf(lat, n * 2);
-                            lat[n++] = dt;
-                        }
-                        return Arrays.copyOf(lat, n);
-                    }));
-                }
-                long t0 = System.nanoTime();
-                endAt[0] = t0 + TimeUnit.MILLISECONDS.toNanos(phaseMs);
-                start.countDown();
-                List<long[]> all = new ArrayList<>();
-                for (Future<long[]> f : results) all.add(f.get(phaseMs + 60_000, TimeUnit.MILLISECONDS));
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                if (phaseMs == MEASURE_MS) {
-                    long[] merged = all.stream().flatMapToLong(Arrays::stream).toArray();
-                    return new Figures(what, merged.length, seconds, merged);
-                }
+            CountDownLatch start = new CountDownLatch(1);
+            long[] endAt = new long[1];
+            List<Future<long[]>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int offset = t * 37;
+                results.add(pool.submit((Callable<long[]>) () -> {
+                    start.await();
+                    long[] lat = new long[1 << 14];
+                    int n = 0;
+                    while (System.nanoTime() < endAt[0]) {
+                        long t0 = System.nanoTime();
+                        call.run((offset + n) % IMAGES);
+                        long dt = System.nanoTime() - t0;
+                        if (n == lat.length) lat = Arrays.copyOf(lat, n * 2);
+                        lat[n++] = dt;
+                    }
+                    return Arrays.copyOf(lat, n);
+                }));
             }
-            throw new IllegalStateException("unreachable");
+            long t0 = System.nanoTime();
+            endAt[0] = t0 + TimeUnit.MILLISECONDS.toNanos(ms);
+            start.countDown();
+            List<long[]> all = new ArrayList<>();
+            for (Future<long[]> f : results) all.add(f.get(ms + 60_000, TimeUnit.MILLISECONDS));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long[] merged = all.stream().flatMapToLong(Arrays::stream).toArray();
+            return new Figures(merged.length, seconds, merged);
         } finally {
             pool.shutdownNow();
         }
     }
 
+    static final int IMAGES = 256;
+
+    /** The bare engine's answer: ONNX Runtime on the pixels, the top label. */
+    static final class BareModel {
+        private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+        private final OrtSession session;
+
+        BareModel(byte[] onnx) throws Exception {
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                // The service's settings: 1 intra-op thread, no spinning.
+                options.setIntraOpNumThreads(1);
+                options.setInterOpNumThreads(1);
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                session = env.createSession(onnx, options);
+            }
+        }
+
+        int top(float[] pixels) throws Exception {
+            try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {1, 1, 28, 28});
+                 OrtSession.Result r = session.run(Map.of("image", t))) {
+                float[] row = ((float[][]) r.get(0).getValue())[0];
+                int best = 0;
+                for (int k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+                return best;
+            }
+        }
+    }
+
+    /** A bare grpc-java server over mutual TLS (client certificate required) answering Predict from {@code model}. */
+    static Server bareGrpc(BareModel model, CredentialFiles f) throws Exception {
+        InferenceGrpc.InferenceImplBase handler = new InferenceGrpc.InferenceImplBase() {
+            @Override
+            public void predict(PredictRequest request, StreamObserver<PredictResponse> response) {
+                try {
+                    var t = request.getImage().getTensor();
+                    float[] pixels = new float[t.getValuesCount()];
+                    for (int i = 0; i < pixels.length; i++) pixels[i] = t.getValues(i);
+                    int best = model.top(pixels);
+                    response.onNext(PredictResponse.newBuilder().setModelVersion("bare").setPrediction(Prediction.newBuilder()
+                            .addTop(LabelScore.newBuilder().setLabel(LABELS.get(best)).setIndex(best))).build());
+                    response.onCompleted();
+                } catch (Exception e) {
+                    response.onError(io.grpc.Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+                }
+            }
+        };
+        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .sslContext(GrpcSslContexts.forServer(f.certificate().toFile(), f.privateKey().toFile())
+                        .trustManager(f.trustedCa().toFile()).clientAuth(ClientAuth.REQUIRE).build())
+                .addService(handler).build().start();
+    }
+
+    /** A bare Vert.x route over mutual TLS: the same JSON body in, the top label out. */
+    static HttpServer bareVertx(Vertx vertx, BareModel model, CredentialFiles f) throws Exception {
+        Router router = Router.router(vertx);
+        router.post("/predict").handler(BodyHandler.create()).handler(ctx -> {
+            try {
+                JsonArray values = ctx.body().asJsonObject().getJsonArray("tensor");
+                float[] pixels = new float[values.size()];
+                for (int i = 0; i < pixels.length; i++) pixels[i] = values.getNumber(i).floatValue();
+                int best = model.top(pixels);
+                ctx.json(new JsonObject().put("top", new JsonArray().add(new JsonObject().put("label", LABELS.get(best))
+                        .put("index", best))));
+            } catch (Exception e) {
+                ctx.fail(e);
+            }
+        });
+        HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(f.certificate().toString())
+                        .setKeyPath(f.privateKey().toString()))
+                .setTrustOptions(new PemTrustOptions().addCertPath(f.trustedCa().toString()))
+                .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);
+        return vertx.createHttpServer(options).requestHandler(router).listen().toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    static ManagedChannel channel(int port) throws Exception {
+        var client = TestTls.credential(TestTls.APPLICATION);
+        return NettyChannelBuilder.forAddress("127.0.0.1", port).sslContext(GrpcSslContexts.forClient()
+                .trustManager(TestTls.caCertificate()).keyManager(client.privateKey(), client.certificate()).build()).build();
+    }
+
+    static String json(float[] image) {
+        StringBuilder s = new StringBuilder("{\"tensor\":[");
+        for (int i = 0; i < image.length; i++) s.append(i == 0 ? "" : ",").append(image[i]);
+        return s.append("],\"shape\":[1,28,28]}").toString();
+    }
+
     @Test
-    void grpcThroughTheServiceVersusInProcessOnnxRuntime() throws Exception {
+    void servingAgainstTheBareEngines() throws Exception {
         byte[] bytes = mlp();
         ModelVersionInfo info = ModelVersionInfo.newBuilder().setVersion(FED + "-v1").setFederationId(FED)
                 .setOnnxSha256(TestClassifiers.sha256(bytes)).setSizeBytes(bytes.length).addAllLabelNames(LABELS)
                 .setImageSpec(SPEC).setPublishedAt("2026-11-21T10:00:00.000Z").build();
-        if (TLS) {
-            FakeAggregator.shared().put(info, bytes);
-        } else {
-            // The test aggregator speaks mutual TLS only; a plaintext service takes the model from its cache.
-            try (ModelCache.Entry entry = new ModelCache(Path.of(cacheDir)).begin(info.getOnnxSha256())) {
-                entry.write(bytes);
-                entry.commit();
-            }
-        }
+        FakeAggregator.shared().put(info, bytes);
         EventFeed.federationOpened(FED, LABELS, SPEC);
         EventFeed.modelPublished(info);
         Waiting.untilServed(FED, FED + "-v1");
 
         Random random = new Random(11);
-        float[][] images = new float[256][784];
+        float[][] images = new float[IMAGES][784];
         for (float[] image : images) for (int i = 0; i < image.length; i++) image[i] = random.nextFloat();
-        List<PredictRequest> requests = Arrays.stream(images).map(im -> PredictRequest.newBuilder().setFederationId(FED)
-                .setTopK(1).setImage(TestImages.tensor(im, 1, 28, 28)).build()).toList();
-        Map<float[], PredictRequest> byImage = new java.util.IdentityHashMap<>();
-        for (int i = 0; i < images.length; i++) byImage.put(images[i], requests.get(i));
+        PredictRequest[] requests = new PredictRequest[IMAGES];
+        String[] bodies = new String[IMAGES];
+        for (int i = 0; i < IMAGES; i++) {
+            requests[i] = PredictRequest.newBuilder().setFederationId(FED).setTopK(1)
+                    .setImage(TestImages.tensor(images[i], 1, 28, 28)).build();
+            bodies[i] = json(images[i]);
+        }
 
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        List<String> out = new ArrayList<>();
-        out.add(String.format("model: MLP 784-" + HIDDEN + "-10 (%d bytes), %d cores, %d concurrent callers, %d s per figure, "
-                        + "service max-wait %s max-batch 64, intra-op threads 1, %s", bytes.length,
-                Runtime.getRuntime().availableProcessors(), CALLERS, MEASURE_MS / 1000, System.getProperty("bench.max-wait", "2ms"),
-                TLS ? "gRPC over mutual TLS as application:demo-app (credential checked per call)" : "PLAINTEXT gRPC, no credential check"));
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(1);
-            options.setInterOpNumThreads(1);
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            try (OrtSession session = env.createSession(bytes, options)) {
-                Call direct = image -> {
-                    try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(image), new long[] {1, 1, 28, 28});
-                         OrtSession.Result r = session.run(Map.of("image", t))) {
-                        assertEquals(10, ((float[][]) r.get(0).getValue())[0].length);
-                    }
-                };
-                out.add(measure("in-process ORT, batch 1, 1 caller", 1, images, direct).line());
-                out.add(measure("in-process ORT, batch 1, " + CALLERS + " callers", CALLERS, images, direct).line());
-            }
-        }
-        ManagedChannel channel = TLS ? TestTls.applicationChannel()
-                : NettyChannelBuilder.forAddress("127.0.0.1", TestTls.grpcPort()).usePlaintext().build();
+        CredentialFiles serviceFiles = TestTls.files(ServiceTls.IDENTITY);
+        BareModel model = new BareModel(bytes);
+        Vertx vertx = Vertx.vertx();
+        Server bareServer = bareGrpc(model, serviceFiles);
+        HttpServer bareHttp = bareVertx(vertx, model, serviceFiles);
+        ManagedChannel bareChannel = channel(bareServer.getPort());
+        ManagedChannel serviceChannel = TestTls.applicationChannel();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(TestTls.sslContext(TestTls.credential(TestTls.APPLICATION))).build();
         try {
-            InferenceGrpc.InferenceBlockingStub grpc = InferenceGrpc.newBlockingStub(channel);
-            Call viaService = image -> assertEquals(FED + "-v1",
-                    grpc.withDeadlineAfter(30, TimeUnit.SECONDS).predict(byImage.get(image)).getModelVersion());
-            out.add(measure("gRPC Predict via service, 1 caller", 1, images, viaService).line());
-            out.add(measure("gRPC Predict via service, " + CALLERS + " callers", CALLERS, images, viaService).line());
+            InferenceGrpc.InferenceBlockingStub bareStub = InferenceGrpc.newBlockingStub(bareChannel);
+            InferenceGrpc.InferenceBlockingStub ourStub = InferenceGrpc.newBlockingStub(serviceChannel);
+            Call grpcBare = i -> assertEquals("bare", bareStub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .predict(requests[i]).getModelVersion());
+            Call grpcOurs = i -> assertEquals(FED + "-v1", ourStub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .predict(requests[i]).getModelVersion());
+            URI bareUri = URI.create("https://127.0.0.1:" + bareHttp.actualPort() + "/predict");
+            URI ourUri = URI.create("https://127.0.0.1:" + TestTls.httpsPort() + "/v1/federations/" + FED + "/predict?top_k=1");
+            Call restBare = i -> post(http, bareUri, bodies[i]);
+            Call restOurs = i -> post(http, ourUri, bodies[i]);
+
+            PerfPart part = new PerfPart("serving");
+            part.setting("model", "MLP 784-" + HIDDEN + "-10 (" + bytes.length + " bytes), batch-1 requests, top 1");
+            part.setting("transport", "mutual TLS as application:demo-app on loopback, both sides; the service checks the "
+                    + "caller's role on every call, the bare servers only require a certificate");
+            part.setting("onnxRuntime", "1 intra-op thread, no spinning, on both sides");
+            part.setting("serviceBatching", "max-wait " + MAX_WAIT + ", max-batch " + SHIPPED.getProperty("fedfactory.inference.max-batch"));
+            part.setting("perFigure", ROUNDS + " rounds of " + MEASURE_MS + " ms, bare and service back to back");
+            String[] names = {"gRPC Predict", "REST predict (JSON tensor)"};
+            Call[][] pairs = {{grpcBare, grpcOurs}, {restBare, restOurs}};
+            for (Call[] pair : pairs) {
+                for (Call c : pair) {
+                    measure(1, WARMUP_MS / 2, c);
+                    measure(CALLERS, WARMUP_MS / 2, c);
+                }
+            }
+            for (int callers : new int[] {1, CALLERS}) {
+                for (int p = 0; p < pairs.length; p++) {
+                    double[][] bare = new double[3][ROUNDS];
+                    double[][] ours = new double[3][ROUNDS];
+                    for (int r = 0; r < ROUNDS; r++) {
+                        // Alternate which goes first, so a load trend does not favour one side.
+                        boolean bareFirst = r % 2 == 0;
+                        Figures a = measure(callers, MEASURE_MS, pairs[p][bareFirst ? 0 : 1]);
+                        Figures b = measure(callers, MEASURE_MS, pairs[p][bareFirst ? 1 : 0]);
+                        Figures fb = bareFirst ? a : b;
+                        Figures fo = bareFirst ? b : a;
+                        bare[0][r] = fb.p(0.5);
+                        bare[1][r] = fb.p(0.99);
+                        bare[2][r] = fb.throughput();
+                        ours[0][r] = fo.p(0.5);
+                        ours[1][r] = fo.p(0.99);
+                        ours[2][r] = fo.throughput();
+                    }
+                    String what = names[p] + ", " + callers + (callers == 1 ? " caller" : " callers");
+                    boolean grpc = p == 0;
+                    part.compare(what, "p50", "ms", bare[0], ours[0], false, grpc && callers == 1 ? 1.5 : null);
+                    part.compare(what, "p99", "ms", bare[1], ours[1], false, null);
+                    part.compare(what, "throughput", "img/s", bare[2], ours[2], true, grpc && callers > 1 ? 0.8 : null);
+                    if (grpc && callers > 1) part.absolute(what, "p99 (service)", "ms", ours[1], 10.0);
+                }
+            }
+            double calls = ScrapedMetrics.sum("fedfactory_inference_batch_size_count", "federation=\"" + FED + "\"");
+            double imagesRun = ScrapedMetrics.sum("fedfactory_inference_batch_size_sum", "federation=\"" + FED + "\"");
+            part.setting("serviceMeanBatch", imagesRun / calls);
+            System.out.println("serving figures: " + part.write(Path.of("target", "perf")));
         } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            bareChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            serviceChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            bareServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-        double calls = ScrapedMetrics.sum("fedfactory_inference_batch_size_count", "federation=\"" + FED + "\"");
-        double imagesRun = ScrapedMetrics.sum("fedfactory_inference_batch_size_sum", "federation=\"" + FED + "\"");
-        out.add(String.format("service: %.0f images in %.0f ONNX Runtime calls (mean batch %.2f, largest %.0f)", imagesRun,
-                calls, imagesRun / calls, ScrapedMetrics.sum("fedfactory_inference_batch_size_max", "federation=\"" + FED + "\"")));
-        out.forEach(System.out::println);
-        Files.write(Path.of("target", "serving-benchmark.txt"), out, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private static void post(HttpClient http, URI uri, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"label\""), r.body());
     }
 }

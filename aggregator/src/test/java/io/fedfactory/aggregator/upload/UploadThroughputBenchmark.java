@@ -21,9 +21,31 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import io.fedfactory.perf.PerfPart;
+import io.fedfactory.proto.v1.UploadChunk;
+import io.fedfactory.security.CredentialFiles;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.netty.handler.ssl.ClientAuth;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -35,12 +57,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  *       -Dfedfactory.upload.sync-interval-bytes=0          (flush after every chunk)
  *       -Dfedfactory.upload.sync-interval-bytes=67108864   (flush only at the end)
  * </pre>
+ * {@link #againstTheBareStream} is the upload part of {@code bench/perf}.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerTestResource.class)
 @QuarkusTestResource(TestPki.class)
 @EnabledIfSystemProperty(named = "fedfactory.bench.upload", matches = "true")
 class UploadThroughputBenchmark {
+
+    /** The name of the performance part this class writes (a subclass measures another fsync policy). */
+    String partName() {
+        return "upload";
+    }
 
     static final int HIDDEN = 2048;
     static final int CHUNK = 1 << 20;
@@ -92,6 +120,139 @@ class UploadThroughputBenchmark {
                 syncInterval, RUNS, median(totals), median(transfers));
     }
 
+    /**
+     * The upload part of {@code bench/perf}: the same module through the module upload (admission and
+     * durable storage included: the receipt comes after the part is fsynced, checked and committed) against
+     * a bare grpc-java client-streaming call to a server that only appends the chunks to a file and fsyncs
+     * it once at the end; both over mutual TLS on loopback, the same client, chunk size and worker pool,
+     * in alternating rounds.
+     */
+    @Test
+    void againstTheBareStream() throws Exception {
+        String fed = "fed-perf-" + System.nanoTime() % 100000;
+        admin.createFederation(CreateFederationRequest.newBuilder().setSpec(ModuleFixtures.spec(fed)).build());
+        Path bareDir = Files.createDirectories(Path.of("target", "perf-bare-upload"));
+        ExecutorService workers = Executors.newFixedThreadPool(4);
+        CredentialFiles f = TestPki.files(TestPki.AGGREGATOR);
+        Server bare = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).executor(workers)
+                .maxInboundMessageSize(16 << 20)
+                .sslContext(GrpcSslContexts.forServer(f.certificate().toFile(), f.privateKey().toFile())
+                        .trustManager(f.trustedCa().toFile()).clientAuth(ClientAuth.REQUIRE).build())
+                .addService(new BareUpload(bareDir)).build().start();
+        CredentialFiles site = TestPki.files(Clients.site("site-a"));
+        ManagedChannel bareChannel = NettyChannelBuilder.forAddress("127.0.0.1", bare.getPort()).maxInboundMessageSize(16 << 20)
+                .sslContext(GrpcSslContexts.forClient().keyManager(site.certificate().toFile(), site.privateKey().toFile())
+                        .trustManager(site.trustedCa().toFile()).build()).build();
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        double[] bareRates = new double[rounds], ourRates = new double[rounds];
+        byte[] onnx = bigDecoder(1);
+        try {
+            for (int run = -1; run < rounds; run++) {
+                boolean bareFirst = run % 2 == 0;
+                double a = bareFirst ? bareUpload(bareChannel, onnx) : ourUpload(fed, run);
+                double b = bareFirst ? ourUpload(fed, run) : bareUpload(bareChannel, onnx);
+                if (run < 0) continue; // warm-up
+                bareRates[run] = bareFirst ? a : b;
+                ourRates[run] = bareFirst ? b : a;
+            }
+        } finally {
+            bareChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            bare.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            workers.shutdownNow();
+        }
+        PerfPart part = new PerfPart(partName());
+        part.setting("module", String.format("decoder with three 2048x2048 layers, %.1f MB, chunks of %d KiB", onnx.length / 1e6,
+                CHUNK / 1024));
+        part.setting("transport", "mutual TLS on loopback, client and server in one JVM, client sends only when isReady");
+        part.setting("fsyncPolicy", syncInterval == 0 ? "fdatasync after every chunk, and before the receipt"
+                : "fdatasync every " + syncInterval + " bytes and at the end of the stream, before admission and the receipt");
+        part.setting("bare", "grpc-java server appending chunks to a file, one fsync at the end, then a reply");
+        part.setting("rounds", rounds);
+        part.compare("module upload, durable (admission included)", "throughput", "MB/s", bareRates, ourRates, true, 0.8);
+        System.out.println("upload figures: " + part.write(Path.of("target", "perf")));
+    }
+
+    private double ourUpload(String fed, int run) {
+        // A fresh module each time (the store keeps a module once): same graph and size, other weights.
+        byte[] module = bigDecoder(100 + run);
+        UploadHeader header = ModuleFixtures.header(fed, "perf-" + (run + 1) + "-" + System.nanoTime(),
+                ModuleFixtures.decoderManifest(module, "site-a", "cat"), module.length);
+        long t0 = System.nanoTime();
+        UploadReceipt receipt = UploadCall.upload(Clients.upload("site-a"), header, module, 0, CHUNK);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(module.length, receipt.getStoredBytes());
+        return module.length / 1e6 / seconds;
+    }
+
+    private static double bareUpload(ManagedChannel channel, byte[] onnx) {
+        UploadHeader header = UploadHeader.newBuilder().setUploadId("bare-" + System.nanoTime()).setTotalBytes(onnx.length).build();
+        long t0 = System.nanoTime();
+        UploadReceipt receipt = UploadCall.upload(ModuleUploadGrpc.newStub(channel), header, onnx, 0, CHUNK);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(onnx.length, receipt.getStoredBytes());
+        return onnx.length / 1e6 / seconds;
+    }
+
+    /** The bare engine: receive, append, fsync once, reply. */
+    static final class BareUpload extends ModuleUploadGrpc.ModuleUploadImplBase {
+        private final Path dir;
+
+        BareUpload(Path dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public StreamObserver<UploadChunk> upload(StreamObserver<UploadReceipt> response) {
+            return new StreamObserver<>() {
+                private FileChannel file;
+                private Path path;
+                private long stored;
+
+                @Override
+                public void onNext(UploadChunk chunk) {
+                    try {
+                        if (file == null) {
+                            path = dir.resolve(chunk.getHeader().getUploadId());
+                            file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        }
+                        for (ByteBuffer b : chunk.getData().asReadOnlyByteBufferList()) {
+                            while (b.hasRemaining()) file.write(b);
+                        }
+                        stored += chunk.getData().size();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    close();
+                }
+
+                @Override
+                public void onCompleted() {
+                    try {
+                        file.force(false);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    close();
+                    response.onNext(UploadReceipt.newBuilder().setStoredBytes(stored).build());
+                    response.onCompleted();
+                }
+
+                private void close() {
+                    try {
+                        if (file != null) file.close();
+                        if (path != null) Files.deleteIfExists(path);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            };
+        }
+    }
+
     /** The disk's share: 50 MB appended in 1 MiB chunks to a part, flushed per chunk or once, alternating. */
     @Test
     void partWritesAlone() {
@@ -115,9 +276,7 @@ class UploadThroughputBenchmark {
     }
 
     private static double median(double[] xs) {
-        double[] s = xs.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return PerfPart.median(xs);
     }
 
     private double admissionSeconds() {

@@ -1,19 +1,27 @@
 package io.fedfactory.inference.batching;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * Gathers single images submitted concurrently into batches: a worker takes the oldest waiting image,
- * then keeps collecting until {@code maxBatch} images are in hand or {@code maxWait} has passed since
- * that image arrived, runs the model once, and completes each caller's future with its own row. Rows
+ * Gathers single images submitted concurrently into batches: a worker takes the oldest waiting image
+ * and every image queued behind it, and waits for more only while the batch is filling: after each
+ * arrival for as long as the gap between the last two arrivals, never past {@code maxWait} after the
+ * oldest, and never for a lone image. It stops at {@code maxBatch} images, runs the model once, and
+ * completes each caller's future with its own row. Images that arrive while the model runs form the
+ * next batch, so batches grow with the load and a lone request pays no wait. When the model is idle
+ * and nothing is queued, the submitting thread runs its image itself. Rows
  * are handed out by position in the batch, which is the order the worker collected them in, so a row
  * can never reach another caller.
  */
@@ -33,6 +41,8 @@ public final class MicroBatcher implements AutoCloseable {
     private final IntConsumer batchSizes;
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicInteger live = new AtomicInteger();
+    /** One permit per worker: at most that many model calls at a time, whoever makes them. */
+    private final Semaphore calls;
     private volatile boolean closed;
 
     /**
@@ -51,6 +61,7 @@ public final class MicroBatcher implements AutoCloseable {
         this.capacity = capacity;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.batchSizes = batchSizes;
+        this.calls = new Semaphore(workerCount);
         for (int i = 0; i < workerCount; i++) {
             Thread t = new Thread(this::work, "batcher-" + name + "-" + i);
             t.setDaemon(true);
@@ -61,7 +72,8 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     /**
-     * Queues one image ({@code imageSize} values) and returns its output row.
+     * Queues one image ({@code imageSize} values) and returns its output row; when the model is idle and
+     * nothing is queued, runs it on the calling thread first and returns the row completed.
      *
      * @throws QueueFullException when {@code capacity} images are already waiting
      */
@@ -71,6 +83,15 @@ public final class MicroBatcher implements AutoCloseable {
         }
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the batcher is closed"));
+        }
+        if (queue.isEmpty() && calls.tryAcquire()) {
+            // The model is idle and nobody waits: the caller runs its image itself, sparing the hand-off to
+            // a worker thread and back (on a busy machine each costs a wake-up).
+            try {
+                if (queue.isEmpty() && !closed) return runAlone(pixels);
+            } finally {
+                calls.release();
+            }
         }
         Pending p = new Pending(pixels, System.nanoTime(), new CompletableFuture<>());
         if (!queue.offer(p)) {
@@ -84,30 +105,23 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     private void work() {
-        float[] packed = new float[maxBatch * imageSize];
+        // Direct, so ONNX Runtime reads the batch where it is packed instead of copying it.
+        FloatBuffer packed = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(maxBatch, imageSize), Float.BYTES))
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
         List<Pending> batch = new ArrayList<>(maxBatch);
         try {
             while (true) {
                 Pending first = queue.take();
                 if (first == STOP) return;
                 batch.add(first);
-                long deadline = first.arrivedNanos + maxWaitNanos;
-                boolean stop = false;
-                while (batch.size() < maxBatch) {
-                    Pending next = queue.poll();
-                    if (next == null) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) break;
-                        next = queue.poll(left, TimeUnit.NANOSECONDS);
-                        if (next == null) break;
-                    }
-                    if (next == STOP) {
-                        stop = true;
-                        break;
-                    }
-                    batch.add(next);
+                // The model first (a caller may be running an image on it): what queues meanwhile joins this batch.
+                calls.acquire();
+                boolean stop;
+                try {
+                    stop = collectAndRun(first, batch, packed);
+                } finally {
+                    calls.release();
                 }
-                runBatch(batch, packed);
                 batch.clear();
                 if (stop) return;
             }
@@ -124,10 +138,51 @@ public final class MicroBatcher implements AutoCloseable {
         }
     }
 
-    private void runBatch(List<Pending> batch, float[] packed) {
+    /** Adds to {@code batch} what is queued and what arrives while it fills, runs it; true if STOP came. */
+    private boolean collectAndRun(Pending first, List<Pending> batch, FloatBuffer packed) throws InterruptedException {
+        long deadline = first.arrivedNanos + maxWaitNanos;
+        long previousArrival = first.arrivedNanos;
+        long gap = -1; // none seen yet: a lone image does not wait
+        boolean stop = false;
+        while (batch.size() < maxBatch) {
+            Pending next = queue.poll();
+            if (next == null) {
+                // Wait only while the batch is filling: for one more gap between arrivals, never past max-wait.
+                long left = Math.min(gap, deadline - System.nanoTime());
+                if (left <= 0) break;
+                next = queue.poll(left, TimeUnit.NANOSECONDS);
+                if (next == null) break;
+            }
+            if (next == STOP) {
+                stop = true;
+                break;
+            }
+            gap = Math.max(0, next.arrivedNanos - previousArrival);
+            previousArrival = next.arrivedNanos;
+            batch.add(next);
+        }
+        runBatch(batch, packed);
+        return stop;
+    }
+
+    private CompletableFuture<float[]> runAlone(float[] pixels) {
+        float[][] rows;
+        try {
+            rows = runner.run(FloatBuffer.wrap(pixels), 1);
+            if (rows.length != 1) {
+                throw new IllegalStateException("the model returned " + rows.length + " rows for a batch of 1");
+            }
+        } catch (Exception | LinkageError e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        batchSizes.accept(1);
+        return CompletableFuture.completedFuture(rows[0]);
+    }
+
+    private void runBatch(List<Pending> batch, FloatBuffer packed) {
         int n = batch.size();
         for (int i = 0; i < n; i++) {
-            System.arraycopy(batch.get(i).pixels, 0, packed, i * imageSize, imageSize);
+            packed.put(i * imageSize, batch.get(i).pixels);
         }
         float[][] rows;
         try {

@@ -7,6 +7,7 @@ import io.fedfactory.inference.serving.ServedModel;
 import io.fedfactory.inference.serving.ServedModels;
 import io.fedfactory.inference.serving.ServingSettings;
 import io.fedfactory.inference.serving.ServingState;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,7 +49,15 @@ public class Predictor {
     @Inject
     MeterRegistry meters;
 
-    private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+    private record LatencyKey(String transport, String outcome) {
+    }
+
+    private record CountKey(String federation, String version, String transport) {
+    }
+
+    // Meters are resolved once per key, not looked up in the registry on every request.
+    private final Map<LatencyKey, Timer> latency = new ConcurrentHashMap<>();
+    private final Map<CountKey, Counter> predictions = new ConcurrentHashMap<>();
 
     /**
      * @param federationId    may be empty when exactly one federation is served
@@ -68,9 +77,9 @@ public class Predictor {
             outcome = e.grpcCode().name().toLowerCase();
             throw e;
         } finally {
-            latency.computeIfAbsent(transport + "/" + outcome, k -> Timer.builder("fedfactory_prediction_latency")
+            latency.computeIfAbsent(new LatencyKey(transport, outcome), k -> Timer.builder("fedfactory_prediction_latency")
                             .description("time from a request's arrival to its answer")
-                            .tags("transport", transport, "outcome", k.substring(k.indexOf('/') + 1))
+                            .tags("transport", k.transport(), "outcome", k.outcome())
                             .publishPercentiles(0.5, 0.99).register(meters))
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
@@ -108,8 +117,9 @@ public class Predictor {
             for (float[] p : pixels) rows.add(model.predict(p));
             List<List<Prediction.LabelScore>> answers = new ArrayList<>(rows.size());
             for (float[] row : await(rows, model.version())) answers.add(Prediction.top(row, model.labels(), k));
-            meters.counter("fedfactory_predictions_total", "federation", federation, "version", model.version(),
-                    "transport", transport).increment(images.size());
+            predictions.computeIfAbsent(new CountKey(federation, model.version(), transport),
+                    key -> meters.counter("fedfactory_predictions_total", "federation", key.federation(),
+                            "version", key.version(), "transport", key.transport())).increment(images.size());
             return new Prediction(federation, model.version(), answers);
         } catch (QueueFullException e) {
             throw PredictionException.overloaded(e.getMessage());

@@ -102,7 +102,7 @@ public final class ServedModel {
 
     /** Runs one batch straight on the session, without the batcher (the probe, benchmarks). */
     public float[][] run(float[] pixels, int n) throws OrtException {
-        return classifier.run(pixels, n);
+        return classifier.run(java.nio.FloatBuffer.wrap(pixels), n);
     }
 
     boolean isClosed() {
