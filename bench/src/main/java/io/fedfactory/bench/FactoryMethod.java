@@ -249,14 +249,15 @@ final class FactoryMethod {
                     config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads()).withKlWeight(config.decoderKlWeight()), dp);
         }
         if (kind == ModuleKind.DECODER) {
-            return new DecoderTrainer(new DecoderTrainingConfig(config.decoderHidden(), config.decoderLatent(),
-                    config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads(), config.decoderKlWeight(),
-                    config.decoderFittedPrior(), config.decoderPriorTemperature()));
+            return new DecoderTrainer(config.decoderLayers().applyTo(new DecoderTrainingConfig(config.decoderHidden(),
+                    config.decoderLatent(), config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads(),
+                    config.decoderKlWeight(), config.decoderFittedPrior(), config.decoderPriorTemperature())));
         }
         if (kind == ModuleKind.LATENT_DIFFUSION) {
             ExperimentConfig.LatentSettings l = config.latent();
-            DecoderTrainingConfig autoencoder = new DecoderTrainingConfig(config.decoderHidden(), config.decoderLatent(),
-                    config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads()).withKlWeight(l.klWeight());
+            DecoderTrainingConfig autoencoder = config.decoderLayers().applyTo(new DecoderTrainingConfig(
+                    config.decoderHidden(), config.decoderLatent(), config.decoderEpochs(), 64, 1e-3f, moduleSeed,
+                    config.threads()).withKlWeight(l.klWeight()));
             LatentDiffusionTrainingConfig c = LatentDiffusionTrainingConfig.defaults(autoencoder)
                     .withDenoiser(l.denoiserWidth(), l.denoiserBlocks(), l.denoiserSteps());
             return new LatentDiffusionTrainer(c.withSampling(c.sampling().withHeunSteps(l.samplerSteps())));
