@@ -245,8 +245,9 @@ final class FactoryMethod {
             // The private decoder samples the standard-normal prior: a fitted one would read the images outside DP-SGD.
             DpSgdConfig dp = DpSgdConfig.forEpsilon(targetEpsilon, config.privacy().dpClip(), config.privacy().dpMicrobatch(),
                     config.privacy().dpDelta(), Math.min(1.0, 64.0 / images), steps(images));
-            return new DecoderTrainer(new DecoderTrainingConfig(config.decoderHidden(), config.decoderLatent(),
-                    config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads()).withKlWeight(config.decoderKlWeight()), dp);
+            return new DecoderTrainer(config.decoderLayers().applyTo(new DecoderTrainingConfig(config.decoderHidden(),
+                    config.decoderLatent(), config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads())
+                    .withKlWeight(config.decoderKlWeight())), dp);
         }
         if (kind == ModuleKind.DECODER) {
             return new DecoderTrainer(config.decoderLayers().applyTo(new DecoderTrainingConfig(config.decoderHidden(),
