@@ -59,6 +59,8 @@ import java.util.TreeSet;
  * @param poePerClass       ff-poe: synthetic images per class a site lacks, added to its real images
  * @param privacy           the memorization audit and membership attack of every module, and DP-SGD
  *                          settings of the {@code ff-<kind>-dp<epsilon>} methods
+ * @param decoderLayers     the autoencoder's architecture (decoder and latent-diffusion modules) and the
+ *                          number of Gaussians in the decoder's fitted prior
  */
 public record ExperimentConfig(String name, String dataset, String split, int sites, int classesPerSite,
                                double dirichletAlpha, List<String> methods, List<Long> seeds, String evaluation,
@@ -68,7 +70,33 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                                boolean decoderFittedPrior, float decoderPriorTemperature, int diffusionWidth,
                                int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
                                int diffusionPerClass, int threads, int gridPerClass, LatentSettings latent,
-                               int minImagesPerModule, String poeKind, int poePerClass, PrivacySettings privacy) {
+                               int minImagesPerModule, String poeKind, int poePerClass, PrivacySettings privacy,
+                               DecoderLayers decoderLayers) {
+
+    /**
+     * The autoencoder of decoder and latent-diffusion modules, and the decoder's fitted prior.
+     *
+     * @param architecture    mlp or conv ({@link io.fedfactory.generative.decoder.Vae.Architecture})
+     * @param convWidth       channels of the conv architecture's widest layers (a multiple of 4)
+     * @param priorComponents Gaussians in the decoder's fitted prior (1: one; more: an EM-fitted mixture,
+     *                        fewer when a class has under 10 x latentDim images per component)
+     */
+    public record DecoderLayers(String architecture, int convWidth, int priorComponents) {
+        public DecoderLayers {
+            io.fedfactory.generative.decoder.Vae.Architecture.parse("decoder.architecture", architecture);
+            if (convWidth < 4 || convWidth > 1024 || convWidth % 4 != 0) {
+                throw new IllegalArgumentException("decoder.convWidth must be a multiple of 4 in [4, 1024], got " + convWidth);
+            }
+            range("decoder.priorComponents", priorComponents, 1, io.fedfactory.generative.decoder.MixturePrior.MAX_COMPONENTS);
+        }
+
+        /** {@code base} with this architecture and, if it has a fitted prior, these components. */
+        public io.fedfactory.generative.decoder.DecoderTrainingConfig applyTo(
+                io.fedfactory.generative.decoder.DecoderTrainingConfig base) {
+            var c = "conv".equals(architecture) ? base.withConvolutions(convWidth) : base;
+            return c.fittedPrior() ? c.withPriorComponents(priorComponents) : c;
+        }
+    }
 
     /**
      * Privacy of the modules. With {@code audit}, each site holds out a seeded {@code holdOut} share of
@@ -188,6 +216,11 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         if (!(decoderPriorTemperature > 0 && decoderPriorTemperature <= 1)) {
             throw new IllegalArgumentException("decoder.priorTemperature must be in (0, 1], got " + decoderPriorTemperature);
         }
+        java.util.Objects.requireNonNull(decoderLayers, "decoderLayers");
+        if (!decoderFittedPrior && decoderLayers.priorComponents() != 1) {
+            throw new IllegalArgumentException("decoder.priorComponents needs decoder.fittedPrior=true, got "
+                    + decoderLayers.priorComponents() + " without it");
+        }
         if (!decoderFittedPrior && decoderPriorTemperature != 1f) {
             throw new IllegalArgumentException("decoder.priorTemperature needs decoder.fittedPrior=true, got "
                     + decoderPriorTemperature + " without it");
@@ -244,7 +277,9 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 integer(v, "modules.minImages"), v.get("poe.kind"), integer(v, "poe.perClass"),
                 new PrivacySettings(bool(v, "privacy.audit"), real(v, "privacy.holdOut"), integer(v, "privacy.auditSamples"),
                         integer(v, "privacy.attackSamples"), real(v, "dp.clip"), integer(v, "dp.microbatch"),
-                        real(v, "dp.delta")));
+                        real(v, "dp.delta")),
+                new DecoderLayers(v.get("decoder.architecture"), integer(v, "decoder.convWidth"),
+                        integer(v, "decoder.priorComponents")));
     }
 
     /** The same experiment with other seeds. */
@@ -254,7 +289,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
                 decoderFittedPrior, decoderPriorTemperature, diffusionWidth, diffusionSteps,
                 diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass, latent, minImagesPerModule,
-                poeKind, poePerClass, privacy);
+                poeKind, poePerClass, privacy, decoderLayers);
     }
 
     /** Every setting (defaults filled in) as key = value lines, in a fixed order. */
@@ -286,6 +321,9 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("decoder.klWeight", Float.toString(decoderKlWeight));
         m.put("decoder.fittedPrior", Boolean.toString(decoderFittedPrior));
         m.put("decoder.priorTemperature", Float.toString(decoderPriorTemperature));
+        m.put("decoder.architecture", decoderLayers.architecture());
+        m.put("decoder.convWidth", Integer.toString(decoderLayers.convWidth()));
+        m.put("decoder.priorComponents", Integer.toString(decoderLayers.priorComponents()));
         m.put("diffusion.width", Integer.toString(diffusionWidth));
         m.put("diffusion.steps", Integer.toString(diffusionSteps));
         m.put("diffusion.batchSize", Integer.toString(diffusionBatch));
@@ -347,6 +385,9 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("decoder.klWeight", "1");
         d.put("decoder.fittedPrior", "false");
         d.put("decoder.priorTemperature", "1");
+        d.put("decoder.architecture", "mlp");
+        d.put("decoder.convWidth", "32");
+        d.put("decoder.priorComponents", "1");
         d.put("diffusion.width", "8");
         d.put("diffusion.steps", "150");
         d.put("diffusion.batchSize", "64");

@@ -245,18 +245,20 @@ final class FactoryMethod {
             // The private decoder samples the standard-normal prior: a fitted one would read the images outside DP-SGD.
             DpSgdConfig dp = DpSgdConfig.forEpsilon(targetEpsilon, config.privacy().dpClip(), config.privacy().dpMicrobatch(),
                     config.privacy().dpDelta(), Math.min(1.0, 64.0 / images), steps(images));
-            return new DecoderTrainer(new DecoderTrainingConfig(config.decoderHidden(), config.decoderLatent(),
-                    config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads()).withKlWeight(config.decoderKlWeight()), dp);
+            return new DecoderTrainer(config.decoderLayers().applyTo(new DecoderTrainingConfig(config.decoderHidden(),
+                    config.decoderLatent(), config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads())
+                    .withKlWeight(config.decoderKlWeight())), dp);
         }
         if (kind == ModuleKind.DECODER) {
-            return new DecoderTrainer(new DecoderTrainingConfig(config.decoderHidden(), config.decoderLatent(),
-                    config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads(), config.decoderKlWeight(),
-                    config.decoderFittedPrior(), config.decoderPriorTemperature()));
+            return new DecoderTrainer(config.decoderLayers().applyTo(new DecoderTrainingConfig(config.decoderHidden(),
+                    config.decoderLatent(), config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads(),
+                    config.decoderKlWeight(), config.decoderFittedPrior(), config.decoderPriorTemperature())));
         }
         if (kind == ModuleKind.LATENT_DIFFUSION) {
             ExperimentConfig.LatentSettings l = config.latent();
-            DecoderTrainingConfig autoencoder = new DecoderTrainingConfig(config.decoderHidden(), config.decoderLatent(),
-                    config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads()).withKlWeight(l.klWeight());
+            DecoderTrainingConfig autoencoder = config.decoderLayers().applyTo(new DecoderTrainingConfig(
+                    config.decoderHidden(), config.decoderLatent(), config.decoderEpochs(), 64, 1e-3f, moduleSeed,
+                    config.threads()).withKlWeight(l.klWeight()));
             LatentDiffusionTrainingConfig c = LatentDiffusionTrainingConfig.defaults(autoencoder)
                     .withDenoiser(l.denoiserWidth(), l.denoiserBlocks(), l.denoiserSteps());
             return new LatentDiffusionTrainer(c.withSampling(c.sampling().withHeunSteps(l.samplerSteps())));

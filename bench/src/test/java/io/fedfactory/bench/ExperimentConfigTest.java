@@ -52,6 +52,25 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void readsTheAutoencoderArchitectureAndTheMixturePrior() {
+        ExperimentConfig c = ExperimentConfig.fromProperties(props("decoder.fittedPrior", "true",
+                "decoder.architecture", "conv", "decoder.convWidth", "16", "decoder.priorComponents", "8"));
+        assertEquals(new ExperimentConfig.DecoderLayers("conv", 16, 8), c.decoderLayers());
+        var trainer = c.decoderLayers().applyTo(new io.fedfactory.generative.decoder.DecoderTrainingConfig(
+                400, 16, 1, 64, 1e-3f, 1, 2, 0.1f, true, 1f));
+        assertEquals(io.fedfactory.generative.decoder.Vae.Architecture.CONV, trainer.architecture());
+        assertEquals(16, trainer.convWidth());
+        assertEquals(8, trainer.priorComponents());
+        ExperimentConfig defaults = ExperimentConfig.fromProperties(props());
+        assertEquals(new ExperimentConfig.DecoderLayers("mlp", 32, 1), defaults.decoderLayers());
+        assertMessage("decoder.architecture must be mlp or conv, got 'cnn'", props("decoder.architecture", "cnn"));
+        assertMessage("decoder.convWidth must be a multiple of 4 in [4, 1024], got 6", props("decoder.convWidth", "6"));
+        assertMessage("decoder.priorComponents needs decoder.fittedPrior=true", props("decoder.priorComponents", "4"));
+        assertMessage("decoder.priorComponents must be in [1, 64], got 0",
+                props("decoder.fittedPrior", "true", "decoder.priorComponents", "0"));
+    }
+
+    @Test
     void unknownKeyIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ExperimentConfig.fromProperties(props("decoder.epoch", "5")));

@@ -27,8 +27,9 @@ import java.util.TreeSet;
  *   <li>{@link ModuleKind#DIFFUSION}: inputs exactly {@code x} [N,C,H,W] and {@code sigma}, one value
  *       per image, as [N] or [N,1,1,1]; output {@code denoised} [N,C,H,W]; data in the model space
  *       [-1, 1] (the image spec's value_min maps to -1, value_max to +1);</li>
- *   <li>{@link ModuleKind#DECODER}: input exactly {@code z} [N,latent_dim]; output {@code image}
- *       [N,C,H,W] in the image spec's value range.</li>
+ *   <li>{@link ModuleKind#DECODER}: input exactly {@code z} [N,latent_dim] of standard-normal noise
+ *       (a module with a mixture prior counts the value that picks its component in latent_dim);
+ *       output {@code image} [N,C,H,W] in the image spec's value range.</li>
  *   <li>{@link ModuleKind#LATENT_DIFFUSION}: inputs exactly {@code x} [N,latent_dim] (standardized
  *       latents) and {@code sigma} [N]; outputs {@code denoised} [N,latent_dim] and {@code image}
  *       [N,C,H,W], the decoder applied to {@code denoised}, in the image spec's value range.</li>

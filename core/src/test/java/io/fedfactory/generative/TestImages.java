@@ -49,4 +49,26 @@ public final class TestImages {
         for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs((double) a[i] - b[i]));
         return m;
     }
+
+    /**
+     * Samples {@code module} at seeds derived from {@code seed} with batch 256 and with batch 7 on 2
+     * threads, asserts that every bit agrees and that every value is finite and inside the spec's range.
+     */
+    public static void assertBatchIndependent(TrainedModule module, int count, long seed) {
+        long[] seeds = ModuleSampler.seedsFor(count, seed);
+        float[] big;
+        float[] small;
+        try (ModuleSampler s = ModuleSampler.open(module.onnx(), module.manifest(), SamplingOptions.defaults().withBatchSize(256))) {
+            big = s.sample(seeds);
+        }
+        try (ModuleSampler s = ModuleSampler.open(module.onnx(), module.manifest(), new SamplingOptions(2, 7, 7, 0))) {
+            small = s.sample(seeds);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(big, small, "batch size and threads must not change any bit");
+        ImageSpec spec = module.manifest().spec();
+        for (float v : big) {
+            org.junit.jupiter.api.Assertions.assertTrue(Float.isFinite(v) && v >= spec.valueMin() && v <= spec.valueMax(),
+                    "sample value " + v);
+        }
+    }
 }

@@ -131,19 +131,10 @@ class LatentDiffusionAdmissionTest {
     }
 
     private static void rejected(AdmissionCheck check, String expected, byte[] onnx, ModuleManifest manifest) {
-        ModuleRejectedException e = assertThrows(ModuleRejectedException.class,
-                () -> admission.admit(SPEC, manifest, file(onnx)));
-        assertEquals(check, e.check(), e.getMessage());
-        assertTrue(e.getMessage().contains(expected), "'" + e.getMessage() + "' should contain '" + expected + "'");
+        AdmissionAssertions.rejected(admission, SPEC, check, expected, onnx, manifest);
     }
 
     private static Path file(byte[] bytes) {
-        try {
-            Path f = Files.createTempFile(dir, "latent-", ".onnx");
-            Files.write(f, bytes);
-            return f;
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return AdmissionAssertions.file(bytes);
     }
 }

@@ -7,7 +7,10 @@ import io.fedfactory.onnx.OnnxGraphBuilder;
 
 import java.util.Map;
 
-/** The ONNX contract of a decoder module: input {@code z} [N, latent]; output {@code image} [N,C,H,W]. */
+/**
+ * The ONNX contract of a decoder module: input {@code z} [N, noise] standard-normal (the latent size, plus
+ * one with a mixture prior: {@link Vae#noiseDim()}); output {@code image} [N,C,H,W].
+ */
 public final class DecoderGraph {
 
     public static final String INPUT = "z";
@@ -21,7 +24,7 @@ public final class DecoderGraph {
      */
     public static byte[] export(Vae vae, ImageSpec spec, Weights weights) {
         OnnxGraphBuilder g = new OnnxGraphBuilder("vae_decoder");
-        String z = g.input(INPUT, -1, vae.latentDim());
+        String z = g.input(INPUT, -1, vae.noiseDim());
         String image = vae.sample(new OnnxTensorOps(g, weights), z);
         g.identity(image, OUTPUT);
         g.output(OUTPUT, -1, spec.channels(), spec.height(), spec.width());

@@ -75,26 +75,35 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
     public TrainedModule train(Dataset oneClass, String siteId, TrainingListener listener) {
         ClassLabel label = GenerativeModuleTrainer.singleClassOf(oneClass);
         ImageSpec spec = oneClass.spec();
-        Vae vae = new Vae(spec, config.hiddenWidth(), config.latentDim(), config.fittedPrior());
+        Vae vae = config.autoencoder(spec, config.fittedPrior() ? 1 : 0);
         long started = System.nanoTime();
 
         FittedVae fitted = fitVae(config, vae, oneClass, privacy, listener);
         long steps = fitted.steps();
-        Weights trained = config.fittedPrior()
-                ? FittedPrior.fit(fitted.posteriorMeans(), oneClass.size(), config.latentDim(), config.priorTemperature())
-                        .appendTo(fitted.weights())
-                : fitted.weights();
-        byte[] onnx = DecoderGraph.export(vae, spec, trained);
+        Weights trained = fitted.weights();
+        int components = 0;
+        if (config.fittedPrior()) {
+            int wanted = MixturePrior.components(config.priorComponents(), oneClass.size(), config.latentDim());
+            MixturePrior mixture = wanted > 1 ? MixturePrior.fit(fitted.posteriorMeans(), oneClass.size(),
+                    config.latentDim(), wanted, config.priorTemperature()) : null;
+            components = mixture == null ? 1 : mixture.components();
+            trained = mixture != null ? mixture.appendTo(trained)
+                    : FittedPrior.fit(fitted.posteriorMeans(), oneClass.size(), config.latentDim(), config.priorTemperature())
+                            .appendTo(trained);
+        }
+        Vae sampler = config.autoencoder(spec, components);
+        byte[] onnx = DecoderGraph.export(sampler, spec, trained);
         double wallSeconds = (System.nanoTime() - started) / 1e9;
 
         long examples = steps * config.batchSize();
         Map<String, String> hyperparameters = new TreeMap<>(config.asProvenance());
+        if (config.priorComponents() > 1) hyperparameters.put("priorComponentsFitted", Integer.toString(components));
         if (fitted.privacy() != null) hyperparameters.putAll(fitted.privacy().asProvenance());
         TrainingProvenance provenance = new TrainingProvenance(oneClass.size(), examples,
                 (double) examples / oneClass.size(), steps, config.seed(), config.threads(), wallSeconds,
                 TorchThreads.libraryVersions(), hyperparameters);
         ModuleManifest manifest = new ModuleManifest(ModuleKind.DECODER, List.of(label), spec,
-                new DecoderSampling(config.latentDim()), provenance, siteId, ContentHash.sha256Hex(onnx));
+                new DecoderSampling(sampler.noiseDim()), provenance, siteId, ContentHash.sha256Hex(onnx));
         return new TrainedModule(onnx, manifest);
     }
 

@@ -29,7 +29,7 @@ public final class DjlDecoder implements Decoder, AutoCloseable {
     @Override
     public float[] decode(float[] z, int n) {
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray latents = scratch.create(z, new Shape(n, vae.latentDim()));
+            NDArray latents = scratch.create(z, new Shape(n, vae.noiseDim()));
             return vae.sample(new DjlTensorOps(scratch, parameters), latents).toFloatArray();
         }
     }

@@ -64,7 +64,7 @@ public final class FittedPrior {
     }
 
     /** Lower-triangular L with L L^T = a (a's lower triangle is read). */
-    private static double[] cholesky(double[] a, int n) {
+    static double[] cholesky(double[] a, int n) {
         double[] l = new double[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
@@ -95,10 +95,9 @@ public final class FittedPrior {
 
     /** {@code weights} plus this prior's two tensors, as a decoder with a fitted prior reads them. */
     public Weights appendTo(Weights weights) {
-        Map<String, Weights.Tensor> all = new LinkedHashMap<>();
-        for (String name : weights.names()) all.put(name, weights.get(name));
-        all.put(MEAN, new Weights.Tensor(new long[] {dim}, mean));
-        all.put(SCALE, new Weights.Tensor(new long[] {dim, dim}, scale));
-        return new Weights(all);
+        Map<String, Weights.Tensor> prior = new LinkedHashMap<>();
+        prior.put(MEAN, new Weights.Tensor(new long[] {dim}, mean));
+        prior.put(SCALE, new Weights.Tensor(new long[] {dim, dim}, scale));
+        return weights.with(prior);
     }
 }

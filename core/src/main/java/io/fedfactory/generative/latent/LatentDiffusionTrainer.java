@@ -85,7 +85,7 @@ public final class LatentDiffusionTrainer implements GenerativeModuleTrainer {
         ClassLabel label = GenerativeModuleTrainer.singleClassOf(oneClass);
         ImageSpec spec = oneClass.spec();
         int latent = config.autoencoder().latentDim();
-        Vae vae = new Vae(spec, config.autoencoder().hiddenWidth(), latent, false);
+        Vae vae = config.autoencoder().autoencoder(spec, 0);
         LatentDenoiser denoiser = new LatentDenoiser(latent, config.width(), config.blocks(),
                 config.sampling().diffusion().sigmaData());
         LatentDiffusionModel model = new LatentDiffusionModel(vae, denoiser);

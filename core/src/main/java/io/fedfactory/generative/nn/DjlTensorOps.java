@@ -94,6 +94,12 @@ public final class DjlTensorOps implements TensorOps<NDArray> {
     }
 
     @Override
+    public NDArray greater(NDArray x, NDArray threshold) {
+        NDArray above = keep(x.gt(threshold));
+        return keep(above.toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+    }
+
+    @Override
     public NDArray conv2d(NDArray x, NDArray weight, NDArray bias, int stride, int padding) {
         return keep(Conv2d.conv2d(x, weight, bias, new Shape(stride, stride), new Shape(padding, padding),
                 new Shape(1, 1), 1).singletonOrThrow());

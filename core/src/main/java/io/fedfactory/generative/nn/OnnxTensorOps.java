@@ -89,6 +89,12 @@ public final class OnnxTensorOps implements TensorOps<String> {
     }
 
     @Override
+    public String greater(String x, String threshold) {
+        // Cast to 1 = FLOAT (TensorProto.DataType).
+        return graph.node("Cast", List.of(graph.node("Greater", x, threshold)), Map.of("to", 1));
+    }
+
+    @Override
     public String conv2d(String x, String weight, String bias, int stride, int padding) {
         return graph.node("Conv", List.of(x, weight, bias), Map.of(
                 "strides", new long[] {stride, stride},

@@ -38,6 +38,9 @@ public interface TensorOps<T> {
 
     T sigmoid(T x);
 
+    /** 1 where x is greater than the (broadcast) threshold, else 0, as float32; not differentiable. */
+    T greater(T x, T threshold);
+
     /** x * sigmoid(x), spelled out so both backends compute it the same way. */
     default T silu(T x) {
         return mul(x, sigmoid(x));

@@ -50,6 +50,13 @@ public final class Weights {
         return t;
     }
 
+    /** These tensors followed by {@code more} (a name in both takes {@code more}'s tensor, at its first place). */
+    public Weights with(Map<String, Tensor> more) {
+        Map<String, Tensor> all = new LinkedHashMap<>(tensors);
+        all.putAll(more);
+        return new Weights(all);
+    }
+
     /** Names in insertion order. */
     public Set<String> names() {
         return tensors.keySet();

@@ -78,17 +78,7 @@ class FittedPriorModuleTest {
 
     @Test
     void samplingIsDeterministicAndBatchIndependent() {
-        long[] seeds = ModuleSampler.seedsFor(50, 9);
-        float[] big;
-        float[] small;
-        try (ModuleSampler s = ModuleSampler.open(module.onnx(), module.manifest(), SamplingOptions.defaults().withBatchSize(256))) {
-            big = s.sample(seeds);
-        }
-        try (ModuleSampler s = ModuleSampler.open(module.onnx(), module.manifest(), new SamplingOptions(2, 7, 7, 0))) {
-            small = s.sample(seeds);
-        }
-        assertArrayEquals(big, small, "batch size and threads must not change any bit");
-        for (float v : big) assertTrue(Float.isFinite(v) && v >= -1f && v <= 1f, "sample value " + v);
+        TestImages.assertBatchIndependent(module, 50, 9);
     }
 
     @Test

@@ -73,17 +73,13 @@ class LatentDiffusionModuleTest {
 
     @Test
     void samplingIsDeterministicAndBatchIndependent() {
+        TestImages.assertBatchIndependent(module, 40, 13);
         long[] seeds = ModuleSampler.seedsFor(40, 13);
         float[] big;
-        float[] small;
-        try (ModuleSampler s = ModuleSampler.open(module.onnx(), module.manifest(), SamplingOptions.defaults().withBatchSize(256))) {
+        float[] fewerSteps;
+        try (ModuleSampler s = ModuleSampler.open(module.onnx(), module.manifest(), SamplingOptions.defaults())) {
             big = s.sample(seeds);
         }
-        try (ModuleSampler s = ModuleSampler.open(module.onnx(), module.manifest(), new SamplingOptions(2, 7, 7, 0))) {
-            small = s.sample(seeds);
-        }
-        assertArrayEquals(big, small, "batch size and threads must not change any bit");
-        float[] fewerSteps;
         try (ModuleSampler s = ModuleSampler.open(module.onnx(), module.manifest(), SamplingOptions.defaults().withDiffusionSteps(3))) {
             fewerSteps = s.sample(seeds);
         }
