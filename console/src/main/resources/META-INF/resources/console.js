@@ -70,7 +70,8 @@ document.addEventListener('DOMContentLoaded', () => {
   const certificate = document.getElementById('certificate');
   if (certificate && certificate.dataset.complete !== 'true') {
     follow(certificate.dataset.federation, (e) => {
-      if (e.type === 'certificate_issued' && window.fedfactory.live) window.location.reload();
+      // Issued before the page opened (in the replayed events) or while it is open: show it.
+      if (e.type === 'certificate_issued' && e.certificate_id === certificate.dataset.certificate) window.location.reload();
     });
   }
 });

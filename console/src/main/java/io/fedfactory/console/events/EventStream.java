@@ -86,6 +86,7 @@ public class EventStream {
             }
             case MODEL_PUBLISHED -> o.addProperty("version", e.getModelPublished().getInfo().getVersion());
             case MODEL_REVOKED -> o.addProperty("version", e.getModelRevoked().getVersion());
+            case CERTIFICATE_ISSUED -> o.addProperty("certificate_id", e.getCertificateIssued().getCertificate().getCertificateId());
             default -> {
             }
         }

@@ -29,7 +29,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Modules (kind, classes, size, provenance, memorization verdict, sample grid) and model versions. */
-@Path("/federations/{id}")
+@Path("/")
 public class ModulePages {
 
     @Inject
@@ -50,7 +50,7 @@ public class ModulePages {
     }
 
     @GET
-    @Path("modules")
+    @Path("federations/{id}/modules")
     @Produces(MediaType.TEXT_HTML)
     public String modules(@PathParam("id") String id) {
         Session who = current.get();
@@ -60,7 +60,7 @@ public class ModulePages {
     }
 
     @GET
-    @Path("modules/{module}")
+    @Path("federations/{id}/modules/{module}")
     @Produces(MediaType.TEXT_HTML)
     public String module(@PathParam("id") String id, @PathParam("module") String moduleId) {
         Session who = current.get();
@@ -78,7 +78,7 @@ public class ModulePages {
     }
 
     @GET
-    @Path("modules/{module}/grid.png")
+    @Path("federations/{id}/modules/{module}/grid.png")
     @Produces("image/png")
     public Response grid(@PathParam("id") String id, @PathParam("module") String moduleId) {
         Session who = current.get();
@@ -91,7 +91,7 @@ public class ModulePages {
     }
 
     @GET
-    @Path("versions")
+    @Path("federations/{id}/versions")
     @Produces(MediaType.TEXT_HTML)
     public String versions(@PathParam("id") String id) {
         Session who = current.get();

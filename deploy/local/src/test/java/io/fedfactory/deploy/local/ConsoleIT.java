@@ -156,8 +156,10 @@ class ConsoleIT {
 
         // The coordinator watches uploads arrive: three admitted, one rejected with its failed check.
         login(LocalIdentities.COORDINATOR);
-        open("/federations");
-        waitFor(() -> text("federations").contains(fed), "the federation in the list");
+        waitFor(() -> {
+            open("/federations");
+            return text("federations").contains(fed);
+        }, "the federation in the list");
         open("/federations/" + fed);
         waitLive();
         for (int s = 0; s < 3; s++) upload(fed, SITES.get(s), LABELS.get(s), 100 + s);
@@ -217,8 +219,8 @@ class ConsoleIT {
         browser.findElement(By.id("delete")).click();
         waitFor(() -> browser.getCurrentUrl().contains("/certificates/"), "the certificate page");
         String certificateId = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
-        assertTrue(text("revoked").contains(fed + "-v1"), text("revoked"));
         waitFor(() -> browser.findElements(By.id("verification")).size() == 1, "the certificate complete", Duration.ofMinutes(4));
+        assertTrue(text("revoked").contains(fed + "-v1"), text("revoked"));
         assertTrue(text("verification").startsWith("OK: signed by service:aggregator"), text("verification"));
         assertTrue(text("verification").contains("matches"), text("verification"));
         assertEquals(fed + "-v2", text("new-version"));
