@@ -3,7 +3,7 @@ package io.fedfactory.aggregator.access;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.fedfactory.proto.v1.LoginToken;
 import io.fedfactory.security.Identity;
-import io.fedfactory.security.LoginTokens;
+import io.fedfactory.login.LoginTokens;
 import io.fedfactory.security.Pem;
 import io.fedfactory.security.Role;
 import io.grpc.Metadata;

@@ -2,7 +2,7 @@ package io.fedfactory.console.login;
 
 import io.fedfactory.console.pages.Inputs;
 import io.fedfactory.console.pages.Views;
-import io.fedfactory.security.LoginTokens;
+import io.fedfactory.login.LoginTokens;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;

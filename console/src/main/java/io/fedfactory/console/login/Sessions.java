@@ -3,7 +3,7 @@ package io.fedfactory.console.login;
 import io.fedfactory.console.ConsoleSettings;
 import io.fedfactory.proto.v1.LoginToken;
 import io.fedfactory.security.Identity;
-import io.fedfactory.security.LoginTokens;
+import io.fedfactory.login.LoginTokens;
 import io.fedfactory.security.Pem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,7 +1,7 @@
 package io.fedfactory.deploy.admin;
 
 import io.fedfactory.deploy.tls.ClientTls;
-import io.fedfactory.security.LoginTokens;
+import io.fedfactory.login.LoginTokens;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -17,7 +17,7 @@ import io.fedfactory.proto.v1.UnlearningCertificate;
 import io.fedfactory.security.CertificateAuthority;
 import io.fedfactory.security.Credential;
 import io.fedfactory.security.Identity;
-import io.fedfactory.security.LoginTokens;
+import io.fedfactory.login.LoginTokens;
 import io.fedfactory.security.Pem;
 import io.fedfactory.security.PkiDirectory;
 import io.fedfactory.security.Role;

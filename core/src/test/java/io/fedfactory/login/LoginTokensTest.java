@@ -1,4 +1,9 @@
-package io.fedfactory.security;
+package io.fedfactory.login;
+
+import io.fedfactory.security.CertificateAuthority;
+import io.fedfactory.security.Credential;
+import io.fedfactory.security.Identity;
+import io.fedfactory.security.Role;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

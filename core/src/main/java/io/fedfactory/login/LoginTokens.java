@@ -1,7 +1,11 @@
-package io.fedfactory.security;
+package io.fedfactory.login;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.fedfactory.proto.v1.LoginToken;
+import io.fedfactory.security.Credential;
+import io.fedfactory.security.Identity;
+import io.fedfactory.security.Pem;
+import io.fedfactory.security.SignedMessages;
 
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
