@@ -277,7 +277,7 @@ class ConsoleIT {
                 "csrf=" + csrf + "&site_id=" + SITES.get(1) + "&reason=mine");
         assertEquals(403, r.statusCode(), r.body());
         String otherModule = moduleIdOf(fed, SITES.get(1));
-        r = get("/federations/" + fed + "/modules/" + otherModule + "/grid.png", cookie);
+        r = get("/federations/" + fed + "/modules/" + otherModule + "/grid.png", cookie, "image/png, */*");
         assertEquals(403, r.statusCode(), r.body());
         assertTrue(r.body().contains("did not upload it"), r.body());
     }
@@ -461,7 +461,12 @@ class ConsoleIT {
     }
 
     static HttpResponse<String> get(String path, String cookie) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(console.httpUrl() + path)).header("Accept", "text/html");
+        return get(path, cookie, "text/html");
+    }
+
+    /** As a browser asks: an image request accepts images (a page request only HTML). */
+    static HttpResponse<String> get(String path, String cookie, String accept) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(console.httpUrl() + path)).header("Accept", accept);
         if (cookie != null) b.header("Cookie", cookie);
         return https.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
