@@ -24,15 +24,20 @@ public final class PngFiles {
         // Loading this class runs the static initialiser; nothing else to do.
     }
 
-    public static void write(BufferedImage image, Path target) throws IOException {
+    static byte[] encode(BufferedImage image) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         if (!ImageIO.write(image, "png", bytes)) throw new IOException("no PNG writer available in javax.imageio");
+        return bytes.toByteArray();
+    }
+
+    public static void write(BufferedImage image, Path target) throws IOException {
+        byte[] bytes = encode(image);
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // Not Files.createTempFile: its owner-only permissions would carry over to the report file.
         Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.write(tmp, bytes.toByteArray());
+            Files.write(tmp, bytes);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

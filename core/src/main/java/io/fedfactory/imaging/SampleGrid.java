@@ -130,6 +130,11 @@ public record SampleGrid(ImageSpec spec, List<String> rowNames, List<List<float[
         PngFiles.write(render(), file);
     }
 
+    /** The rendered grid as PNG bytes (what a web page shows). */
+    public byte[] toPng() throws IOException {
+        return PngFiles.encode(render());
+    }
+
     private void drawImage(BufferedImage out, float[] chw, int x0, int y0) {
         int h = spec.height(), w = spec.width(), plane = h * w;
         for (int y = 0; y < h; y++) {

@@ -43,6 +43,9 @@ public class AccessInterceptor implements ServerInterceptor {
     @Inject
     TlsSettings tls;
 
+    @Inject
+    LoginDelegation delegation;
+
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
@@ -50,19 +53,29 @@ public class AccessInterceptor implements ServerInterceptor {
             // Plaintext mode (measuring TLS's cost): no identities, so no roles; administrative calls are still audited.
             return next.startCall(new AuditedCall<>(call, audit, CallerIdentity.describe(null), method), headers);
         }
+        Identity peer;
         Identity who;
         try {
-            who = identify(call);
+            peer = identify(call);
         } catch (AccessDeniedException e) {
-            AuditedCall<Q, R> audited = new AuditedCall<>(call, audit, "unauthenticated", method);
-            LOG.infof("refused %s: %s", AccessPolicy.shortName(method), e.getMessage());
-            e.close(audited);
-            return new ServerCall.Listener<>() {
-            };
+            return refuse(call, "unauthenticated", method, e);
         }
-        AuditedCall<Q, R> audited = new AuditedCall<>(call, audit, who.toString(), method);
+        try {
+            who = delegation.actingAs(peer, headers);
+        } catch (AccessDeniedException e) {
+            return refuse(call, peer.toString(), method, e);
+        }
+        AuditedCall<Q, R> audited = new AuditedCall<>(call, audit, LoginDelegation.actor(peer, who), method);
         Context context = Context.current().withValue(CallerIdentity.KEY, who);
         return new Checked<>(Contexts.interceptCall(context, audited, headers, next), audited, who, method);
+    }
+
+    private <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String actor, String method, AccessDeniedException e) {
+        AuditedCall<Q, R> audited = new AuditedCall<>(call, audit, actor, method);
+        LOG.infof("refused %s: %s", AccessPolicy.shortName(method), e.getMessage());
+        e.close(audited);
+        return new ServerCall.Listener<>() {
+        };
     }
 
     private static Identity identify(ServerCall<?, ?> call) {

@@ -2,6 +2,7 @@ package io.fedfactory.aggregator.access;
 
 import io.fedfactory.aggregator.models.ModelVersions;
 import io.fedfactory.aggregator.store.AggregatorStore;
+import io.fedfactory.aggregator.store.ModuleClaims;
 import io.fedfactory.aggregator.store.records.StoredFederation;
 import io.fedfactory.proto.v1.AuditTrailGrpc;
 import io.fedfactory.proto.v1.DeleteModulesRequest;
@@ -12,7 +13,9 @@ import io.fedfactory.proto.v1.ListModulesRequest;
 import io.fedfactory.proto.v1.ModelDownloadGrpc;
 import io.fedfactory.proto.v1.ModelDownloadRequest;
 import io.fedfactory.proto.v1.ModelVersionInfo;
+import io.fedfactory.proto.v1.ModuleSamplesGrpc;
 import io.fedfactory.proto.v1.ModuleUploadGrpc;
+import io.fedfactory.proto.v1.SampleGridRequest;
 import io.fedfactory.proto.v1.SiteMetricsReport;
 import io.fedfactory.proto.v1.UploadChunk;
 import io.fedfactory.proto.v1.UploadOffsetRequest;
@@ -53,7 +56,8 @@ public class AccessPolicy {
             Map.entry(FederationAdminGrpc.getReportSiteMetricsMethod().getFullMethodName(), EnumSet.of(Role.SITE)),
             Map.entry(ModelDownloadGrpc.getDownloadMethod().getFullMethodName(),
                     EnumSet.of(Role.SERVICE, Role.COORDINATOR, Role.AUDITOR, Role.SITE)),
-            Map.entry(AuditTrailGrpc.getListAuditRecordsMethod().getFullMethodName(), EnumSet.of(Role.AUDITOR)));
+            Map.entry(AuditTrailGrpc.getListAuditRecordsMethod().getFullMethodName(), EnumSet.of(Role.AUDITOR)),
+            Map.entry(ModuleSamplesGrpc.getGetSampleGridMethod().getFullMethodName(), READERS));
 
     @Inject
     AggregatorStore store;
@@ -104,6 +108,14 @@ public class AccessPolicy {
             enrolled(who, method, r.getFederationId());
         } else if (request instanceof ListModelVersionsRequest r) {
             enrolled(who, method, r.getFederationId());
+        } else if (request instanceof SampleGridRequest r) {
+            enrolled(who, method, r.getFederationId());
+            store.module(r.getModuleId()).ifPresent(m -> {
+                if (!ModuleClaims.claimedBy(m, who.name())) {
+                    throw denied(who + " may not call GetSampleGrid for module '" + r.getModuleId()
+                            + "': the site did not upload it");
+                }
+            });
         } else if (request instanceof ModelDownloadRequest r) {
             String federation = r.getFederationId();
             if (!r.getVersion().isEmpty()) {

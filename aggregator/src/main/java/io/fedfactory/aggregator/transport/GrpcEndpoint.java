@@ -5,6 +5,8 @@ import io.fedfactory.aggregator.access.ServerCredential;
 import io.fedfactory.aggregator.access.TlsSettings;
 import io.fedfactory.aggregator.audit.AuditLog;
 import io.fedfactory.aggregator.audit.AuditTrailService;
+import io.fedfactory.aggregator.samples.ModuleSamplesService;
+import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.aggregator.federation.FederationRegistry;
 import io.fedfactory.aggregator.models.ModelVersions;
 import io.fedfactory.aggregator.training.TrainingJobs;
@@ -75,6 +77,8 @@ public class GrpcEndpoint {
     ModelVersions versions;
     @Inject
     AuditLog auditLog;
+    @Inject
+    AggregatorStore store;
 
     @ConfigProperty(name = "quarkus.grpc.server.host", defaultValue = "127.0.0.1")
     String host;
@@ -122,7 +126,7 @@ public class GrpcEndpoint {
         }
         for (BindableService s : List.of(new ModuleUploadService(intake, uploadMetrics),
                 new FederationAdminService(registry, jobs, unlearning, versions), new ModelDownloadService(versions),
-                new AuditTrailService(auditLog))) {
+                new AuditTrailService(auditLog), new ModuleSamplesService(store))) {
             b.addService(ServerInterceptors.intercept(s, access));
         }
         try {

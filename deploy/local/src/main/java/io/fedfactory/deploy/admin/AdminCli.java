@@ -40,12 +40,13 @@ import java.util.concurrent.TimeUnit;
         description = "Administer federations on a fedfactory aggregator: create, inspect, train, unlearn.",
         subcommands = {AdminCli.Create.class, AdminCli.Status.class, AdminCli.Close.class, AdminCli.Modules.class,
                 AdminCli.Train.class, AdminCli.Delete.class, AdminCli.Certificate.class, AdminCli.Versions.class,
-                AuditCommand.class, VerifyCertificateCommand.class, VerifyLineageCommand.class, EventsCommand.class},
+                AuditCommand.class, VerifyCertificateCommand.class, VerifyLineageCommand.class, EventsCommand.class,
+                LoginTokenCommand.class},
         footer = {"", "Every command prints the aggregator's answer as JSON. Exit codes: 0 ok, 1 refused by the "
                 + "aggregator (its message says why) or a certificate that does not verify, 2 bad usage.", "",
                 "Identity: each command connects over mutual TLS with a certificate from --tls-dir (made by deploy/pki): "
                 + "create, close, train, status, modules and versions as coordinator:coordinator; delete and "
-                + "certificate and audit as auditor:auditor. Override with --as <role>:<name> or --certificate/--private-key, "
+                + "certificate and audit as auditor:auditor; login-token (for the web console) as coordinator:coordinator. Override with --as <role>:<name> or --certificate/--private-key, "
                 + "given before the command: fedfactory-admin --as auditor:auditor-2 delete ..."})
 public final class AdminCli {
 

@@ -2,6 +2,7 @@ package io.fedfactory.deploy.admin;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.fedfactory.contracts.EventSummary;
 import io.fedfactory.proto.v1.Event;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

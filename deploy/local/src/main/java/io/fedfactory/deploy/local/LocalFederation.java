@@ -92,6 +92,10 @@ public final class LocalFederation implements Callable<Integer> {
             description = "Privacy policy: every module must be trained with DP-SGD at epsilon at most this, at delta "
                     + "1e-5 (negative: DP not required; default: ${DEFAULT-VALUE}).")
     double maxEpsilon;
+    @Option(names = "--console", description = "Also start the web console (https://127.0.0.1:<port>) and print how to log in.")
+    boolean withConsole;
+    @Option(names = "--keep-open", description = "At the end, keep every service (and the console) running until Ctrl-C.")
+    boolean keepOpen;
     @Option(names = "--root", defaultValue = ".", description = "Project root holding the packaged services (default: ${DEFAULT-VALUE}).")
     Path root;
 
@@ -109,7 +113,7 @@ public final class LocalFederation implements Callable<Integer> {
         root = root.toAbsolutePath().normalize();
         Files.createDirectories(runDir);
         // Every run starts from nothing: a fresh broker, store and site folders under the run directory.
-        for (String owned : List.of("kafka", "aggregator", "inference", "sites", "logs", "tmp")) {
+        for (String owned : List.of("kafka", "aggregator", "inference", "console", "sites", "logs", "tmp")) {
             deleteTree(runDir.resolve(owned));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "stop-local-federation"));
@@ -159,6 +163,7 @@ public final class LocalFederation implements Callable<Integer> {
         started.add(inference);
         aggregator.awaitReady(Duration.ofSeconds(180));
         inference.awaitReady(Duration.ofSeconds(180));
+        if (withConsole || keepOpen) startConsole(broker, aggregator, tls);
         for (ServiceProcess p : List.of(aggregator, inference)) {
             say("%s PID %d: HTTP %s, gRPC %d, ready in %.1f s, log %s", p.name(), p.pid(), p.httpUrl(), p.grpcPort(),
                     p.readySeconds(), p.log());
@@ -277,6 +282,28 @@ public final class LocalFederation implements Callable<Integer> {
                     tls.caDescription());
         }
         summary.put("total_seconds", secondsSince(t0));
+        if (keepOpen) {
+            say("--keep-open: everything keeps running; press Ctrl-C to stop it");
+            new java.util.concurrent.CountDownLatch(1).await();
+        }
+    }
+
+    private void startConsole(BrokerProcess broker, ServiceProcess aggregator, LocalTls tls) {
+        if (!tls.enabled()) {
+            say("the console has no plaintext mode: not started (--plaintext)");
+            return;
+        }
+        ServiceProcess console = ServiceProcess.start("console", app("console"), Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "fedfactory.console.aggregator", "127.0.0.1:" + aggregator.grpcPort(),
+                "fedfactory.console.cache-dir", runDir.resolve("console").toString(),
+                "java.io.tmpdir", tmp().toString()), "256m", runDir.resolve("logs"), Map.of(), List.of(),
+                tls.service(LocalIdentities.CONSOLE));
+        started.add(console);
+        console.awaitReady(Duration.ofSeconds(180));
+        say("console at %s (trust %s); log in with a token from: deploy/fedfactory-admin --aggregator 127.0.0.1:%d "
+                + "--as <coordinator:coordinator | auditor:auditor | site:site-00> login-token", console.httpUrl(),
+                tls.caDescription(), aggregator.grpcPort());
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {

@@ -69,6 +69,16 @@ final class ResumingUpload {
         }
     }
 
+    /** One attempt from the start, no retry: a refusal is thrown as the aggregator sent it. */
+    UploadReceipt once() throws InterruptedException {
+        ManagedChannel channel = tls.channel("127.0.0.1", port, 8 << 20);
+        try {
+            return send(channel, 0);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     private UploadReceipt send(ManagedChannel channel, int from) throws InterruptedException {
         CompletableFuture<UploadReceipt> result = new CompletableFuture<>();
         StreamObserver<UploadChunk> out = ModuleUploadGrpc.newStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS)

@@ -11,6 +11,8 @@ public final class LocalIdentities {
 
     public static final Identity AGGREGATOR = Identity.service("aggregator");
     public static final Identity INFERENCE = Identity.service("inference-svc");
+    /** The web console: forwards logged-in people's tokens to the aggregator. */
+    public static final Identity CONSOLE = Identity.service("console");
     public static final Identity COORDINATOR = new Identity(Role.COORDINATOR, "coordinator");
     public static final Identity AUDITOR = new Identity(Role.AUDITOR, "auditor");
     public static final Identity APPLICATION = new Identity(Role.APPLICATION, "demo-app");
@@ -18,9 +20,9 @@ public final class LocalIdentities {
     private LocalIdentities() {
     }
 
-    /** The services, the coordinator, the given auditors and applications, and one identity per site. */
+    /** The services (aggregator, inference service, console), the coordinator, the given auditors and applications, and one identity per site. */
     public static List<Identity> of(List<String> siteIds, List<String> auditors, List<String> applications) {
-        List<Identity> all = new ArrayList<>(List.of(AGGREGATOR, INFERENCE, COORDINATOR));
+        List<Identity> all = new ArrayList<>(List.of(AGGREGATOR, INFERENCE, CONSOLE, COORDINATOR));
         for (String a : auditors) all.add(new Identity(Role.AUDITOR, a));
         for (String a : applications) all.add(new Identity(Role.APPLICATION, a));
         for (String s : siteIds) all.add(Identity.site(s));

@@ -63,6 +63,11 @@ public final class ClientTls {
         return enabled() ? credential.identity() : null;
     }
 
+    /** The certificate and key (null in plaintext): what signs a console login token. */
+    public Credential credential() {
+        return credential;
+    }
+
     public ManagedChannel channel(String host, int port, int maxInboundBytes) {
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port).maxInboundMessageSize(maxInboundBytes);
         if (!enabled()) return builder.usePlaintext().build();

@@ -36,9 +36,9 @@ class PkiCommandTest {
         Path dir = Files.createTempDirectory(Path.of("target"), "pki-");
         String first = run(dir, "--sites", "site-00,hospital-b", "--auditors", "auditor,auditor-2");
         assertTrue(first.startsWith("created CA: "), first);
-        assertTrue(first.contains("8 issued, 0 kept"), first);
+        assertTrue(first.contains("9 issued, 0 kept"), first);
         var ca = Pem.readCertificate(dir.resolve("ca.pem"));
-        for (Identity id : new Identity[] {Identity.service("aggregator"), Identity.service("inference-svc"),
+        for (Identity id : new Identity[] {Identity.service("aggregator"), Identity.service("inference-svc"), Identity.service("console"),
                 new Identity(Role.COORDINATOR, "coordinator"), new Identity(Role.AUDITOR, "auditor-2"),
                 new Identity(Role.APPLICATION, "demo-app"), Identity.site("hospital-b")}) {
             var cert = Pem.readCertificate(dir.resolve(id.fileStem() + ".pem"));
@@ -49,7 +49,7 @@ class PkiCommandTest {
         byte[] before = Files.readAllBytes(dir.resolve("site-hospital-b.pem"));
         String second = run(dir, "--sites", "site-00,hospital-b,site-02", "--auditors", "auditor,auditor-2");
         assertTrue(second.startsWith("existing CA: "), second);
-        assertTrue(second.contains("1 issued, 8 kept"), second);
+        assertTrue(second.contains("1 issued, 9 kept"), second);
         assertArrayEquals(before, Files.readAllBytes(dir.resolve("site-hospital-b.pem")), "a valid certificate is kept");
     }
 

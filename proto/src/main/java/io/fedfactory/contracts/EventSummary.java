@@ -1,8 +1,8 @@
-package io.fedfactory.deploy.admin;
+package io.fedfactory.contracts;
 
 import io.fedfactory.proto.v1.Event;
 
-/** One human line per event. */
+/** One human line per event: what `fedfactory-admin events` prints and the console shows. */
 public final class EventSummary {
 
     public static String of(Event e) {
