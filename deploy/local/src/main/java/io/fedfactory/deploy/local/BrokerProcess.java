@@ -15,15 +15,23 @@ public final class BrokerProcess implements AutoCloseable {
     private final Process process;
     private final String bootstrap;
     private final double readySeconds;
+    private final Path dir;
+    private final Duration timeout;
 
-    private BrokerProcess(Process process, String bootstrap, double readySeconds) {
+    private BrokerProcess(Process process, String bootstrap, double readySeconds, Path dir, Duration timeout) {
         this.process = process;
         this.bootstrap = bootstrap;
         this.readySeconds = readySeconds;
+        this.dir = dir;
+        this.timeout = timeout;
     }
 
     /** Starts a broker with its data in {@code dir}, on a free port, and waits until it accepts writes. */
     public static BrokerProcess start(Path dir, Duration timeout) {
+        return start(dir, 0, timeout);
+    }
+
+    private static BrokerProcess start(Path dir, int port, Duration timeout) {
         try {
             Files.createDirectories(dir);
             Path marker = dir.resolve("bootstrap");
@@ -31,14 +39,15 @@ public final class BrokerProcess implements AutoCloseable {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(List.of(java, "-Xmx768m", "-cp", System.getProperty("java.class.path"),
-                    "io.fedfactory.deploy.kafka.BrokerMain", "--dir", dir.toString(), "--port", "0",
+                    "io.fedfactory.deploy.kafka.BrokerMain", "--dir", dir.toString(), "--port", String.valueOf(port),
                     "--timeout-seconds", String.valueOf(timeout.toSeconds())))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("broker.log").toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
+                    .start();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 if (Files.exists(marker)) {
                     return new BrokerProcess(p, Files.readString(marker, StandardCharsets.UTF_8).trim(),
-                            (System.nanoTime() - t0) / 1e9);
+                            (System.nanoTime() - t0) / 1e9, dir, timeout);
                 }
                 if (!p.isAlive()) {
                     throw new IllegalStateException("Kafka broker exited during start-up; see " + dir.resolve("broker.log"));
@@ -53,6 +62,19 @@ public final class BrokerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** SIGKILL, as a crash would, then the same broker again on the same data folder and client port. */
+    public BrokerProcess killAndRestart() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+        return start(dir, port, timeout);
     }
 
     public String bootstrapServers() { return bootstrap; }
