@@ -5,8 +5,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The benchmark command: runs centralized training, FedAvg/FedProx and FederatedFactory (per module
@@ -14,25 +17,39 @@ import java.util.List;
  */
 public final class Experiment {
 
-    static final String USAGE = """
-            Usage: bench/run [--quick] [--config FILE] [--out DIR] [--seeds 1,2,3] [--help]
+    /** The command line; picocli parses it and prints its help. */
+    @Command(name = "bench/run", sortOptions = false,
+            description = "Runs one experiment (centralized training, FedAvg/FedProx and FederatedFactory per module "
+                    + "kind, on one split under several seeds) and writes to the output folder:",
+            footer = {
+                    "  results.json   every figure: per method and seed accuracy, balanced accuracy, macro AUROC,",
+                    "                 macro F1, per-class F1, confusion matrix; mean and std over seeds; bytes",
+                    "                 each site sends; wall time of every phase",
+                    "  results.md     the summary table, time per phase, settings and the command",
+                    "  accuracy.png   bar chart of accuracy per method with std error bars",
+                    "  samples-*.png  synthetic samples per class for each module kind, and real ones",
+                    "  config.properties, command.txt   what produced the folder",
+                    "",
+                    "Exit status: 0 done, 2 bad arguments or settings."})
+    static final class Options {
+        @Option(names = "--config", paramLabel = "FILE", description = "Experiment settings (Java properties; see "
+                + "bench/configs/*.properties and bench/README.md for every key); unknown keys are errors.")
+        Path configFile;
 
-            Runs one experiment and writes to the output folder:
-              results.json   every figure: per method and seed accuracy, balanced accuracy, macro AUROC,
-                             macro F1, per-class F1, confusion matrix; mean and std over seeds; bytes
-                             each site sends; wall time of every phase
-              results.md     the summary table, time per phase, settings and the command
-              accuracy.png   bar chart of accuracy per method with std error bars
-              samples-*.png  synthetic samples per class for each module kind, and real ones
-              config.properties, command.txt   what produced the folder
+        @Option(names = "--quick", description = "The small smoke profile (bench/configs/quick.properties) unless "
+                + "--config is given.")
+        boolean quick;
 
-              --config FILE  experiment settings (Java properties; see bench/configs/*.properties
-                             and bench/README.md for every key); unknown keys are errors
-              --quick        the small smoke profile (bench/configs/quick.properties) unless --config is given
-              --out DIR      output folder (default bench/results/<name>)
-              --seeds LIST   override the config's seeds, comma-separated
-              --help         this text
-            """;
+        @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default bench/results/<name>).")
+        Path outDir;
+
+        @Option(names = "--seeds", paramLabel = "LIST", split = ",",
+                description = "Override the config's seeds, comma-separated.")
+        List<Long> seeds;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "This text.")
+        boolean help;
+    }
 
     private Experiment() {}
 
@@ -47,41 +64,40 @@ public final class Experiment {
         System.exit(code);
     }
 
+    /** The usage text, as {@code --help} prints it. */
+    static String usage() {
+        return new CommandLine(new Options()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+
+    private static Options parse(String[] args) {
+        Options o = new Options();
+        CommandLine cl = new CommandLine(o);
+        try {
+            cl.parseArgs(args);
+        } catch (CommandLine.UnmatchedArgumentException e) {
+            throw new IllegalArgumentException("unknown argument '" + e.getUnmatched().get(0) + "'\n" + usage());
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage() + "\n" + usage());
+        }
+        return o;
+    }
+
     /** Runs the command; returns the exit status (0 on success). */
     static int run(String[] args, PrintStream out) throws IOException {
-        Path configFile = null;
-        Path outDir = null;
-        boolean quick = false;
-        List<Long> seeds = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--help", "-h" -> {
-                    out.print(USAGE);
-                    return 0;
-                }
-                case "--quick" -> quick = true;
-                case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
-                case "--out" -> outDir = Path.of(value(args, ++i, "--out"));
-                case "--seeds" -> {
-                    seeds = new ArrayList<>();
-                    for (String s : value(args, ++i, "--seeds").split(",")) {
-                        try {
-                            seeds.add(Long.parseLong(s.trim()));
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--seeds must be comma-separated integers, got '" + s + "'");
-                        }
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'\n" + USAGE);
-            }
+        Options options = parse(args);
+        if (options.help) {
+            out.print(usage());
+            return 0;
         }
+        Path configFile = options.configFile;
+        Path outDir = options.outDir;
         if (configFile == null) {
-            if (!quick) throw new IllegalArgumentException("give --config FILE or --quick\n" + USAGE);
+            if (!options.quick) throw new IllegalArgumentException("give --config FILE or --quick\n" + usage());
             configFile = Path.of("bench/configs/quick.properties");
         }
         if (!Files.isRegularFile(configFile)) throw new IllegalArgumentException("config file " + configFile + " does not exist");
         ExperimentConfig config = ExperimentConfig.load(configFile);
-        if (seeds != null) config = config.withSeeds(seeds);
+        if (options.seeds != null) config = config.withSeeds(options.seeds);
         if (outDir == null) outDir = Path.of("bench/results").resolve(config.name());
         Files.createDirectories(outDir);
         String command = System.getProperty("bench.command", "io.fedfactory.bench.Experiment " + String.join(" ", args));
@@ -108,11 +124,6 @@ public final class Experiment {
         out.println(Files.readString(outDir.resolve("results.md"), StandardCharsets.UTF_8));
         out.println("wrote " + outDir.toAbsolutePath() + " in " + Progress.format(wall));
         return 0;
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) throw new IllegalArgumentException(flag + " needs a value");
-        return args[i];
     }
 
     private static void deleteIfEmpty(Path dir) throws IOException {

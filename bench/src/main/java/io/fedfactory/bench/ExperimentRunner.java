@@ -1,10 +1,10 @@
 package io.fedfactory.bench;
 
 import io.fedfactory.determinism.SplitMix64;
-import io.fedfactory.baseline.CentralizedTraining;
-import io.fedfactory.baseline.FedAvg;
-import io.fedfactory.baseline.FedAvgConfig;
-import io.fedfactory.baseline.FedAvgResult;
+import io.fedfactory.bench.baseline.CentralizedTraining;
+import io.fedfactory.bench.baseline.FedAvg;
+import io.fedfactory.bench.baseline.FedAvgConfig;
+import io.fedfactory.bench.baseline.FedAvgResult;
 import io.fedfactory.classifier.Augmentation;
 import io.fedfactory.classifier.ClassifierRecipe;
 import io.fedfactory.classifier.ClassifierTrainer;

@@ -1,6 +1,7 @@
 package io.fedfactory.bench;
 
-import io.fedfactory.imaging.BarChart;
+import io.fedfactory.bench.charts.BarChart;
+import io.fedfactory.json.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ final class ResultsWriter {
         root.put("config", new LinkedHashMap<>(config.asMap()));
         root.put("train", Map.of("name", data.train().name(), "images", data.train().size()));
         root.put("evaluation", Map.of("description", data.evalDescription(), "images", data.eval().size()));
-        root.put("classifierRecipe", new Json.Raw(ExperimentRunner.recipe(config, config.seeds().get(0)).toJson()));
+        root.put("classifierRecipe", Json.parsed(ExperimentRunner.recipe(config, config.seeds().get(0)).toJson()));
         root.put("stdConvention", "sample standard deviation over seeds (n - 1)");
         root.put("wallSecondsTotal", wallSeconds);
         Map<String, Object> summaries = new LinkedHashMap<>();
@@ -97,7 +98,7 @@ final class ResultsWriter {
             o.put("bytesSentPerSite", r.bytesSentPerSite());
             o.put("phaseSeconds", new LinkedHashMap<>(r.phaseSeconds()));
             o.put("details", r.details());
-            o.put("report", new Json.Raw(r.report().toJson()));
+            o.put("report", Json.parsed(r.report().toJson()));
             all.add(o);
         }
         root.put("runs", all);
@@ -110,7 +111,7 @@ final class ResultsWriter {
             failed.add(o);
         }
         root.put("failures", failed);
-        return Json.write(root);
+        return Json.pretty(root) + "\n";
     }
 
     private static Map<String, Object> stat(Summary s) {

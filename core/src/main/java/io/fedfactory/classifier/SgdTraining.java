@@ -101,7 +101,8 @@ public final class SgdTraining {
                         float loss;
                         try (GradientCollector gc = engine.newGradientCollector()) {
                             logits = net.forward(x, true);
-                            NDArray l = logits.logSoftmax(1).mul(target).sum().neg().div(n);
+                            // The batch size as an array of this step's scope, not a Java number: see DeterministicTorch.
+                            NDArray l = logits.logSoftmax(1).mul(target).sum().neg().div(root.create(n));
                             gc.backward(l);
                             loss = l.getFloat();
                         }

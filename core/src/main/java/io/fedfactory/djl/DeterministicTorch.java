@@ -21,6 +21,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * is per thread and on by default, DJL only turns it off on the thread that loaded the engine, and
  * with it on, in-place updates of parameters fail and inference records graphs. Inside a
  * {@code GradientCollector} it is on as usual.
+ *
+ * <p><b>No Java numbers in a recorded graph.</b> DJL's arithmetic with a {@code Number} argument
+ * ({@code x.mul(0.5f)}, {@code x.div(n)}) wraps the number in a scalar tensor over Java-owned memory
+ * and closes that tensor as soon as the operation returns. Autograd keeps the scalar for the backward
+ * pass, and once the tensor is closed the garbage collector may free its memory before the backward
+ * pass reads it: the gradient then uses whatever the memory holds by then. That happened rarely and
+ * only under load: one module in ten came out different between runs, and once training diverged.
+ * Inside a {@code GradientCollector}, constants are arrays created on the step's manager (or
+ * {@code TensorOps.scalar}), which live until the step's memory is freed. Outside of one (optimizer
+ * updates, no graph) a number argument is safe: it is read before the operation returns.
+ * {@code GcPressureTest} trains under a collector that runs all the time and checks the bytes.
  */
 public final class DeterministicTorch {
 

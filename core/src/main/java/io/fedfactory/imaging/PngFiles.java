@@ -10,7 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
 /** PNG output, written to a temporary name and renamed, so a reader never sees half an image. */
-final class PngFiles {
+public final class PngFiles {
 
     static {
         // Charts are drawn on servers without a display; set before the first AWT class loads.
@@ -20,11 +20,11 @@ final class PngFiles {
     private PngFiles() {}
 
     /** Call before any AWT drawing so that the headless switch above is in place. */
-    static void ensureHeadless() {
+    public static void ensureHeadless() {
         // Loading this class runs the static initialiser; nothing else to do.
     }
 
-    static void write(BufferedImage image, Path target) throws IOException {
+    public static void write(BufferedImage image, Path target) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         if (!ImageIO.write(image, "png", bytes)) throw new IOException("no PNG writer available in javax.imageio");
         Path dir = target.toAbsolutePath().getParent();

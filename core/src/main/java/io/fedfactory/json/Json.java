@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
+import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
@@ -50,6 +51,11 @@ public final class Json {
     /** Indented JSON, two spaces a level. */
     public static String pretty(Object value) {
         return PRETTY.toJson(value);
+    }
+
+    /** JSON text that another writer produced (a report, a proto's JsonFormat), to embed in a document. */
+    public static JsonElement parsed(String json) {
+        return JsonParser.parseString(json);
     }
 
     /** A JSON number, or null where {@code v} is NaN or infinite. */

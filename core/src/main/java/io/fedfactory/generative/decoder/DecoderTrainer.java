@@ -182,13 +182,17 @@ public final class DecoderTrainer implements GenerativeModuleTrainer {
         NDArray x = scratch.create(images, new Shape(n, spec.channels(), spec.height(), spec.width()));
         NDArray target = scratch.create(images, new Shape(n, spec.pixels()));
         NDArray e = scratch.create(eps, new Shape(n, config.latentDim()));
+        // Constants of a recorded graph are arrays of the step's manager, never Java numbers: see DeterministicTorch.
+        NDArray half = scratch.create(0.5f);
+        NDArray one = scratch.create(1f);
+        NDArray klWeight = scratch.create(config.klWeight());
         Vae.Encoding<NDArray> q = vae.encode(ops, x);
-        NDArray z = q.mean().add(q.logVariance().mul(0.5f).exp().mul(e));
+        NDArray z = q.mean().add(q.logVariance().mul(half).exp().mul(e));
         NDArray logits = vae.logits(ops, z);
         NDArray reconstruction = Activation.softPlus(logits).sub(logits.mul(target)).sum(new int[] {1});
-        NDArray kl = q.logVariance().exp().add(q.mean().square()).sub(q.logVariance()).sub(1f)
-                .sum(new int[] {1}).mul(0.5f);
-        return reconstruction.add(kl.mul(config.klWeight())).mean();
+        NDArray kl = q.logVariance().exp().add(q.mean().square()).sub(q.logVariance()).sub(one)
+                .sum(new int[] {1}).mul(half);
+        return reconstruction.add(kl.mul(klWeight)).mean();
     }
 
     /** Posterior means [count, latent] of all images, encoded in fixed-size chunks without gradients. */

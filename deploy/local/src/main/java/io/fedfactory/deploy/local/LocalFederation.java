@@ -294,9 +294,8 @@ public final class LocalFederation implements Callable<Integer> {
     }
 
     private Map<String, String> mlEnvironment() {
-        // MKL_CBWR: oneMKL inside libtorch gives the same bits whatever the alignment of its buffers.
         return Map.of("DJL_CACHE_DIR", root.resolve(".cache/djl").toString(), "OMP_NUM_THREADS", "1",
-                "OMP_WAIT_POLICY", "PASSIVE", "MKL_CBWR", "AUTO,STRICT");
+                "OMP_WAIT_POLICY", "PASSIVE");
     }
 
     private Path tmp() {

@@ -3,4 +3,4 @@
  * one-shot method: centralized training on pooled real data (the upper reference) and FedAvg/FedProx
  * weight averaging over sites (the method the one-shot approach is compared against).
  */
-package io.fedfactory.baseline;
+package io.fedfactory.bench.baseline;

@@ -1,4 +1,4 @@
-package io.fedfactory.baseline;
+package io.fedfactory.bench.baseline;
 
 /**
  * A FedAvg run: the number of communication rounds, local epochs per round, how many sites take part

@@ -1,4 +1,4 @@
-package io.fedfactory.imaging;
+package io.fedfactory.bench.charts;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BarChartTest {
+
+    private static final Path OUT = Path.of("target", "charts-test");
 
     private static int countColour(BufferedImage img, int rgb) {
         int n = 0;
@@ -31,7 +33,7 @@ class BarChartTest {
                 .withErrors(new double[][] {{1.2, 0.8}, {0.6, 0.4}, {Double.NaN, Double.NaN}})
                 .withYLabel("accuracy (%)")
                 .withValueFormat("%.1f");
-        Path file = SampleGridTest.OUT.resolve("accuracy-chart.png");
+        Path file = OUT.resolve("accuracy-chart.png");
         chart.writePng(file, 800, 480);
         BufferedImage png = ImageIO.read(file.toFile());
         assertNotNull(png);
@@ -52,7 +54,7 @@ class BarChartTest {
         for (int s = 0; s < names.length; s++) for (int c = 0; c < 3; c++) values[s][c] = (s - 3) * 0.1 + c * 0.05;
         values[2][1] = Double.NaN;
         BarChart chart = BarChart.of("Delta AUROC", List.of("x", "y", "z"), List.of(names), values);
-        Path file = SampleGridTest.OUT.resolve("delta-chart.png");
+        Path file = OUT.resolve("delta-chart.png");
         chart.writePng(file, 640, 360);
         BufferedImage png = ImageIO.read(file.toFile());
         assertEquals(640, png.getWidth());

@@ -1,4 +1,4 @@
-package io.fedfactory.imaging;
+package io.fedfactory.bench.charts;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

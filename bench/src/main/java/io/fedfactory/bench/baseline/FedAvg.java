@@ -1,4 +1,4 @@
-package io.fedfactory.baseline;
+package io.fedfactory.bench.baseline;
 
 import io.fedfactory.classifier.ClassifierArchitecture;
 import io.fedfactory.classifier.ClassifierRecipe;

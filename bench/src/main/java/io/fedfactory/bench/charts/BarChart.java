@@ -1,4 +1,6 @@
-package io.fedfactory.imaging;
+package io.fedfactory.bench.charts;
+
+import io.fedfactory.imaging.PngFiles;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
