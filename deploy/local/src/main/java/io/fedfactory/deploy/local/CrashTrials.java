@@ -209,6 +209,8 @@ public final class CrashTrials implements Callable<Integer> {
 
         TrialResult run() throws Exception {
             long t0 = System.nanoTime();
+            // A trial of an earlier run with the same seed left its aggregator's data here: start from nothing.
+            LocalFederation.deleteTree(dir);
             aggregator = ServiceProcess.startOn(aggregatorPorts[0], aggregatorPorts[1], "aggregator",
                     root.resolve("aggregator/target/quarkus-app/quarkus-run.jar"),
                     Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
