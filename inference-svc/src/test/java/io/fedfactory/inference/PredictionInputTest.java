@@ -165,6 +165,10 @@ class PredictionInputTest {
                 .post(PREDICT).then().statusCode(409).body("reason", equalTo("VERSION_CONFLICT"));
         given().contentType("text/plain").body("a picture").post(PREDICT).then().statusCode(415)
                 .body("reason", equalTo("MEDIA_TYPE")).body("field", equalTo("Content-Type")).body("error", containsString("image/png"));
+        // Over quarkus.http.limits.max-body-size (128K here), where Quarkus itself answers: 413, with the JSON body too.
+        given().contentType("image/png").body(new byte[200_000]).post(PREDICT).then().statusCode(413)
+                .body("reason", equalTo("MAX_BODY_BYTES")).body("field", equalTo("body"))
+                .body("limit", equalTo("quarkus.http.limits.max-body-size=128K")).body("error", containsString("200000 bytes"));
     }
 
     @Test

@@ -48,6 +48,9 @@ public class EventPublisher {
     @ConfigProperty(name = "fedfactory.events.ack-timeout", defaultValue = "PT30S")
     Duration ackTimeout;
 
+    @ConfigProperty(name = "fedfactory.events.publication-ack-timeout", defaultValue = "PT10M")
+    Duration publicationAckTimeout;
+
     /**
      * Wraps {@code payload} in an envelope with a fresh header and publishes it.
      *
@@ -62,6 +65,51 @@ public class EventPublisher {
         Event event = envelope(type, federationId, payload);
         send(topic, key, event.getHeader(), event.toByteArray()).join(ackTimeout, topic, key);
         return event;
+    }
+
+    /**
+     * As {@link #publish}, for an event no caller is there to retry (a training job's ModelPublished):
+     * waits up to {@code fedfactory.events.publication-ack-timeout} and sends the same event (same id)
+     * again after each refusal, so a broker down for a while delays the announcement instead of failing
+     * the job whose version is already durable.
+     */
+    public Event publishPatiently(String topic, String key, String type, String federationId, Event.Builder payload) {
+        Event event = envelope(type, federationId, payload);
+        long deadline = System.nanoTime() + publicationAckTimeout.toNanos();
+        long backoffMs = 500;
+        for (int attempt = 1; ; attempt++) {
+            Sent sent = send(topic, key, event.getHeader(), event.toByteArray());
+            long left = deadline - System.nanoTime();
+            try {
+                sent.acked.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+                if (attempt > 1) LOG.infof("event to %s (key %s) acknowledged at attempt %d", topic, key, attempt);
+                return event;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EventPublishException("interrupted waiting for the acknowledgement of an event to " + topic, e);
+            } catch (java.util.concurrent.ExecutionException refused) {
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) > deadline) {
+                    throw new EventPublishException("event to " + topic + " (key " + key + ") was not acknowledged within "
+                            + publicationAckTimeout.toSeconds() + " s (" + attempt + " attempts)", refused.getCause());
+                }
+                LOG.warnf("event to %s (key %s) refused at attempt %d (%s); sending it again in %d ms", topic, key, attempt,
+                        refused.getCause() == null ? "?" : refused.getCause().getMessage(), backoffMs);
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, 10_000);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new EventPublishException("event to " + topic + " (key " + key + ") was not acknowledged within "
+                        + publicationAckTimeout.toSeconds() + " s", e);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventPublishException("interrupted before sending an event again", e);
+        }
     }
 
     /**

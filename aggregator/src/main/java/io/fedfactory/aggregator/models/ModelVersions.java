@@ -61,7 +61,8 @@ public class ModelVersions {
                 .setCodeVersion(outcome.fullLineage().getCodeVersion())
                 .build();
         store.records().put(RecordKinds.MODEL_VERSIONS, version, info);
-        events.publish(Topics.MODELS, version, EventTypes.MODEL_PUBLISHED, fed,
+        // The record is the commit point; the announcement waits out a broker that is down for a while.
+        events.publishPatiently(Topics.MODELS, version, EventTypes.MODEL_PUBLISHED, fed,
                 Event.newBuilder().setModelPublished(ModelPublished.newBuilder().setInfo(info)));
         LOG.infof("published %s: %d modules, weights %s, %d bytes", version, outcome.lineage().size(),
                 info.getWeightSha256().substring(0, 12), outcome.onnx().length);
@@ -96,7 +97,7 @@ public class ModelVersions {
 
     /** Announces a stored version again (its ModelPublished may never have reached the broker); returns it. */
     public synchronized ModelVersionInfo announce(ModelVersionInfo info) {
-        events.publish(Topics.MODELS, info.getVersion(), "io.fedfactory.model.published", info.getFederationId(),
+        events.publishPatiently(Topics.MODELS, info.getVersion(), EventTypes.MODEL_PUBLISHED, info.getFederationId(),
                 Event.newBuilder().setModelPublished(ModelPublished.newBuilder().setInfo(info)));
         LOG.infof("announced %s again: it was stored before the aggregator stopped", info.getVersion());
         return info;

@@ -23,10 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  */
 class EventPublisherTest {
 
-    /** Keeps every message; acknowledges none, or fails each when {@code nack} is set. */
+    /**
+     * Keeps every message; acknowledges none, or fails each when {@code nack} is set, or (a broker down
+     * for a while) fails the first {@code refuseFirst} and acknowledges the ones after them.
+     */
     static final class SilentEmitter implements Emitter<byte[]> {
         final List<Message<? extends byte[]>> sent = new CopyOnWriteArrayList<>();
         volatile boolean nack;
+        volatile int refuseFirst = -1;
 
         @Override
         public CompletionStage<Void> send(byte[] payload) {
@@ -36,7 +40,8 @@ class EventPublisherTest {
         @Override
         public <M extends Message<? extends byte[]>> void send(M message) {
             sent.add(message);
-            if (nack) message.nack(new IllegalStateException("broker down"));
+            if (nack || sent.size() <= refuseFirst) message.nack(new IllegalStateException("broker down"));
+            else if (refuseFirst >= 0) message.ack();
         }
 
         @Override
@@ -63,6 +68,7 @@ class EventPublisherTest {
         p.emitter = emitter;
         p.configuredSource = Optional.of("/aggregator/test");
         p.ackTimeout = ackTimeout;
+        p.publicationAckTimeout = Duration.ofSeconds(20);
         return p;
     }
 
@@ -88,5 +94,31 @@ class EventPublisherTest {
         EventPublisher p = publisher(new SilentEmitter(), Duration.ofMillis(100));
         assertThrows(EventPublishException.class, () -> p.publish(Topics.MODELS, "fed-v1", "io.fedfactory.model.published",
                 "fed", progress()));
+    }
+
+    @Test
+    void aPublicationWaitsOutABrokerThatIsDownForAWhile() {
+        SilentEmitter emitter = new SilentEmitter();
+        emitter.refuseFirst = 3;
+        EventPublisher p = publisher(emitter, Duration.ofMillis(100));
+        // Before: a training job's ModelPublished was published like any state event, and the job (and with it
+        // the federation) failed at the first refusal, though the version's record was durable already.
+        assertThrows(EventPublishException.class, () -> p.publish(Topics.MODELS, "fed-v1", "io.fedfactory.model.published",
+                "fed", progress()));
+        emitter.sent.clear();
+        Event e = p.publishPatiently(Topics.MODELS, "fed-v1", "io.fedfactory.model.published", "fed", progress());
+        assertEquals(4, emitter.sent.size(), "three refusals, then the broker took it");
+        // Each attempt is the same event: consumers see one id however often it was sent.
+        for (Message<? extends byte[]> m : emitter.sent) {
+            assertEquals(e.getHeader().getId(), new String(m.getMetadata(io.smallrye.reactive.messaging.kafka.api
+                    .OutgoingKafkaRecordMetadata.class).orElseThrow().getHeaders().lastHeader("ce_id").value(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+        SilentEmitter down = new SilentEmitter();
+        down.nack = true;
+        EventPublisher q = publisher(down, Duration.ofMillis(100));
+        q.publicationAckTimeout = Duration.ofSeconds(2);
+        assertThrows(EventPublishException.class, () -> q.publishPatiently(Topics.MODELS, "fed-v1",
+                "io.fedfactory.model.published", "fed", progress()), "a broker down for good still fails, after the patience");
     }
 }

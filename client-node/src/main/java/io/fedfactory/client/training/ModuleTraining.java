@@ -96,7 +96,7 @@ public final class ModuleTraining {
          * The module's seed: derived from the site's seed, the site id and the class, so two sites with the
          * same --seed train unrelated modules.
          */
-        private long classSeed(String siteId, int classIndex) {
+        long classSeed(String siteId, int classIndex) {
             return SplitMix64.derive(seed, "module", siteId, classIndex);
         }
 

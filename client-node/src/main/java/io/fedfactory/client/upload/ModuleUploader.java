@@ -22,8 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends one module to the aggregator: chunked, resumable after a dropped connection (asks how much is
- * stored, sends the rest), idempotent (the module id is its content hash, so a repeat is stored once).
+ * Sends one module to the aggregator: chunked, resumable after a dropped connection or a crash of the
+ * client (every attempt, a fresh run's first included, asks how much is stored and sends the rest), idempotent (the module id is its content hash, so a repeat is stored once).
  */
 public final class ModuleUploader {
 
@@ -36,6 +36,7 @@ public final class ModuleUploader {
     private final int chunkBytes;
     private final int maxAttempts;
     private final long timeoutSeconds;
+    private volatile long lastStartOffset = -1;
 
     public ModuleUploader(Channel channel, int chunkBytes, int maxAttempts, long timeoutSeconds) {
         if (chunkBytes < 1024 || chunkBytes > (4 << 20)) {
@@ -63,8 +64,12 @@ public final class ModuleUploader {
         long backoffMs = 200;
         for (int attempt = 1; ; attempt++) {
             try {
-                long offset = attempt == 1 ? 0 : storedBytes(uploadId);
+                // Asked on the first attempt too: a fresh run after a crash of this process resumes where the
+                // aggregator's stored bytes end, rather than sending them again.
+                long offset = storedBytes(uploadId);
                 if (offset > onnx.length) offset = 0;
+                if (offset > 0) LOG.info("upload {} resumes at byte {} of {}", uploadId, offset, onnx.length);
+                lastStartOffset = offset;
                 return send(header, onnx, offset, progress);
             } catch (StatusRuntimeException e) {
                 if (!retriable(e) || attempt >= maxAttempts) throw e;
@@ -82,6 +87,11 @@ public final class ModuleUploader {
      */
     static boolean retriable(StatusRuntimeException e) {
         return RETRIABLE.contains(e.getStatus().getCode()) || "BUSY".equals(TypedErrors.reason(e));
+    }
+
+    /** The byte the latest attempt of {@link #upload} started from (the aggregator's stored bytes); -1 before any. */
+    public long lastStartOffset() {
+        return lastStartOffset;
     }
 
     /** Bytes of {@code uploadId} the aggregator already holds. */

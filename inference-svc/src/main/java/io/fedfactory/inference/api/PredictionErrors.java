@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** REST form of a refused prediction: the status, and a body naming the field and the limit. */
+@jakarta.inject.Singleton
 public class PredictionErrors {
 
     /**
@@ -22,14 +23,23 @@ public class PredictionErrors {
 
     @ServerExceptionMapper
     public Response map(PredictionException e) {
-        meters.counter("fedfactory_prediction_refusals_total", "transport", "rest",
-                "code", e.grpcCode().name().toLowerCase()).increment();
-        Response.ResponseBuilder r = Response.status(e.httpStatus()).type(MediaType.APPLICATION_JSON)
-                .entity(new ErrorView(e.getMessage(), e.field(), e.grpcCode().name(), e.reason(), e.limit()));
+        counted(e);
+        Response.ResponseBuilder r = Response.status(e.httpStatus()).type(MediaType.APPLICATION_JSON).entity(view(e));
         if (e.httpStatus() == 503) {
             r.header("Retry-After", "1");
         }
         return r.build();
+    }
+
+    /** The JSON body of {@code e}. */
+    static ErrorView view(PredictionException e) {
+        return new ErrorView(e.getMessage(), e.field(), e.grpcCode().name(), e.reason(), e.limit());
+    }
+
+    /** Counts a REST refusal in fedfactory_prediction_refusals_total. */
+    void counted(PredictionException e) {
+        meters.counter("fedfactory_prediction_refusals_total", "transport", "rest",
+                "code", e.grpcCode().name().toLowerCase()).increment();
     }
 
     /** A media type no endpoint takes: the same JSON body as every other refusal, not an empty 415. */

@@ -128,6 +128,22 @@ public final class BrokerProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * SIGKILL, as a crash would, then the same single-node broker again on the same data folder and
+     * client port, waiting up to {@code timeout} until it accepts writes.
+     */
+    public BrokerProcess killAndRestart(Duration timeout) {
+        kill();
+        String port = bootstrap.substring(bootstrap.lastIndexOf(':') + 1);
+        List<String> again = new ArrayList<>(command);
+        int at = again.indexOf("--port");
+        if (at < 0 || command.contains("--nodes")) {
+            throw new IllegalStateException("killAndRestart is for a single-node broker; restart a cluster node with restart()");
+        }
+        again.set(at + 1, port);
+        return new BrokerProcess(again, marker, log).awaitReady(timeout);
+    }
+
     @Override
     public void close() {
         if (!process.isAlive()) return;

@@ -18,10 +18,16 @@ import java.util.TreeSet;
 
 /**
  * The invariants a crash must not break, checked on the whole outcome of a trial: what the aggregator
- * answers now and every event replayed from the start of the topics. Each violation names the
- * invariant and the entities that broke it.
+ * and the inference service answer now, every event replayed from the start of the topics, and every
+ * prediction answered during the trial. Each violation names the invariant and the entities that broke it.
  */
 final class CrashChecker {
+
+    /**
+     * How long after its revocation event a revoked version may still answer a request: the time the
+     * event takes from the broker to the inference service's consumer (milliseconds on an idle machine).
+     */
+    static final long REVOCATION_PROPAGATION_MILLIS = 5_000;
 
     private final FederationAdminGrpc.FederationAdminBlockingStub admin;
     private final FederationAdminGrpc.FederationAdminBlockingStub auditor;
@@ -38,7 +44,9 @@ final class CrashChecker {
         this.tls = tls;
     }
 
-    List<String> check(Set<String> receipts, Set<String> acknowledgedDeletions, String certificateId) {
+    /** @param lag receives the latest answer of a revoked version after its revocation event, in ms (-1: none) */
+    List<String> check(Set<String> receipts, Set<String> acknowledgedDeletions, String certificateId, InferenceProbe probe,
+                       long[] lag) {
         List<String> violations = new ArrayList<>();
         List<ModuleRecord> modules = CrashTrials.modules(admin, fed);
         List<String> admitted = CrashTrials.ids(modules, ModuleState.MODULE_STATE_ADMITTED);
@@ -92,11 +100,62 @@ final class CrashChecker {
         String verdict = tls.verifyOffline(cert);
         if (!verdict.startsWith("OK")) violations.add("certificate " + certificateId + ": " + verdict);
         if (!replay.certificates.contains(certificateId)) violations.add("CertificateIssued for " + certificateId + " is not on the audit topic");
+
+        // 6. The inference service serves the current version, and no revoked version ever answers after its revocation event.
+        if (current != null) violations.addAll(serving(probe, current.getVersion(), replay.revokedAt, lag));
+        return violations;
+    }
+
+    private List<String> serving(InferenceProbe probe, String current, Map<String, Long> revokedAt, long[] lag) {
+        List<String> violations = new ArrayList<>();
+        String served;
+        try {
+            served = CrashTrials.await(() -> {
+                try {
+                    return probe.predict("").getModelVersion();
+                } catch (io.grpc.StatusRuntimeException e) {
+                    return e.getStatus().getCode() + " " + io.fedfactory.proto.errors.TypedErrors.reason(e);
+                }
+            }, current::equals, Duration.ofMinutes(3), "prediction by " + current);
+        } catch (AssertionError e) {
+            served = e.getMessage();
+        }
+        if (!served.equals(current)) violations.add("the inference service does not serve the current version " + current + ": " + served);
+        for (String v : revokedAt.keySet()) {
+            try {
+                probe.predict(v);
+                violations.add("revoked version " + v + " answered a request that required it");
+            } catch (io.grpc.StatusRuntimeException expected) {
+                // refused, as a revoked version must be
+            }
+        }
+        List<InferenceProbe.Answer> answers = probe.answers();
+        for (Map.Entry<String, Long> r : revokedAt.entrySet()) {
+            String v = r.getKey();
+            long at = r.getValue();
+            long withdrawn = Long.MAX_VALUE; // the first request after the event that v did not answer
+            int late = 0;
+            int again = 0;
+            for (InferenceProbe.Answer a : answers) {
+                if (a.sentMillis() <= at) continue;
+                if (a.version().equals(v)) {
+                    lag[0] = Math.max(lag[0], a.sentMillis() - at);
+                    if (a.sentMillis() > at + REVOCATION_PROPAGATION_MILLIS) late++;
+                    if (a.sentMillis() > withdrawn) again++;
+                } else if (!a.version().isEmpty() || a.refusal().equals("NOT_SERVED")) {
+                    withdrawn = Math.min(withdrawn, a.sentMillis());
+                }
+            }
+            if (late > 0) violations.add("revoked version " + v + " answered " + late + " requests sent more than "
+                    + REVOCATION_PROPAGATION_MILLIS + " ms after its revocation event");
+            if (again > 0) violations.add("revoked version " + v + " answered " + again
+                    + " requests after the inference service had withdrawn it");
+        }
         return violations;
     }
 
     private record Replay(Set<String> admitted, Set<String> published, Set<String> revoked, Set<String> certificates,
-                          boolean federationKnown) {
+                          boolean federationKnown, Map<String, Long> revokedAt) {
     }
 
     private Replay replay() {
@@ -105,16 +164,21 @@ final class CrashChecker {
         Set<String> revoked = new TreeSet<>();
         Set<String> certificates = new HashSet<>();
         Set<String> deletedIds = new HashSet<>();
+        Map<String, Long> revokedAt = new TreeMap<>();
         boolean[] known = {false};
-        for (Event e : TopicReplay.events(bootstrap, fed)) {
+        for (TopicReplay.Stamped r : TopicReplay.stamped(bootstrap, fed)) {
+            Event e = r.event();
             if (e.hasFederationOpened()) known[0] = true;
             if (e.hasModuleAdmitted()) admitted.add(e.getModuleAdmitted().getModuleId());
             if (e.hasModuleDeleted()) deletedIds.add(e.getModuleDeleted().getModuleId());
             if (e.hasModelPublished()) published.add(e.getModelPublished().getInfo().getVersion());
-            if (e.hasModelRevoked()) revoked.add(e.getModelRevoked().getVersion());
+            if (e.hasModelRevoked()) {
+                revoked.add(e.getModelRevoked().getVersion());
+                revokedAt.merge(e.getModelRevoked().getVersion(), r.timestamp(), Math::min);
+            }
             if (e.hasCertificateIssued()) certificates.add(e.getCertificateIssued().getCertificate().getCertificateId());
         }
         admitted.removeAll(deletedIds); // topics interleave in any order: a deletion wins over its admission
-        return new Replay(admitted, published, revoked, certificates, known[0]);
+        return new Replay(admitted, published, revoked, certificates, known[0], revokedAt);
     }
 }

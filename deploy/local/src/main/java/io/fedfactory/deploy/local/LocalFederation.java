@@ -306,7 +306,7 @@ public final class LocalFederation implements Callable<Integer> {
                 tls.caDescription(), aggregator.grpcPort());
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
+    static void deleteTree(Path dir) throws java.io.IOException {
         if (!Files.exists(dir)) return;
         try (var walk = Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);

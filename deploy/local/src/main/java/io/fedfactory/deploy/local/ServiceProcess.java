@@ -80,11 +80,16 @@ public final class ServiceProcess implements AutoCloseable {
     /** As above, run in {@code workingDir} (null: this process's). */
     public static ServiceProcess start(String name, Path app, Map<String, String> config, String heap, Path logDir,
                                        Map<String, String> env, List<String> args, ServiceTls tls, Path workingDir) {
+        return startOn(freePort(), freePort(), name, app, config, heap, logDir, env, args, tls, workingDir);
+    }
+
+    /** As above, on the given loopback ports (a service others must find at the same place each time it starts). */
+    public static ServiceProcess startOn(int http, int grpc, String name, Path app, Map<String, String> config, String heap,
+                                         Path logDir, Map<String, String> env, List<String> args, ServiceTls tls,
+                                         Path workingDir) {
         if (!Files.isRegularFile(app)) {
             throw new IllegalStateException(name + ": " + app + " does not exist; build it first (./mvnw package -DskipTests)");
         }
-        int http = freePort();
-        int grpc = freePort();
         Map<String, String> props = new TreeMap<>(config);
         props.put("quarkus.http.host", "127.0.0.1");
         props.put("quarkus.http.port", String.valueOf(http));

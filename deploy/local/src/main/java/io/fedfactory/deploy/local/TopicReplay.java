@@ -28,9 +28,18 @@ final class TopicReplay {
     private TopicReplay() {
     }
 
+    /** An event with its record's broker timestamp (epoch milliseconds). */
+    record Stamped(Event event, long timestamp) {
+    }
+
     /** The federation's events, topic by topic in log order; tombstones and unparsable records are skipped. */
     static List<Event> events(String bootstrap, String federation) {
-        List<Event> events = new ArrayList<>();
+        return stamped(bootstrap, federation).stream().map(Stamped::event).toList();
+    }
+
+    /** As {@link #events}, each with its record's timestamp. */
+    static List<Stamped> stamped(String bootstrap, String federation) {
+        List<Stamped> events = new ArrayList<>();
         try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -51,7 +60,7 @@ final class TopicReplay {
                     } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
                         continue;
                     }
-                    if (e.getHeader().getFederationId().equals(federation)) events.add(e);
+                    if (e.getHeader().getFederationId().equals(federation)) events.add(new Stamped(e, r.timestamp()));
                 }
             }
         }
