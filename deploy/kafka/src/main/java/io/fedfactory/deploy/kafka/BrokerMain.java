@@ -5,9 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Standalone broker node, run by {@code deploy/broker start}. Starts the node, writes
@@ -16,46 +23,56 @@ import java.util.concurrent.CountDownLatch;
  * {@code --dir}; in a cluster, node N lives in {@code <dir>/node-N} and every node reads the
  * cluster's shape from {@code <dir>/cluster.properties} (created by the first one to start).
  */
-public final class BrokerMain {
+@Command(name = "BrokerMain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "A Kafka node (KRaft: broker and controller in one process), formatted on its first start and "
+                + "reused after; runs until SIGTERM.",
+        footer = "Exit status: 0 stopped by SIGTERM, 1 failed to start, 2 bad options.")
+public final class BrokerMain implements Callable<Integer> {
 
-    private static final String USAGE = """
-            usage: BrokerMain --dir DIR [--port PORT] [--nodes N --node ID] [--host H[,H...]] [--timeout-seconds S]
-              --dir DIR            broker config and data folder (formatted on first start, reused after)
-              --port PORT          client port (default 9092; 0 picks a free port). In a cluster: node ID
-                                   listens on PORT+ID-1 and its controller on PORT+100+ID-1 (0: free ports,
-                                   fixed in cluster.properties at the cluster's first start)
-              --nodes N            nodes of the KRaft cluster (default 1); every node is broker and controller
-              --node ID            which node this process is, 1..N (default 1)
-              --host H[,H...]      address to bind and advertise: one for every node, or one per node
-                                   (default 127.0.0.1)
-              --timeout-seconds S  how long to wait for the node to accept a write (default 60)
-            """;
+    @Spec
+    CommandSpec spec;
 
-    public static void main(String[] args) throws Exception {
-        Path dir = null;
-        int port = 9092;
-        int timeout = 60;
-        int nodes = 1;
-        int node = 1;
-        List<String> hosts = List.of("127.0.0.1");
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--dir" -> dir = Path.of(value(args, ++i, a));
-                case "--port" -> port = parseInt(value(args, ++i, a), a, 0, 65535);
-                case "--timeout-seconds" -> timeout = parseInt(value(args, ++i, a), a, 1, 3600);
-                case "--nodes" -> nodes = parseInt(value(args, ++i, a), a, 1, 9);
-                case "--node" -> node = parseInt(value(args, ++i, a), a, 1, 9);
-                case "--host" -> hosts = Arrays.asList(value(args, ++i, a).split(","));
-                case "-h", "--help" -> {
-                    System.out.print(USAGE);
-                    return;
-                }
-                default -> fail("unknown argument " + a);
-            }
-        }
-        if (dir == null) fail("--dir is required");
-        if (node > nodes) fail("--node must be in [1, " + nodes + "], got " + node);
+    @Option(names = "--dir", required = true, paramLabel = "DIR",
+            description = "Broker config and data folder (formatted on first start, reused after).")
+    Path dir;
+
+    @Option(names = "--port", defaultValue = "9092", paramLabel = "PORT",
+            description = "Client port (default: ${DEFAULT-VALUE}; 0 picks a free port). In a cluster: node ID listens on "
+                    + "PORT+ID-1 and its controller on PORT+100+ID-1 (0: free ports, fixed in cluster.properties at the "
+                    + "cluster's first start).")
+    int port;
+
+    @Option(names = "--nodes", defaultValue = "1", paramLabel = "N",
+            description = "Nodes of the KRaft cluster, 1 to 9 (default: ${DEFAULT-VALUE}); every node is broker and controller.")
+    int nodes;
+
+    @Option(names = "--node", defaultValue = "1", paramLabel = "ID", description = "Which node this process is, 1..N (default: ${DEFAULT-VALUE}).")
+    int node;
+
+    @Option(names = "--host", split = ",", defaultValue = "127.0.0.1", paramLabel = "H",
+            description = "Address to bind and advertise: one for every node, or one per node, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> hosts;
+
+    @Option(names = "--timeout-seconds", defaultValue = "60", paramLabel = "S",
+            description = "How long to wait for the node to accept a write, 1 to 3600 (default: ${DEFAULT-VALUE}).")
+    int timeout;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new BrokerMain()).execute(args);
+        // Stopped by SIGTERM the JVM is already shutting down; exiting again from here would block.
+        if (code != 0) System.exit(code);
+    }
+
+    private void check(boolean ok, String message) {
+        if (!ok) throw new ParameterException(spec.commandLine(), message);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        check(port >= 0 && port <= 65535, "--port must be in [0, 65535], got " + port);
+        check(nodes >= 1 && nodes <= 9, "--nodes must be in [1, 9], got " + nodes);
+        check(node >= 1 && node <= nodes, "--node must be in [1, " + nodes + "], got " + node);
+        check(timeout >= 1 && timeout <= 3600, "--timeout-seconds must be in [1, 3600], got " + timeout);
 
         long t0 = System.nanoTime();
         KafkaBroker broker;
@@ -81,31 +98,6 @@ public final class BrokerMain {
                 node, nodes, broker.bootstrapServers(), seconds, broker.dir().resolve("data"),
                 broker.layout().bootstrapServers());
         stopped.await();
+        return 0;
     }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) fail(flag + " needs a value");
-        return args[i];
-    }
-
-    private static int parseInt(String s, String flag, int min, int max) {
-        try {
-            int v = Integer.parseInt(s);
-            if (v < min || v > max) fail(flag + " must be in [" + min + ", " + max + "], got " + v);
-            return v;
-        } catch (NumberFormatException e) {
-            fail(flag + " must be an integer, got '" + s + "'");
-            return 0;
-        }
-    }
-
-    private static void fail(String message) {
-        System.err.println("error: " + message);
-        System.err.print(USAGE);
-        System.exit(2);
-    }
-
-    private BrokerMain() {
-    }
-
 }
