@@ -172,7 +172,7 @@ public final class BrokerFailover implements Callable<Integer> {
             CrashTrials.await(() -> state(admin, fed), st -> st == FederationState.FEDERATION_STATE_PUBLISHED,
                     Duration.ofMinutes(10), "the retrained version");
             violations.addAll(new CrashChecker(admin, auditor, cluster.bootstrapServers(), fed, tls)
-                    .check(receipts, new TreeSet<>(deletion.getDeletedModuleIdsList()), cert.getCertificateId()));
+                    .check(receipts, new TreeSet<>(deletion.getDeletedModuleIdsList()), cert.getCertificateId(), null, new long[] {-1}));
 
             // The inference service rebuilt its state from the same topics: it serves the newest unrevoked version.
             String newest = CrashTrials.versions(admin, fed).stream().filter(v -> !v.getRevoked()).map(ModelVersionInfo::getVersion)

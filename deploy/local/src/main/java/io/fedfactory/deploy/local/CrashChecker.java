@@ -8,6 +8,7 @@ import io.fedfactory.proto.v1.ModuleRecord;
 import io.fedfactory.proto.v1.ModuleState;
 import io.fedfactory.proto.v1.UnlearningCertificate;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -101,8 +102,9 @@ final class CrashChecker {
         if (!verdict.startsWith("OK")) violations.add("certificate " + certificateId + ": " + verdict);
         if (!replay.certificates.contains(certificateId)) violations.add("CertificateIssued for " + certificateId + " is not on the audit topic");
 
-        // 6. The inference service serves the current version, and no revoked version ever answers after its revocation event.
-        if (current != null) violations.addAll(serving(probe, current.getVersion(), replay.revokedAt, lag));
+        // 6. The inference service serves the current version, and no revoked version ever answers after its revocation event
+        //    (only where the run has an application asking it: probe is null otherwise).
+        if (current != null && probe != null) violations.addAll(serving(probe, current.getVersion(), replay.revokedAt, lag));
         return violations;
     }
 
