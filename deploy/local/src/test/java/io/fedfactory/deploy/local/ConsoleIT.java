@@ -349,6 +349,9 @@ class ConsoleIT {
         open("/federations/" + fed + "/modules");
         assertEquals(100, count("tr.module"));
         shot("modules-100");
+        open("/federations");
+        assertTrue(text("federations").contains(fed), "the list shows the federation of 100 modules");
+        shot("federations");
         delays.sort(Double::compare);
         System.out.printf("[console] Kafka record to page: %d live events, median %.0f ms, max %.0f ms%n", delays.size(),
                 delays.isEmpty() ? Double.NaN : delays.get(delays.size() / 2), delays.isEmpty() ? Double.NaN : delays.get(delays.size() - 1));
