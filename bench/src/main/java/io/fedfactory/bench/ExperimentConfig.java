@@ -213,8 +213,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         if (!(decoderKlWeight > 0 && decoderKlWeight <= 100)) {
             throw new IllegalArgumentException("decoder.klWeight must be in (0, 100], got " + decoderKlWeight);
         }
-        if (!(decoderPriorTemperature > 0 && decoderPriorTemperature <= 1)) {
-            throw new IllegalArgumentException("decoder.priorTemperature must be in (0, 1], got " + decoderPriorTemperature);
+        if (!(decoderPriorTemperature > 0 && decoderPriorTemperature <= 2)) {
+            throw new IllegalArgumentException("decoder.priorTemperature must be in (0, 2], got " + decoderPriorTemperature);
         }
         java.util.Objects.requireNonNull(decoderLayers, "decoderLayers");
         if (!decoderFittedPrior && decoderLayers.priorComponents() != 1) {
