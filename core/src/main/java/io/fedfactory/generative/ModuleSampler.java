@@ -83,8 +83,13 @@ public final class ModuleSampler implements AutoCloseable {
         return batchSize;
     }
 
-    /** One image per seed, flat CHW in the manifest's spec range, computed in batches. */
+    /**
+     * One image per seed, flat CHW in the manifest's spec range, computed in batches. Safe to call from
+     * several threads at once: the samplers keep no state between calls and the session runs concurrently.
+     */
     public float[] sample(long[] seeds) {
+        // One batch: the generator's array is the answer, with no copy.
+        if (seeds.length > 0 && seeds.length <= batchSize) return generator.generate(seeds);
         int pixels = manifest.spec().pixels();
         float[] out = new float[Math.multiplyExact(seeds.length, pixels)];
         for (int from = 0; from < seeds.length; from += batchSize) {

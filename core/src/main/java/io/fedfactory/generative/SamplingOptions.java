@@ -9,8 +9,14 @@ package io.fedfactory.generative;
  *                           latent-diffusion modules (small networks, so large batches pay)
  * @param diffusionBatchSize samples per Heun integration for diffusion modules (2 * steps - 1 calls each)
  * @param diffusionSteps     Heun steps for diffusion and latent-diffusion modules; 0 uses the manifest's
+ * @param samplers           threads sampling batches of one module at once, each ONNX Runtime call with
+ *                           {@code intraOpThreads}; batches keep their boundaries and are written in order
  */
-public record SamplingOptions(int intraOpThreads, int decoderBatchSize, int diffusionBatchSize, int diffusionSteps) {
+public record SamplingOptions(int intraOpThreads, int decoderBatchSize, int diffusionBatchSize, int diffusionSteps,
+                              int samplers) {
+
+    /** Largest number of sampler threads. */
+    public static final int MAX_SAMPLERS = 256;
 
     public static final int MAX_BATCH = 65_536;
 
@@ -30,9 +36,17 @@ public record SamplingOptions(int intraOpThreads, int decoderBatchSize, int diff
             throw new IllegalArgumentException("sampling diffusionSteps must be in [0, " + DiffusionSampling.MAX_STEPS
                     + "] (0 = the manifest's), got " + diffusionSteps);
         }
+        if (samplers < 1 || samplers > MAX_SAMPLERS) {
+            throw new IllegalArgumentException("sampling samplers must be in [1, " + MAX_SAMPLERS + "], got " + samplers);
+        }
     }
 
-    /** One thread; decoder batches of 256, diffusion batches of 64; the manifest's step count. */
+    /** One sampler thread. */
+    public SamplingOptions(int intraOpThreads, int decoderBatchSize, int diffusionBatchSize, int diffusionSteps) {
+        this(intraOpThreads, decoderBatchSize, diffusionBatchSize, diffusionSteps, 1);
+    }
+
+    /** One thread, one sampler; decoder batches of 256, diffusion batches of 64; the manifest's step count. */
     public static SamplingOptions defaults() {
         return new SamplingOptions(1, 256, 64, 0);
     }
@@ -44,14 +58,18 @@ public record SamplingOptions(int intraOpThreads, int decoderBatchSize, int diff
 
     /** The same options with one batch size for both kinds. */
     public SamplingOptions withBatchSize(int b) {
-        return new SamplingOptions(intraOpThreads, b, b, diffusionSteps);
+        return new SamplingOptions(intraOpThreads, b, b, diffusionSteps, samplers);
     }
 
     public SamplingOptions withDiffusionSteps(int s) {
-        return new SamplingOptions(intraOpThreads, decoderBatchSize, diffusionBatchSize, s);
+        return new SamplingOptions(intraOpThreads, decoderBatchSize, diffusionBatchSize, s, samplers);
     }
 
     public SamplingOptions withThreads(int t) {
-        return new SamplingOptions(t, decoderBatchSize, diffusionBatchSize, diffusionSteps);
+        return new SamplingOptions(t, decoderBatchSize, diffusionBatchSize, diffusionSteps, samplers);
+    }
+
+    public SamplingOptions withSamplers(int n) {
+        return new SamplingOptions(intraOpThreads, decoderBatchSize, diffusionBatchSize, diffusionSteps, n);
     }
 }

@@ -17,6 +17,11 @@ import java.security.MessageDigest;
  * Writes one shard crash-safely: into a temporary file next to the target, streamed batch by batch
  * while hashing, then flushed to disk and atomically renamed. A reader never sees a partial shard
  * under the final name; an abandoned temporary file is deleted on close.
+ *
+ * <p>Each batch is encoded once, into a reused direct buffer that is hashed and written from where it
+ * is. Every {@value #SYNC_EVERY_BYTES} bytes the data written so far is flushed to disk ({@code fdatasync})
+ * as it goes, so the disk works while later batches are sampled and the commit's flush has only the tail
+ * left; the shard is durable only once {@link #commit()} returns, as before.
  */
 public final class ShardWriter implements AutoCloseable {
 
@@ -25,7 +30,12 @@ public final class ShardWriter implements AutoCloseable {
     private final ShardHeader header;
     private final FileChannel channel;
     private final MessageDigest sha = ContentHash.newSha256();
+    /** Bytes between the flushes made while writing. */
+    static final long SYNC_EVERY_BYTES = 8L << 20;
+
     private long written;
+    private long unsynced;
+    private ByteBuffer encoded;
     private boolean committed;
 
     public ShardWriter(Path target, ShardHeader header) throws IOException {
@@ -49,10 +59,19 @@ public final class ShardWriter implements AutoCloseable {
             throw new IllegalStateException("shard " + target + ": header says " + header.count() + " images, "
                     + (written + images) + " appended");
         }
-        ByteBuffer buf = ByteBuffer.allocate(pixels.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(pixels);
-        write(buf);
+        int bytes = Math.multiplyExact(pixels.length, Float.BYTES);
+        if (encoded == null || encoded.capacity() < bytes) {
+            encoded = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        encoded.clear().limit(bytes);
+        encoded.asFloatBuffer().put(pixels);
+        write(encoded);
         written += images;
+        unsynced += bytes;
+        if (unsynced >= SYNC_EVERY_BYTES) {
+            channel.force(false);
+            unsynced = 0;
+        }
     }
 
     private void write(ByteBuffer buf) throws IOException {

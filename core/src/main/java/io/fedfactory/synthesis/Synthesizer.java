@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Executes a {@link SynthesisPlan}: samples every allocated module with ONNX Runtime and writes one
@@ -90,14 +93,17 @@ public final class Synthesizer {
     }
 
     /**
-     * Samples batch after batch on this thread while a second thread appends the previous batch to the
-     * shard (bytes and SHA-256), so ONNX Runtime never waits for the file. Batches are appended in order,
-     * so the shard's bytes are those of a single-threaded run.
+     * Samples the module's batches on {@link SamplingOptions#samplers()} threads that share one session,
+     * at most one batch ahead of each, while this thread appends the finished batches to the shard (bytes
+     * and SHA-256) in batch order. A batch has the same boundaries and seeds whatever the thread count, and
+     * each image depends only on its seed, so the shard's bytes are those of a single-threaded run.
      */
     private String generate(ModuleManifest m, byte[] onnx, ShardHeader header, Path file, Run run) throws IOException {
         SamplingOptions o = header.diffusionSteps() > 0 ? options.withDiffusionSteps(header.diffusionSteps()) : options;
-        ExecutorService appender = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "shard-writer-" + m.moduleId().substring(0, Math.min(12, m.moduleId().length())));
+        String name = m.moduleId().substring(0, Math.min(12, m.moduleId().length()));
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService samplers = Executors.newFixedThreadPool(o.samplers(), r -> {
+            Thread t = new Thread(r, "sampler-" + name + "-" + threads.getAndIncrement());
             t.setDaemon(true);
             return t;
         });
@@ -105,42 +111,49 @@ public final class Synthesizer {
              ShardWriter writer = new ShardWriter(file, header)) {
             int batch = sampler.batchSize();
             int pixels = m.spec().pixels();
-            Future<?> appending = null;
+            Deque<Future<float[]>> inFlight = new ArrayDeque<>();
+            int next = 0;
             for (int from = 0; from < header.count(); from += batch) {
-                int to = Math.min(header.count(), from + batch);
-                float[] images = sampler.sample(SplitMix64.deriveRange(header.federationSeed(), from, to, "sample", m.moduleId()));
-                for (int i = 0; i < images.length; i++) {
-                    if (!Float.isFinite(images[i])) {
-                        throw new IllegalStateException("module " + m.moduleId() + " produced " + images[i]
-                                + " in sample " + (from + i / pixels) + " (pixel " + i % pixels + ")");
-                    }
+                while (next < header.count() && inFlight.size() < 2 * o.samplers()) {
+                    int start = next;
+                    int end = Math.min(header.count(), start + batch);
+                    inFlight.add(samplers.submit(() -> sampled(sampler, m, header, start, end, pixels)));
+                    next = end;
                 }
-                await(appending);
-                appending = appender.submit(() -> {
-                    writer.append(images);
-                    return null;
-                });
-                run.generated(to - from, m.moduleId());
+                float[] images = await(inFlight.poll());
+                writer.append(images);
+                run.generated(images.length / pixels, m.moduleId());
             }
-            await(appending);
             return writer.commit();
         } finally {
-            appender.shutdownNow();
+            samplers.shutdownNow();
         }
     }
 
-    /** Waits for an append; its failure is rethrown as it was thrown. */
-    private static void await(Future<?> appending) throws IOException {
-        if (appending == null) return;
+    /** Samples [from, to) of the module's shard and checks that every value is finite. */
+    private static float[] sampled(ModuleSampler sampler, ModuleManifest m, ShardHeader header, int from, int to,
+                                   int pixels) {
+        float[] images = sampler.sample(SplitMix64.deriveRange(header.federationSeed(), from, to, "sample", m.moduleId()));
+        for (int i = 0; i < images.length; i++) {
+            if (!Float.isFinite(images[i])) {
+                throw new IllegalStateException("module " + m.moduleId() + " produced " + images[i]
+                        + " in sample " + (from + i / pixels) + " (pixel " + i % pixels + ")");
+            }
+        }
+        return images;
+    }
+
+    /** Waits for a batch; its failure is rethrown as it was thrown. */
+    private static float[] await(Future<float[]> sampling) throws IOException {
         try {
-            appending.get();
+            return sampling.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while writing a shard");
+            throw new java.io.InterruptedIOException("interrupted while sampling a shard");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
             if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException("writing a shard failed", e.getCause());
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException("sampling a shard failed", e.getCause());
         }
     }
 

