@@ -19,9 +19,7 @@ import java.security.MessageDigest;
  * under the final name; an abandoned temporary file is deleted on close.
  *
  * <p>Each batch is encoded once, into a reused direct buffer that is hashed and written from where it
- * is. Every {@value #SYNC_EVERY_BYTES} bytes the data written so far is flushed to disk ({@code fdatasync})
- * as it goes, so the disk works while later batches are sampled and the commit's flush has only the tail
- * left; the shard is durable only once {@link #commit()} returns, as before.
+ * is. The file is flushed to disk once, in {@link #commit()}.
  */
 public final class ShardWriter implements AutoCloseable {
 
@@ -30,11 +28,7 @@ public final class ShardWriter implements AutoCloseable {
     private final ShardHeader header;
     private final FileChannel channel;
     private final MessageDigest sha = ContentHash.newSha256();
-    /** Bytes between the flushes made while writing. */
-    static final long SYNC_EVERY_BYTES = 8L << 20;
-
     private long written;
-    private long unsynced;
     private ByteBuffer encoded;
     private boolean committed;
 
@@ -67,11 +61,6 @@ public final class ShardWriter implements AutoCloseable {
         encoded.asFloatBuffer().put(pixels);
         write(encoded);
         written += images;
-        unsynced += bytes;
-        if (unsynced >= SYNC_EVERY_BYTES) {
-            channel.force(false);
-            unsynced = 0;
-        }
     }
 
     private void write(ByteBuffer buf) throws IOException {
