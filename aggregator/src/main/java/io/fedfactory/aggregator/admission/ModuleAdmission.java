@@ -42,8 +42,16 @@ public final class ModuleAdmission {
      * @throws ModuleRejectedException naming the first check that failed
      */
     public List<String> admit(FederationSpec spec, ModuleManifest manifest, Path onnx) {
+        return admit(spec, manifest, onnx, ContentHash.sha256Hex(onnx));
+    }
+
+    /**
+     * {@link #admit(FederationSpec, ModuleManifest, Path)} for bytes whose SHA-256 was computed as they
+     * were received and written to {@code onnx} ({@code receivedSha256}), so they are not read again to hash them.
+     */
+    public List<String> admit(FederationSpec spec, ModuleManifest manifest, Path onnx, String receivedSha256) {
         checkManifest(spec, manifest);
-        String actual = ContentHash.sha256Hex(onnx);
+        String actual = receivedSha256;
         if (!actual.equals(manifest.getContentSha256())) {
             throw new ModuleRejectedException(AdmissionCheck.CONTENT_HASH, "SHA-256 of the received bytes is " + actual
                     + " but manifest.content_sha256 is " + manifest.getContentSha256());

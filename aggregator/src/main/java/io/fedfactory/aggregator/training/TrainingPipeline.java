@@ -61,7 +61,7 @@ public class TrainingPipeline {
     @Inject
     RecipePolicy recipes;
 
-    /** ONNX Runtime threads used for sampling modules. */
+    /** Threads sampling a module's batches at once, each ONNX Runtime call on one thread. */
     @ConfigProperty(name = "fedfactory.synthesis.threads", defaultValue = "2")
     int samplingThreads;
 
@@ -88,7 +88,7 @@ public class TrainingPipeline {
         var imageSpec = new io.fedfactory.data.ImageSpec(s.getChannels(), s.getHeight(), s.getWidth(),
                 s.getValueMin(), s.getValueMax());
         SynthesisPlan plan = planner.plan(spec.getLabelNamesList(), imageSpec, spec.getSamplesPerClass(), spec.getSeed(), manifests);
-        SamplingOptions options = SamplingOptions.defaults().withThreads(samplingThreads);
+        SamplingOptions options = SamplingOptions.defaults().withSamplers(samplingThreads);
         if (diffusionSteps > 0) options = options.withDiffusionSteps(diffusionSteps);
 
         long t0 = System.nanoTime();

@@ -181,7 +181,7 @@ public class UploadIntake {
             }
             List<String> passed;
             try {
-                passed = metrics.admissionTimer().record(() -> admission.admit(u.spec, h.getManifest(), u.part().file()));
+                passed = metrics.admissionTimer().record(() -> admission.admit(u.spec, h.getManifest(), u.part().file(), u.part().sha256()));
             } catch (ModuleRejectedException e) {
                 reject(h, e);
                 return null;

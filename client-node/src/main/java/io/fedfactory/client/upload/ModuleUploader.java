@@ -1,7 +1,7 @@
 package io.fedfactory.client.upload;
 
 import io.fedfactory.proto.errors.TypedErrors;
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.fedfactory.proto.v1.ModuleManifest;
 import io.fedfactory.proto.v1.ModuleUploadGrpc;
 import io.fedfactory.proto.v1.UploadChunk;
@@ -12,7 +12,8 @@ import io.fedfactory.proto.v1.UploadReceipt;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,9 +105,22 @@ public final class ModuleUploader {
     private UploadReceipt send(UploadHeader header, byte[] onnx, long from, java.util.function.LongConsumer progress)
             throws InterruptedException {
         CompletableFuture<UploadReceipt> result = new CompletableFuture<>();
-        StreamObserver<UploadChunk> out = ModuleUploadGrpc.newStub(channel)
+        Object readiness = new Object();
+        @SuppressWarnings("unchecked")
+        ClientCallStreamObserver<UploadChunk>[] stream = new ClientCallStreamObserver[1];
+        ModuleUploadGrpc.newStub(channel)
                 .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
-                .upload(new StreamObserver<>() {
+                .upload(new ClientResponseObserver<UploadChunk, UploadReceipt>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<UploadChunk> requests) {
+                        stream[0] = requests;
+                        requests.setOnReadyHandler(() -> {
+                            synchronized (readiness) {
+                                readiness.notifyAll();
+                            }
+                        });
+                    }
+
                     @Override
                     public void onNext(UploadReceipt receipt) {
                         result.complete(receipt);
@@ -115,6 +129,9 @@ public final class ModuleUploader {
                     @Override
                     public void onError(Throwable t) {
                         result.completeExceptionally(t);
+                        synchronized (readiness) {
+                            readiness.notifyAll();
+                        }
                     }
 
                     @Override
@@ -124,14 +141,21 @@ public final class ModuleUploader {
                         }
                     }
                 });
+        ClientCallStreamObserver<UploadChunk> out = stream[0];
         long offset = from;
         boolean first = true;
         do {
             int n = (int) Math.min(chunkBytes, onnx.length - offset);
+            // The module's bytes are not changed while they are sent, so chunks wrap them instead of copying.
             UploadChunk.Builder chunk = UploadChunk.newBuilder().setOffset(offset)
-                    .setData(ByteString.copyFrom(onnx, (int) offset, n));
+                    .setData(UnsafeByteOperations.unsafeWrap(onnx, (int) offset, n));
             if (first) chunk.setHeader(header);
             first = false;
+            // Flow control: a chunk goes out only when the transport can take it, so at most a window of
+            // the module waits in buffers, whatever its size.
+            synchronized (readiness) {
+                while (!out.isReady() && !result.isDone()) readiness.wait(50);
+            }
             if (result.isDone()) break; // refused early: stop sending
             out.onNext(chunk.build());
             offset += n;

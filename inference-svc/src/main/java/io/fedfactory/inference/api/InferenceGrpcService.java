@@ -13,17 +13,45 @@ import io.fedfactory.proto.v1.PredictResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code Inference} gRPC service: predictions from the served model of a federation. */
+/**
+ * The {@code Inference} gRPC service: predictions from the served model of a federation.
+ *
+ * <p>Each call is handed from the event loop to a thread of {@link #predicting} once, as grpc-java's own
+ * server does: the handler waits for its rows there, and answers from there. (Quarkus' {@code @Blocking}
+ * would move every callback of the call, each to a worker and back; on a busy machine each move costs a
+ * wake-up.)
+ */
 @GrpcService
-@Blocking
 public class InferenceGrpcService extends InferenceGrpc.InferenceImplBase {
+
+    /** Threads answering predictions; idle ones end after a minute. */
+    static final int PREDICTING_THREADS = 200;
+
+    private final java.util.concurrent.ThreadPoolExecutor predicting = predicting();
+
+    private static java.util.concurrent.ThreadPoolExecutor predicting() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(PREDICTING_THREADS,
+                PREDICTING_THREADS, 60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "grpc-predict-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        predicting.shutdown();
+    }
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(InferenceGrpcService.class);
 
@@ -35,6 +63,15 @@ public class InferenceGrpcService extends InferenceGrpc.InferenceImplBase {
 
     @Override
     public void predict(PredictRequest request, StreamObserver<PredictResponse> response) {
+        predicting.execute(() -> answer(request, response));
+    }
+
+    @Override
+    public void predictBatch(PredictBatchRequest request, StreamObserver<PredictBatchResponse> response) {
+        predicting.execute(() -> answerBatch(request, response));
+    }
+
+    private void answer(PredictRequest request, StreamObserver<PredictResponse> response) {
         try {
             Prediction p = predictor.predict(request.getFederationId(), List.of(image(request.getImage(), "image")),
                     request.getTopK() == 0 ? null : request.getTopK(), request.getRequiredVersion(), "grpc");
@@ -50,8 +87,7 @@ public class InferenceGrpcService extends InferenceGrpc.InferenceImplBase {
         }
     }
 
-    @Override
-    public void predictBatch(PredictBatchRequest request, StreamObserver<PredictBatchResponse> response) {
+    private void answerBatch(PredictBatchRequest request, StreamObserver<PredictBatchResponse> response) {
         try {
             List<ImageInput> images = new ArrayList<>(request.getImagesCount());
             for (int i = 0; i < request.getImagesCount(); i++) {

@@ -43,6 +43,8 @@ public final class MicroBatcher implements AutoCloseable {
     private final AtomicInteger live = new AtomicInteger();
     /** One permit per worker: at most that many model calls at a time, whoever makes them. */
     private final Semaphore calls;
+    /** Direct buffers of one image for the callers that run their image themselves (at most one per permit). */
+    private final java.util.Queue<FloatBuffer> singles = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     /**
@@ -167,13 +169,23 @@ public final class MicroBatcher implements AutoCloseable {
 
     private CompletableFuture<float[]> runAlone(float[] pixels) {
         float[][] rows;
+        // A direct buffer of the callers' pool, so ONNX Runtime reads the image in place (a heap one it copies
+        // into a direct buffer it allocates per call).
+        FloatBuffer single = singles.poll();
+        if (single == null) {
+            single = ByteBuffer.allocateDirect(Math.multiplyExact(imageSize, Float.BYTES)).order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+        }
         try {
-            rows = runner.run(FloatBuffer.wrap(pixels), 1);
+            single.put(0, pixels);
+            rows = runner.run(single, 1);
             if (rows.length != 1) {
                 throw new IllegalStateException("the model returned " + rows.length + " rows for a batch of 1");
             }
         } catch (Exception | LinkageError e) {
             return CompletableFuture.failedFuture(e);
+        } finally {
+            singles.offer(single);
         }
         batchSizes.accept(1);
         return CompletableFuture.completedFuture(rows[0]);

@@ -30,6 +30,8 @@ public class CallerAccess {
 
     private static final Logger LOG = Logger.getLogger(CallerAccess.class);
     static final Set<Role> PREDICTION_ROLES = EnumSet.of(Role.APPLICATION, Role.SERVICE);
+    /** Where a TLS session keeps the identity read from its peer certificate. */
+    static final String IDENTITY_KEY = "io.fedfactory.identity";
 
     @Inject
     ServingSettings settings;
@@ -86,6 +88,9 @@ public class CallerAccess {
             throw PredictionException.unauthenticated(method + " requires a client certificate over TLS"
                     + (tlsEnabled ? "" : " (this service runs with fedfactory.tls.enabled=false)"));
         }
+        // The handshake verified the chain once per connection: its identity is kept with the TLS session, so a
+        // call on a known connection does not parse the certificate again.
+        if (session.getValue(IDENTITY_KEY) instanceof Identity known) return known;
         Certificate[] chain;
         try {
             chain = session.getPeerCertificates();
@@ -97,7 +102,9 @@ public class CallerAccess {
             throw PredictionException.unauthenticated(method + ": the client certificate is not an X.509 certificate");
         }
         try {
-            return Identity.of(cert);
+            Identity caller = Identity.of(cert);
+            session.putValue(IDENTITY_KEY, caller);
+            return caller;
         } catch (IllegalArgumentException e) {
             throw PredictionException.denied(method + ": " + e.getMessage());
         }
