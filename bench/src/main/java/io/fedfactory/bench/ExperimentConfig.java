@@ -64,6 +64,8 @@ import java.util.TreeSet;
  *                          settings of the {@code ff-<kind>-dp<epsilon>} methods
  * @param decoderLayers     the autoencoder's architecture (decoder and latent-diffusion modules) and the
  *                          number of Gaussians in the decoder's fitted prior
+ * @param ffInputBlur       FF server-mode methods: sigma in pixels of a Gaussian blur applied to the synthetic
+ *                          training images and to every image the classifier is evaluated on; 0: none
  * @param files             where and how a dataset of a site's format is read (unused by the bundled ones)
  */
 public record ExperimentConfig(String name, String dataset, String split, int sites, int classesPerSite,
@@ -75,7 +77,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                                int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
                                int diffusionPerClass, int threads, int gridPerClass, LatentSettings latent,
                                int minImagesPerModule, String poeKind, int poePerClass, PrivacySettings privacy,
-                               DecoderLayers decoderLayers, DatasetFiles files) {
+                               DecoderLayers decoderLayers, double ffInputBlur,
+                               DatasetFiles files) {
 
     /** The formats a site keeps its data in, as {@code dataset} names them. */
     public static final Set<String> SITE_FORMATS = Set.of("idx", "npz", "cifar10", "folder");
@@ -277,10 +280,14 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         if (!(decoderKlWeight > 0 && decoderKlWeight <= 100)) {
             throw new IllegalArgumentException("decoder.klWeight must be in (0, 100], got " + decoderKlWeight);
         }
-        if (!(decoderPriorTemperature > 0 && decoderPriorTemperature <= 1)) {
-            throw new IllegalArgumentException("decoder.priorTemperature must be in (0, 1], got " + decoderPriorTemperature);
+        if (!(decoderPriorTemperature > 0 && decoderPriorTemperature <= 2)) {
+            throw new IllegalArgumentException("decoder.priorTemperature must be in (0, 2], got " + decoderPriorTemperature);
         }
         java.util.Objects.requireNonNull(decoderLayers, "decoderLayers");
+        if (!(ffInputBlur == 0 || (ffInputBlur > 0 && ffInputBlur <= io.fedfactory.data.GaussianBlur.MAX_SIGMA))) {
+            throw new IllegalArgumentException("ff.inputBlur must be 0 (none) or in (0, "
+                    + io.fedfactory.data.GaussianBlur.MAX_SIGMA + "] pixels, got " + ffInputBlur);
+        }
         if (!decoderFittedPrior && decoderLayers.priorComponents() != 1) {
             throw new IllegalArgumentException("decoder.priorComponents needs decoder.fittedPrior=true, got "
                     + decoderLayers.priorComponents() + " without it");
@@ -344,6 +351,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                         real(v, "dp.delta")),
                 new DecoderLayers(v.get("decoder.architecture"), integer(v, "decoder.convWidth"),
                         integer(v, "decoder.priorComponents")),
+                real(v, "ff.inputBlur"),
                 new DatasetFiles(v.get("dataset.path"), list(v, "dataset.labels"), v.get("dataset.imageSpec"),
                         v.get("dataset.sizePolicy"), real(v, "dataset.holdout"), longValue(v, "dataset.holdoutSeed")));
     }
@@ -355,7 +363,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
                 decoderFittedPrior, decoderPriorTemperature, diffusionWidth, diffusionSteps,
                 diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass, latent, minImagesPerModule,
-                poeKind, poePerClass, privacy, decoderLayers, files);
+                poeKind, poePerClass, privacy, decoderLayers, ffInputBlur, files);
     }
 
     /** Every setting (defaults filled in) as key = value lines, in a fixed order. */
@@ -396,6 +404,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("decoder.architecture", decoderLayers.architecture());
         m.put("decoder.convWidth", Integer.toString(decoderLayers.convWidth()));
         m.put("decoder.priorComponents", Integer.toString(decoderLayers.priorComponents()));
+        m.put("ff.inputBlur", Double.toString(ffInputBlur));
         m.put("diffusion.width", Integer.toString(diffusionWidth));
         m.put("diffusion.steps", Integer.toString(diffusionSteps));
         m.put("diffusion.batchSize", Integer.toString(diffusionBatch));
@@ -483,6 +492,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("modules.minImages", "50");
         d.put("poe.kind", "decoder");
         d.put("poe.perClass", "600");
+        d.put("ff.inputBlur", "0");
         d.put("privacy.audit", "false");
         d.put("privacy.holdOut", "0.1");
         d.put("privacy.auditSamples", "500");

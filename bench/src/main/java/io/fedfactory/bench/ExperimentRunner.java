@@ -12,6 +12,7 @@ import io.fedfactory.classifier.OnnxClassifier;
 import io.fedfactory.classifier.TrainedClassifier;
 import io.fedfactory.classifier.TrainingListener;
 import io.fedfactory.data.Dataset;
+import io.fedfactory.data.GaussianBlur;
 import io.fedfactory.generative.ModuleKind;
 import io.fedfactory.imaging.SampleGrid;
 import io.fedfactory.metrics.ClassificationReport;
@@ -113,6 +114,7 @@ final class ExperimentRunner {
         Map<String, Object> details = new LinkedHashMap<>();
         TrainedClassifier model;
         long[] bytes;
+        Dataset eval = data.eval();
         switch (method) {
             case "centralized" -> {
                 progress.startPhase(label + " training", classifierCost(data.train().size()));
@@ -217,8 +219,16 @@ final class ExperimentRunner {
                 if (!o.privacy().isEmpty()) details.put("privacy", o.privacy());
                 phases.put("moduleTraining", o.trainSeconds());
                 phases.put("synthesis", o.synthSeconds());
-                progress.startPhase(label + " classifier on synthetic", classifierCost(o.synthetic().size()));
-                model = new ClassifierTrainer(recipe).train(o.synthetic(), listener());
+                Dataset synthetic = o.synthetic();
+                if (config.ffInputBlur() > 0) {
+                    // The served model reads every image through the same low-pass as its training images.
+                    GaussianBlur blur = new GaussianBlur(config.ffInputBlur());
+                    synthetic = blur.apply(synthetic, synthetic.name() + "-blurred");
+                    eval = blur.apply(eval, eval.name() + "-blurred");
+                    details.put("inputBlurSigma", config.ffInputBlur());
+                }
+                progress.startPhase(label + " classifier on synthetic", classifierCost(synthetic.size()));
+                model = new ClassifierTrainer(recipe).train(synthetic, listener());
                 phases.put("classifierTraining", seconds(model.wallTime()));
                 progress.endPhase("done in " + Progress.format(phases.get("classifierTraining")));
                 bytes = o.bytesSentPerSite();
@@ -230,11 +240,11 @@ final class ExperimentRunner {
                 details.put("bytesCounted", "ONNX bytes of the site's modules, sent once");
             }
         }
-        progress.startPhase(label + " evaluation", data.eval().size() / EVAL_IPS);
+        progress.startPhase(label + " evaluation", eval.size() / EVAL_IPS);
         long t = System.nanoTime();
         ClassificationReport report;
         try (OnnxClassifier onnx = OnnxClassifier.load(model.toOnnx(), config.threads())) {
-            report = ClassificationReport.evaluate(data.eval().labels(), onnx.predict(data.eval()), data.eval().labelNames());
+            report = ClassificationReport.evaluate(eval.labels(), onnx.predict(eval), eval.labelNames());
         }
         phases.put("evaluation", (System.nanoTime() - t) / 1e9);
         progress.endPhase(String.format(Locale.ROOT, "accuracy %.4f", report.accuracy()));
