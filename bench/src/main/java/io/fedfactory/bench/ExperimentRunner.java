@@ -12,7 +12,6 @@ import io.fedfactory.classifier.OnnxClassifier;
 import io.fedfactory.classifier.TrainedClassifier;
 import io.fedfactory.classifier.TrainingListener;
 import io.fedfactory.data.Dataset;
-import io.fedfactory.data.GaussianBlur;
 import io.fedfactory.generative.ModuleKind;
 import io.fedfactory.imaging.SampleGrid;
 import io.fedfactory.metrics.ClassificationReport;
@@ -114,7 +113,6 @@ final class ExperimentRunner {
         Map<String, Object> details = new LinkedHashMap<>();
         TrainedClassifier model;
         long[] bytes;
-        Dataset eval = data.eval();
         switch (method) {
             case "centralized" -> {
                 progress.startPhase(label + " training", classifierCost(data.train().size()));
@@ -219,16 +217,12 @@ final class ExperimentRunner {
                 if (!o.privacy().isEmpty()) details.put("privacy", o.privacy());
                 phases.put("moduleTraining", o.trainSeconds());
                 phases.put("synthesis", o.synthSeconds());
-                Dataset synthetic = o.synthetic();
-                if (config.ffInputBlur() > 0) {
-                    // The served model reads every image through the same low-pass as its training images.
-                    GaussianBlur blur = new GaussianBlur(config.ffInputBlur());
-                    synthetic = blur.apply(synthetic, synthetic.name() + "-blurred");
-                    eval = blur.apply(eval, eval.name() + "-blurred");
-                    details.put("inputBlurSigma", config.ffInputBlur());
-                }
-                progress.startPhase(label + " classifier on synthetic", classifierCost(synthetic.size()));
-                model = new ClassifierTrainer(recipe).train(synthetic, listener());
+                // With an input low-pass the classifier trains on blurred synthetic images and its ONNX graph
+                // blurs every image it is asked about, the evaluation's real images included.
+                ClassifierRecipe ffRecipe = config.ffInputBlur() > 0 ? recipe.withInputBlur((float) config.ffInputBlur()) : recipe;
+                if (config.ffInputBlur() > 0) details.put("inputBlurSigma", config.ffInputBlur());
+                progress.startPhase(label + " classifier on synthetic", classifierCost(o.synthetic().size()));
+                model = new ClassifierTrainer(ffRecipe).train(o.synthetic(), listener());
                 phases.put("classifierTraining", seconds(model.wallTime()));
                 progress.endPhase("done in " + Progress.format(phases.get("classifierTraining")));
                 bytes = o.bytesSentPerSite();
@@ -240,11 +234,11 @@ final class ExperimentRunner {
                 details.put("bytesCounted", "ONNX bytes of the site's modules, sent once");
             }
         }
-        progress.startPhase(label + " evaluation", eval.size() / EVAL_IPS);
+        progress.startPhase(label + " evaluation", data.eval().size() / EVAL_IPS);
         long t = System.nanoTime();
         ClassificationReport report;
         try (OnnxClassifier onnx = OnnxClassifier.load(model.toOnnx(), config.threads())) {
-            report = ClassificationReport.evaluate(eval.labels(), onnx.predict(eval), eval.labelNames());
+            report = ClassificationReport.evaluate(data.eval().labels(), onnx.predict(data.eval()), data.eval().labelNames());
         }
         phases.put("evaluation", (System.nanoTime() - t) / 1e9);
         progress.endPhase(String.format(Locale.ROOT, "accuracy %.4f", report.accuracy()));
