@@ -6,14 +6,14 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The global classifier's recipe: the spec's as given, or the standard one with a 1-pixel input low-pass. */
+/** The global classifier's recipe: the spec's as given, or the standard one with a 1.5-pixel input low-pass. */
 class DefaultRecipeTest {
 
     @Test
     void aSpecWithoutARecipeGetsTheStandardRecipeWithTheInputLowPass() {
         var r = Strategies.specOrStandard(FederationSpec.newBuilder().setSeed(3).build());
-        assertEquals(io.fedfactory.classifier.ClassifierRecipe.standard().withInputBlur(1f).withSeed(r.seed()), r);
-        assertEquals(1f, r.inputBlur());
+        assertEquals(io.fedfactory.classifier.ClassifierRecipe.standard().withInputBlur(1.5f).withSeed(r.seed()), r);
+        assertEquals(1.5f, r.inputBlur());
     }
 
     @Test

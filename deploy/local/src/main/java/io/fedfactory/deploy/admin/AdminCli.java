@@ -173,7 +173,7 @@ public final class AdminCli {
         int width;
         @Option(names = "--threads", defaultValue = "2", description = "Training threads, pinned (default: ${DEFAULT-VALUE}).")
         int threads;
-        @Option(names = "--input-blur", defaultValue = "1", paramLabel = "SIGMA",
+        @Option(names = "--input-blur", defaultValue = "1.5", paramLabel = "SIGMA",
                 description = "Sigma in pixels of the Gaussian low-pass the global classifier applies to every image, "
                         + "in training and in the served model; 0 for none, at most 8. A classifier trained on decoder "
                         + "samples does better reading images through the decoders' own blur. Default: ${DEFAULT-VALUE}.")
