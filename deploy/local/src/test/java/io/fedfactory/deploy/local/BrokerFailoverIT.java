@@ -26,7 +26,8 @@ class BrokerFailoverIT {
         assertTrue(o != null, "the run did not get as far as the checks (exit " + rc + ")");
         assertEquals(2, o.kills().size(), "two brokers killed: " + o.kills());
         assertEquals(java.util.List.of(), o.violations());
-        assertEquals(java.util.Map.of(), o.duplicates());
+        assertEquals(java.util.Set.of(), o.lost(), "events lost");
+        assertEquals(java.util.Map.of(), o.duplicates(), "events duplicated");
         // create, 3 admissions, v1, deletion, revocation, v2, certificate at least: an empty replay must not pass.
         assertTrue(o.events() >= 9, "events replayed: " + o.events());
         assertEquals(0, rc);
