@@ -92,7 +92,9 @@ public final class BrokerFailover implements Callable<Integer> {
             ServiceProcess aggregator = CrashTrials.startAggregator(root, cluster.bootstrapServers(), dir, tls);
             ServiceProcess inference = ServiceProcess.start("inference-svc", root.resolve("inference-svc/target/quarkus-app/quarkus-run.jar"),
                     Map.of("kafka.bootstrap.servers", cluster.bootstrapServers(), "fedfactory.inference.cache-dir",
-                            dir.resolve("inference").toString(), "java.io.tmpdir", dir.toString()),
+                            dir.resolve("inference").toString(), "java.io.tmpdir", dir.toString(),
+                            "fedfactory.aggregator.host", aggregator.address(),
+                            "fedfactory.aggregator.grpc-port", String.valueOf(aggregator.grpcPort())),
                     "512m", dir.resolve("logs"), tls.service(LocalIdentities.INFERENCE));
             try (aggregator; inference) {
                 aggregator.awaitReady(Duration.ofMinutes(3));

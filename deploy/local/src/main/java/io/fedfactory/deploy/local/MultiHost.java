@@ -181,8 +181,8 @@ public final class MultiHost implements Callable<Integer> {
         }
 
         long tc = System.nanoTime();
-        BrokerCluster cluster = singleHost ? BrokerCluster.start(dir.resolve("kafka"), 3, "127.0.0.1", Duration.ofMinutes(3))
-                : BrokerCluster.start(dir.resolve("kafka"), kafkaHosts, 9092, Duration.ofMinutes(3));
+        BrokerCluster cluster = singleHost ? BrokerCluster.start(dir.resolve("kafka"), 3, "127.0.0.1", Duration.ofMinutes(10))
+                : BrokerCluster.start(dir.resolve("kafka"), kafkaHosts, 9092, Duration.ofMinutes(10));
         started.add(0, cluster); // stopped after the services, before the network
         seconds.put("cluster_start", secondsSince(tc));
         say("Kafka cluster %s (PIDs %d %d %d) in %.1f s", cluster.bootstrapServers(), cluster.pid(1), cluster.pid(2), cluster.pid(3),
@@ -207,8 +207,8 @@ public final class MultiHost implements Callable<Integer> {
                     "fedfactory.inference.cache-dir", dir.resolve("inference-" + i).toString(),
                     "java.io.tmpdir", tmp.toString()), "512m", logs, env, tls));
         }
-        aggregator.awaitReady(Duration.ofMinutes(4));
-        for (ServiceProcess r : replicas) r.awaitReady(Duration.ofMinutes(4));
+        aggregator.awaitReady(Duration.ofMinutes(8));
+        for (ServiceProcess r : replicas) r.awaitReady(Duration.ofMinutes(8));
         for (ServiceProcess p : concat(aggregator, replicas)) {
             say("%s PID %d at %s (gRPC %d), ready in %.1f s", p.name(), p.pid(), p.httpUrl(), p.grpcPort(), p.readySeconds());
         }

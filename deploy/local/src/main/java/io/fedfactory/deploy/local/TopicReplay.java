@@ -35,16 +35,11 @@ final class TopicReplay {
     private TopicReplay() {
     }
 
-    /** An event with its record's broker timestamp (epoch milliseconds). */
-    record Stamped(Event event, long timestamp) {
+    /** An event with its topic and its record's broker timestamp (epoch milliseconds). */
+    record Stamped(Event event, String topic, long timestamp) {
     }
 
-    /** The federation's events, topic by topic in log order; tombstones and unparsable records are skipped. */
-    static List<Event> events(String bootstrap, String federation) {
-        return stamped(bootstrap, federation).stream().map(Stamped::event).toList();
-    }
-
-    /** As {@link #events}, each with its record's timestamp. */
+    /** The federation's events, topic by topic in log order, each with its topic and timestamp; tombstones and unparsable records are skipped. */
     static List<Stamped> stamped(String bootstrap, String federation) {
         List<Stamped> events = new ArrayList<>();
         try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -67,7 +62,7 @@ final class TopicReplay {
                     } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
                         continue;
                     }
-                    if (e.getHeader().getFederationId().equals(federation)) events.add(new Stamped(e, r.timestamp()));
+                    if (e.getHeader().getFederationId().equals(federation)) events.add(new Stamped(e, r.topic(), r.timestamp()));
                 }
             }
         }
@@ -76,14 +71,16 @@ final class TopicReplay {
 
     /**
      * What a replay would count twice: event ids seen more than once, and state changes announced more
-     * than once (the same type for the same module, version or certificate), each with its count.
+     * than once on one topic (the same type for the same module, version or certificate), each with its
+     * count. A deletion is announced once on the module topic and once on the audit topic, by design.
      */
-    static Map<String, Integer> duplicates(List<Event> events) {
+    static Map<String, Integer> duplicates(List<Stamped> events) {
         Map<String, Integer> seen = new TreeMap<>();
-        for (Event e : events) {
+        for (Stamped s : events) {
+            Event e = s.event();
             seen.merge("event id " + e.getHeader().getId(), 1, Integer::sum);
             String entity = entity(e);
-            if (entity != null) seen.merge(e.getPayloadCase() + " " + entity, 1, Integer::sum);
+            if (entity != null) seen.merge(e.getPayloadCase() + " " + entity + " on " + s.topic(), 1, Integer::sum);
         }
         Map<String, Integer> twice = new LinkedHashMap<>();
         seen.forEach((k, n) -> {
@@ -145,8 +142,8 @@ final class TopicReplay {
                 versions.stream().map(ModelVersionInfo::getVersion).toList(),
                 versions.stream().filter(ModelVersionInfo::getRevoked)
                         .map(ModelVersionInfo::getVersion).toList(), certificates);
-        List<Event> events = events(bootstrap, federation);
-        return new Accounting(events.size(), lost(events, expected), duplicates(events));
+        List<Stamped> events = stamped(bootstrap, federation);
+        return new Accounting(events.size(), lost(events.stream().map(Stamped::event).toList(), expected), duplicates(events));
     }
 
     /** How many replayed records are extra copies (each duplicate counted once per copy beyond the first). */
