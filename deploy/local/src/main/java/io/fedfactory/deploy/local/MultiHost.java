@@ -241,7 +241,9 @@ public final class MultiHost implements Callable<Integer> {
             Path d = siteDirs.get(i);
             sites.add(ServiceProcess.startOn(singleHost ? null : siteHosts.get(i), 0, 0, "site-" + siteIds.get(i),
                     root.resolve("client-node/target/client-node.jar"), Map.of("java.io.tmpdir", tmp.toString(),
-                            "ai.djl.offline", "true", "ai.djl.pytorch.num_interop_threads", "1"), "768m", logs, env,
+                            "ai.djl.offline", "true", "ai.djl.pytorch.num_interop_threads", "1",
+                            // The uploader's "resumes at byte N of M" (INFO; the node logs warnings only by default).
+                            "org.slf4j.simpleLogger.log.io.fedfactory.client.upload.ModuleUploader", "info"), "768m", logs, env,
                     tls.siteArgs(List.of("--site-id", siteIds.get(i), "--federation", fed, "--data", d.toString(), "--format", "idx",
                             "--aggregator", aggregator.address() + ":" + aggregator.grpcPort(), "--kind", "decoder",
                             "--decoder-epochs", String.valueOf(decoderEpochs), "--seed", String.valueOf(seed), "--threads", "1",
