@@ -288,12 +288,19 @@ public final class MultiHost implements Callable<Integer> {
                 violations.add(site.name() + " never resumed its upload after the link came back:\n" + site.logTail(20));
             }
         }
-        Set<String> receipts = new LinkedHashSet<>();
+        Set<String> printed = new LinkedHashSet<>();
         for (ServiceProcess s : sites) {
             int rc = s.awaitExit(Duration.ofMinutes(20));
             if (rc != 0) throw new IllegalStateException(s.name() + " failed (exit " + rc + "):\n" + s.logTail(20));
             Matcher m = RECEIPT.matcher(s.logTail(400));
-            while (m.find()) receipts.add(m.group(1));
+            while (m.find()) printed.add(m.group(1));
+        }
+        // A site prints its receipt's module id shortened to 12 characters: the full id is the one module it begins.
+        List<String> known = CrashTrials.modules(admin, fed).stream().map(io.fedfactory.proto.v1.ModuleRecord::getModuleId).toList();
+        Set<String> receipts = new LinkedHashSet<>();
+        for (String shortId : printed) {
+            List<String> full = known.stream().filter(id -> id.startsWith(shortId)).toList();
+            receipts.add(full.size() == 1 ? full.get(0) : shortId);
         }
         seconds.put("sites", secondsSince(tFed));
         say("%d receipts from %d sites in %.1f s", receipts.size(), sites.size(), seconds.get("sites"));
