@@ -30,6 +30,18 @@ public final class Experiment {
                     "  samples-*.png  synthetic samples per class for each module kind, and real ones",
                     "  config.properties, command.txt   what produced the folder",
                     "",
+                    "Data: dataset=fashion-mnist or mnist (bundled), or any format a site keeps its data in, read as",
+                    "the client node reads it: dataset=idx|npz|cifar10|folder with dataset.path (IDX files, a MedMNIST",
+                    ".npz, CIFAR-10 binary batches, an image-folder tree). Classes and image size come from the data",
+                    "unless dataset.labels and dataset.imageSpec (CxHxW, with dataset.sizePolicy=resize to resize) say.",
+                    "The test split is the data's own when it has one, else a seeded dataset.holdout of every class.",
+                    "A refused file stops the run before training, each named with its fault.",
+                    "",
+                    "Augmentation (classifier.augmentation, the same for every method): none; crop (random crop,",
+                    "padding 2, no flips) for digits, text, and images whose left and right differ in meaning (many",
+                    "medical images: laterality, situs); crop-flip (crop and horizontal flips) only where a mirrored",
+                    "image is still the same class (natural photos such as CIFAR-10).",
+                    "",
                     "Exit status: 0 done, 2 bad arguments or settings."})
     static final class Options {
         @Option(names = "--config", paramLabel = "FILE", description = "Experiment settings (Java properties; see "
@@ -110,6 +122,8 @@ public final class Experiment {
         long started = System.nanoTime();
         out.println("experiment " + config.name() + " -> " + outDir.toAbsolutePath());
         ExperimentData data = ExperimentData.load(config);
+        out.println("data: " + data.source());
+        for (String note : data.notes()) out.println("data: " + note);
         final Path dir = outDir;
         final ExperimentConfig cfg = config;
         // Results are rewritten after every run, so a long experiment that is stopped keeps what it finished.

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * default below; an unknown key is an error (a misspelt budget would otherwise silently run the default).
  *
  * @param name              output label, e.g. "fmnist-silo10"
- * @param dataset           fashion-mnist or mnist
+ * @param dataset           fashion-mnist or mnist (bundled), or a format a site keeps its data in: idx, npz,
+ *                          cifar10 or folder (read by {@link io.fedfactory.data.site.SiteData}, see {@code files})
  * @param split             silo, k-classes or dirichlet
  * @param sites             number of sites (silo: 0 means one per class)
  * @param classesPerSite    k-classes only
@@ -33,8 +34,10 @@ import java.util.TreeSet;
  * @param evalPerClass      cap on evaluation images per class (0: all), for tiny runs
  * @param recipe            quick or standard (the classifier recipe every method uses)
  * @param classifierEpochs  overrides the recipe's epochs when above 0
- * @param classifierAugmentation recipe (the recipe's own), none, or crop-flip (random crop with padding 2
- *                          and horizontal flips); the same for every method
+ * @param classifierAugmentation recipe (the recipe's own), none, crop (random crop with padding 2, no
+ *                          flips: for digits, text, or images whose left and right differ in meaning) or
+ *                          crop-flip (the same crop and horizontal flips: for natural photos); the same
+ *                          for every method
  * @param fedRounds         FedAvg/FedProx communication rounds
  * @param fedLocalEpochs    FedAvg/FedProx local epochs per round
  * @param fedProxMu         FedProx proximal strength
@@ -63,6 +66,7 @@ import java.util.TreeSet;
  *                          number of Gaussians in the decoder's fitted prior
  * @param ffInputBlur       FF server-mode methods: sigma in pixels of a Gaussian blur applied to the synthetic
  *                          training images and to every image the classifier is evaluated on; 0: none
+ * @param files             where and how a dataset of a site's format is read (unused by the bundled ones)
  */
 public record ExperimentConfig(String name, String dataset, String split, int sites, int classesPerSite,
                                double dirichletAlpha, List<String> methods, List<Long> seeds, String evaluation,
@@ -73,7 +77,59 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                                int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
                                int diffusionPerClass, int threads, int gridPerClass, LatentSettings latent,
                                int minImagesPerModule, String poeKind, int poePerClass, PrivacySettings privacy,
-                               DecoderLayers decoderLayers, double ffInputBlur) {
+                               DecoderLayers decoderLayers, double ffInputBlur,
+                               DatasetFiles files) {
+
+    /** The formats a site keeps its data in, as {@code dataset} names them. */
+    public static final Set<String> SITE_FORMATS = Set.of("idx", "npz", "cifar10", "folder");
+
+    /**
+     * A dataset kept as a site keeps it, read the way the client node reads a site's data.
+     *
+     * @param path        the folder (idx, cifar10, folder) or the .npz file
+     * @param labels      class names in label order; empty: read from the data (folder names, CIFAR-10's
+     *                    batches.meta.txt, "0".."k-1" for idx and npz)
+     * @param imageSpec   CxHxW the images are read as; empty: the data's own (the first image of a folder tree)
+     * @param sizePolicy  refuse or resize images whose size differs from imageSpec
+     * @param holdout     fraction of every class held out as the test split when the data has none, in [0, 0.9]
+     * @param holdoutSeed seed of that held-out draw, and of the validation draw
+     */
+    public record DatasetFiles(String path, List<String> labels, String imageSpec, String sizePolicy, double holdout,
+                               long holdoutSeed) {
+        private static final java.util.regex.Pattern SPEC = java.util.regex.Pattern.compile("([0-9]+)x([0-9]+)x([0-9]+)");
+
+        public DatasetFiles {
+            labels = List.copyOf(labels);
+            requireOneOf("dataset.sizePolicy", sizePolicy, Set.of("refuse", "resize"));
+            if (!(holdout >= 0 && holdout <= 0.9)) throw new IllegalArgumentException("dataset.holdout must be in [0, 0.9], got " + holdout);
+            if (!labels.isEmpty() && labels.size() < 2) {
+                throw new IllegalArgumentException("dataset.labels must name at least 2 classes, got " + labels);
+            }
+            if (new TreeSet<>(labels).size() != labels.size()) {
+                throw new IllegalArgumentException("dataset.labels lists a class twice: " + labels);
+            }
+            if (!imageSpec.isEmpty()) spec(imageSpec);
+        }
+
+        /** The image spec CxHxW in [0, 1]; empty when the data's own is used. */
+        public java.util.Optional<io.fedfactory.data.ImageSpec> spec() {
+            return imageSpec.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(spec(imageSpec));
+        }
+
+        private static io.fedfactory.data.ImageSpec spec(String text) {
+            var m = SPEC.matcher(text);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("dataset.imageSpec must be CxHxW (channels x height x width, e.g. 3x32x32), got '"
+                        + text + "'");
+            }
+            try {
+                return io.fedfactory.data.ImageSpec.unitRange(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                        Integer.parseInt(m.group(3)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("dataset.imageSpec " + text + ": " + e.getMessage());
+            }
+        }
+    }
 
     /**
      * The autoencoder of decoder and latent-diffusion modules, and the decoder's fitted prior.
@@ -175,11 +231,20 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         methods = List.copyOf(methods);
         Objects.requireNonNull(latent, "latent");
         seeds = List.copyOf(seeds);
-        requireOneOf("dataset", dataset, Set.of("fashion-mnist", "mnist"));
+        Set<String> datasets = new TreeSet<>(SITE_FORMATS);
+        datasets.addAll(Set.of("fashion-mnist", "mnist"));
+        requireOneOf("dataset", dataset, datasets);
+        Objects.requireNonNull(files, "files");
+        if (SITE_FORMATS.contains(dataset)) {
+            if (files.path().isEmpty()) throw new IllegalArgumentException("dataset=" + dataset + " needs dataset.path");
+        } else if (!files.path().isEmpty() || !files.labels().isEmpty() || !files.imageSpec().isEmpty()) {
+            throw new IllegalArgumentException("dataset.path, dataset.labels and dataset.imageSpec are read only with dataset="
+                    + String.join("|", new TreeSet<>(SITE_FORMATS)) + ", not with dataset=" + dataset);
+        }
         requireOneOf("split", split, Set.of("silo", "k-classes", "dirichlet"));
         requireOneOf("evaluation", evaluation, Set.of("test", "validation"));
         requireOneOf("classifier.recipe", recipe, Set.of("quick", "standard"));
-        requireOneOf("classifier.augmentation", classifierAugmentation, Set.of("recipe", "none", "crop-flip"));
+        requireOneOf("classifier.augmentation", classifierAugmentation, Set.of("recipe", "none", "crop", "crop-flip"));
         if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
         }
@@ -286,7 +351,9 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                         real(v, "dp.delta")),
                 new DecoderLayers(v.get("decoder.architecture"), integer(v, "decoder.convWidth"),
                         integer(v, "decoder.priorComponents")),
-                real(v, "ff.inputBlur"));
+                real(v, "ff.inputBlur"),
+                new DatasetFiles(v.get("dataset.path"), list(v, "dataset.labels"), v.get("dataset.imageSpec"),
+                        v.get("dataset.sizePolicy"), real(v, "dataset.holdout"), longValue(v, "dataset.holdoutSeed")));
     }
 
     /** The same experiment with other seeds. */
@@ -296,7 +363,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
                 decoderFittedPrior, decoderPriorTemperature, diffusionWidth, diffusionSteps,
                 diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass, latent, minImagesPerModule,
-                poeKind, poePerClass, privacy, decoderLayers, ffInputBlur);
+                poeKind, poePerClass, privacy, decoderLayers, ffInputBlur, files);
     }
 
     /** Every setting (defaults filled in) as key = value lines, in a fixed order. */
@@ -304,6 +371,12 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         Map<String, String> m = new LinkedHashMap<>();
         m.put("name", name);
         m.put("dataset", dataset);
+        m.put("dataset.path", files.path());
+        m.put("dataset.labels", String.join(",", files.labels()));
+        m.put("dataset.imageSpec", files.imageSpec());
+        m.put("dataset.sizePolicy", files.sizePolicy());
+        m.put("dataset.holdout", Double.toString(files.holdout()));
+        m.put("dataset.holdoutSeed", Long.toString(files.holdoutSeed()));
         m.put("split", split);
         m.put("sites", Integer.toString(sites));
         m.put("split.classesPerSite", Integer.toString(classesPerSite));
@@ -371,6 +444,12 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         Map<String, String> d = new LinkedHashMap<>();
         d.put("name", "experiment");
         d.put("dataset", "fashion-mnist");
+        d.put("dataset.path", "");
+        d.put("dataset.labels", "");
+        d.put("dataset.imageSpec", "");
+        d.put("dataset.sizePolicy", "refuse");
+        d.put("dataset.holdout", "0.2");
+        d.put("dataset.holdoutSeed", "1");
         d.put("split", "silo");
         d.put("sites", "10");
         d.put("split.classesPerSite", "2");
@@ -427,6 +506,14 @@ public record ExperimentConfig(String name, String dataset, String split, int si
     private static int integer(Map<String, String> v, String key) {
         try {
             return Integer.parseInt(v.get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'");
+        }
+    }
+
+    private static long longValue(Map<String, String> v, String key) {
+        try {
+            return Long.parseLong(v.get(key));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'");
         }

@@ -74,6 +74,7 @@ final class ExperimentRunner {
     }
 
     Outcome run(Checkpoint checkpoint) throws IOException {
+        checkShapes(config, data.train().spec());
         new SampleGrid(data.train().spec(), data.train().labelNames(), firstImages(data.train()), 3)
                 .writePng(outDir.resolve("samples-real.png"));
         Partition partition = scheme().split(data.train(), SplitMix64.derive(config.seeds().get(0), "partition"));
@@ -254,6 +255,7 @@ final class ExperimentRunner {
         ClassifierRecipe base = config.recipe().equals("standard") ? ClassifierRecipe.standard() : ClassifierRecipe.quick();
         if (config.classifierEpochs() > 0) base = base.withEpochs(config.classifierEpochs());
         if (config.classifierAugmentation().equals("none")) base = base.withAugmentation(Augmentation.none());
+        if (config.classifierAugmentation().equals("crop")) base = base.withAugmentation(new Augmentation(2, false));
         if (config.classifierAugmentation().equals("crop-flip")) base = base.withAugmentation(Augmentation.cropAndFlip(2));
         return base.withThreads(config.threads()).withSeed(SplitMix64.derive(seed, "classifier"));
     }
@@ -315,6 +317,33 @@ final class ExperimentRunner {
 
     private double fedCost() {
         return (double) data.train().size() * config.fedRounds() * config.fedLocalEpochs() / CLASSIFIER_IPS;
+    }
+
+    /**
+     * Every method's networks can be built for the data's images: a misfit (the diffusion UNet needs a height
+     * and width that are multiples of 4, as does the convolutional autoencoder) stops the experiment before
+     * anything is trained, naming the method and the way out. The classifier and the MLP autoencoder take
+     * any size and 1 or 3 channels.
+     */
+    static void checkShapes(ExperimentConfig config, io.fedfactory.data.ImageSpec spec) {
+        for (String m : config.methods()) {
+            ModuleKind kind = m.equals("ff-poe") ? ModuleKind.fromWireName(config.poeKind()) : m.startsWith("ff-") ? kindOf(m) : null;
+            if (kind == null) continue;
+            try {
+                if (kind == ModuleKind.DIFFUSION) {
+                    new io.fedfactory.generative.diffusion.UNet(spec, config.diffusionWidth(), 0.5);
+                } else {
+                    var layers = config.decoderLayers();
+                    new io.fedfactory.generative.decoder.Vae(spec, config.decoderHidden(), config.decoderLatent(),
+                            io.fedfactory.generative.decoder.Vae.Architecture.parse("decoder.architecture", layers.architecture()),
+                            layers.convWidth(), 0);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("method " + m + " cannot be built for images of " + spec + ": "
+                        + e.getMessage() + "; resize the images (dataset.imageSpec=CxHxW and dataset.sizePolicy=resize) "
+                        + "or leave " + m + " out of methods");
+            }
+        }
     }
 
     /** The module kind a FederatedFactory method name stands for. */

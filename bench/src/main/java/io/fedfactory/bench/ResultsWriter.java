@@ -66,7 +66,14 @@ final class ResultsWriter {
         root.put("experiment", config.name());
         root.put("command", command);
         root.put("config", new LinkedHashMap<>(config.asMap()));
-        root.put("train", Map.of("name", data.train().name(), "images", data.train().size()));
+        Map<String, Object> train = new LinkedHashMap<>();
+        train.put("name", data.train().name());
+        train.put("images", data.train().size());
+        train.put("source", data.source());
+        train.put("imageSpec", data.train().spec().toString());
+        train.put("labels", data.train().labelNames());
+        if (!data.notes().isEmpty()) train.put("notes", data.notes());
+        root.put("train", train);
         root.put("evaluation", Map.of("description", data.evalDescription(), "images", data.eval().size()));
         root.put("classifierRecipe", Json.parsed(ExperimentRunner.recipe(config, config.seeds().get(0)).toJson()));
         root.put("stdConvention", "sample standard deviation over seeds (n - 1)");
@@ -127,7 +134,7 @@ final class ResultsWriter {
         md.append("# ").append(config.name()).append("\n\n");
         md.append(String.format(Locale.ROOT, "Dataset %s, split %s; %d training images; evaluated on %s. "
                         + "Seeds %s. Classifier recipe `%s` (the same for every method). Total wall time %s.%n%n",
-                config.dataset(), config.describeSplit(), data.train().size(), data.evalDescription(), config.seeds(),
+                data.source(), config.describeSplit(), data.train().size(), data.evalDescription(), config.seeds(),
                 config.recipe() + (config.classifierEpochs() > 0 ? ", " + config.classifierEpochs() + " epochs" : "")
                         + (config.classifierAugmentation().equals("recipe") ? "" : ", augmentation " + config.classifierAugmentation()),
                 Progress.format(wallSeconds)));
@@ -162,6 +169,10 @@ final class ResultsWriter {
         for (MethodRun r : runs) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.4f | %.4f |%n", r.method(), r.seed(),
                     r.report().accuracy(), r.report().balancedAccuracy(), r.report().macroAuroc(), r.report().macroF1()));
+        }
+        if (!data.notes().isEmpty()) {
+            md.append("\n## Reading the data\n\n");
+            for (String n : data.notes()) md.append("- ").append(n).append('\n');
         }
         md.append("\n## Settings\n\n```properties\n");
         config.asMap().forEach((k, v) -> md.append(k).append('=').append(v).append('\n'));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -71,6 +72,41 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void readsADatasetOfASiteFormatAndEveryCommittedConfigStillParses() throws IOException {
+        ExperimentConfig c = ExperimentConfig.fromProperties(props("dataset", "npz", "dataset.path", "/data/blood.npz",
+                "dataset.labels", "a, b,c", "dataset.imageSpec", "3x28x28", "dataset.sizePolicy", "resize",
+                "dataset.holdout", "0.25", "dataset.holdoutSeed", "9", "classifier.augmentation", "crop"));
+        assertEquals(new ExperimentConfig.DatasetFiles("/data/blood.npz", List.of("a", "b", "c"), "3x28x28", "resize", 0.25, 9),
+                c.files());
+        assertEquals(io.fedfactory.data.ImageSpec.unitRange(3, 28, 28), c.files().spec().orElseThrow());
+        assertEquals(new io.fedfactory.classifier.Augmentation(2, false), ExperimentRunner.recipe(c, 1).augmentation(),
+                "crop: random crops, no flips");
+        Properties again = new Properties();
+        again.putAll(c.asMap());
+        assertEquals(c, ExperimentConfig.fromProperties(again), "the written settings read back");
+        assertMessage("dataset=folder needs dataset.path", props("dataset", "folder"));
+        assertMessage("dataset.path, dataset.labels and dataset.imageSpec are read only with dataset=cifar10|folder|idx|npz",
+                props("dataset.path", "/x"));
+        assertMessage("dataset must be one of [cifar10, fashion-mnist, folder, idx, mnist, npz], got 'png'", props("dataset", "png"));
+        assertMessage("dataset.imageSpec must be CxHxW", props("dataset", "idx", "dataset.path", "/x", "dataset.imageSpec", "28x28"));
+        assertMessage("dataset.imageSpec 2x8x8: image spec: channels must be 1 or 3, got 2",
+                props("dataset", "idx", "dataset.path", "/x", "dataset.imageSpec", "2x8x8"));
+        assertMessage("dataset.labels lists a class twice", props("dataset", "idx", "dataset.path", "/x", "dataset.labels", "a,a"));
+        assertMessage("dataset.holdout must be in [0, 0.9], got 0.95",
+                props("dataset", "idx", "dataset.path", "/x", "dataset.holdout", "0.95"));
+        assertMessage("dataset.sizePolicy must be one of [refuse, resize], got 'crop'",
+                props("dataset", "idx", "dataset.path", "/x", "dataset.sizePolicy", "crop"));
+        // The committed experiments read the bundled data as before.
+        try (var configs = Files.list(Path.of("bench/configs"))) {
+            for (Path f : configs.filter(p -> p.toString().endsWith(".properties")).toList()) {
+                ExperimentConfig committed = ExperimentConfig.load(f);
+                assertTrue(Set.of("fashion-mnist", "mnist").contains(committed.dataset()), f.toString());
+                assertEquals("", committed.files().path(), f.toString());
+            }
+        }
+    }
+
+    @Test
     void unknownKeyIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ExperimentConfig.fromProperties(props("decoder.epoch", "5")));
@@ -89,7 +125,7 @@ class ExperimentConfigTest {
         assertMessage("decoder.priorTemperature needs decoder.fittedPrior=true", props("decoder.priorTemperature", "0.5"));
         assertMessage("decoder.priorTemperature must be in (0, 2], got 2.5",
                 props("decoder.fittedPrior", "true", "decoder.priorTemperature", "2.5"));
-        assertMessage("classifier.augmentation must be one of [crop-flip, none, recipe], got 'flip'",
+        assertMessage("classifier.augmentation must be one of [crop, crop-flip, none, recipe], got 'flip'",
                 props("classifier.augmentation", "flip"));
         assertMessage("evaluation must be one of [test, validation], got 'train'", props("evaluation", "train"));
         Path file = dir.resolve("bad.properties");

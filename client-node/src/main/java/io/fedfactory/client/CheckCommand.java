@@ -1,6 +1,6 @@
 package io.fedfactory.client;
 
-import io.fedfactory.client.site.SiteDataset;
+import io.fedfactory.data.site.SiteDataset;
 import io.fedfactory.client.training.ModuleTraining;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ModuleKind;

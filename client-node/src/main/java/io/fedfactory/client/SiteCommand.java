@@ -2,7 +2,7 @@ package io.fedfactory.client;
 
 import io.fedfactory.client.evaluation.ModelEvaluation;
 import io.fedfactory.client.privacy.SiteAudit;
-import io.fedfactory.client.site.SiteDataset;
+import io.fedfactory.data.site.SiteDataset;
 import io.fedfactory.client.training.ModuleTraining;
 import io.fedfactory.client.upload.ModuleUploader;
 import io.fedfactory.data.Dataset;

@@ -1,9 +1,9 @@
 package io.fedfactory.client;
 
 import io.fedfactory.client.connection.AggregatorChannel;
-import io.fedfactory.client.site.DataOptions;
-import io.fedfactory.client.site.SiteData;
-import io.fedfactory.client.site.SiteDataset;
+import io.fedfactory.data.site.DataOptions;
+import io.fedfactory.data.site.SiteData;
+import io.fedfactory.data.site.SiteDataset;
 import io.fedfactory.data.RefusedFile;
 import io.fedfactory.data.SizePolicy;
 import io.fedfactory.proto.v1.FederationAdminGrpc;

@@ -101,7 +101,8 @@ public final class Cifar10 {
         return new Dataset(name, SPEC, names, pixels, labels);
     }
 
-    private static List<String> labelNames(Path dir) throws IOException {
+    /** Class names in label order: batches.meta.txt in {@code dir} when present, else the standard ten. */
+    public static List<String> labelNames(Path dir) throws IOException {
         Path meta = dir.resolve("batches.meta.txt");
         if (!Files.isRegularFile(meta)) return LABEL_NAMES;
         List<String> names = new ArrayList<>();

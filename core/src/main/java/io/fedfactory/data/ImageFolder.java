@@ -196,6 +196,34 @@ public final class ImageFolder {
         return new FolderScan(new Dataset(root.getFileName().toString(), target, labels, pixels, lb), refused, notes, folders);
     }
 
+    /** The class folders of a tree, sorted by name (hidden entries left out); empty when there are none. */
+    public static List<String> classNames(Path root) throws IOException {
+        if (!Files.isDirectory(root)) throw new FileNotFoundException(root + ": image folder root is not a directory");
+        return list(root, Files::isDirectory).stream().map(p -> p.getFileName().toString()).toList();
+    }
+
+    /**
+     * The spec of a tree's first image (the first file by name of the first class folder, by name, that
+     * holds one): 1 channel if it is grey, 3 if colour; its height and width; values in [0, 1].
+     *
+     * @throws MalformedDataException naming the file when that image does not decode, or the root when
+     *                                no class folder holds a .png, .jpg or .jpeg file
+     */
+    public static ImageSpec firstImageSpec(Path root) throws IOException {
+        for (Path dir : list(root, Files::isDirectory)) {
+            List<Path> images = list(dir, p -> Files.isRegularFile(p) && isImageName(p));
+            if (images.isEmpty()) continue;
+            BufferedImage img = decode(images.get(0));
+            if (img.getHeight() > ImageSpec.MAX_SIDE || img.getWidth() > ImageSpec.MAX_SIDE) {
+                throw new MalformedDataException(images.get(0).toString(), "is " + img.getWidth() + "x" + img.getHeight()
+                        + " (width x height), larger than ImageSpec.MAX_SIDE = " + ImageSpec.MAX_SIDE);
+            }
+            boolean grey = img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+            return ImageSpec.unitRange(grey ? 1 : 3, img.getHeight(), img.getWidth());
+        }
+        throw new MalformedDataException(root.toString(), "no class folder holds a .png, .jpg or .jpeg file");
+    }
+
     private static BufferedImage decode(Path f) throws IOException {
         BufferedImage img;
         try {

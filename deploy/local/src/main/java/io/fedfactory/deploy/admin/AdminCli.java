@@ -173,6 +173,12 @@ public final class AdminCli {
         int width;
         @Option(names = "--threads", defaultValue = "2", description = "Training threads, pinned (default: ${DEFAULT-VALUE}).")
         int threads;
+        @Option(names = "--input-blur", defaultValue = "1.5", paramLabel = "SIGMA",
+                description = "Sigma in pixels of the Gaussian low-pass the global classifier applies to every image, "
+                        + "in training and in the served model; 0 for none, at most 8. A classifier trained on decoder "
+                        + "samples does better reading images through the decoders' own blur. Default: ${DEFAULT-VALUE}.")
+        float inputBlur;
+
         @Option(names = "--augment", defaultValue = "none",
                 description = "Augmentation of the synthetic images: none, crop (random crop after 2-pixel padding; for "
                         + "digits and text) or crop-flip (crop and horizontal flip; natural images). Default: ${DEFAULT-VALUE}.")
@@ -197,7 +203,7 @@ public final class AdminCli {
                     .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(width).addBlocksPerStage(1).addBlocksPerStage(1)
                             .setEpochs(epochs).setBatchSize(128).setLearningRate(0.05f).setMomentum(0.9f)
                             .setWeightDecay(1e-4f).setThreads(threads).setAugment(!augment.equals("none"))
-                            .setAugmentCropOnly(augment.equals("crop")))
+                            .setAugmentCropOnly(augment.equals("crop")).setInputBlur(inputBlur))
                     .setClosePolicy(ClosePolicy.newBuilder().setExpectedSites(expectedSites).setManual(expectedSites == 0))
                     .addAllEnrolledSiteIds(sites);
             for (String k : kinds) {

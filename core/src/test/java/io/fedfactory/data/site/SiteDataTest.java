@@ -1,4 +1,4 @@
-package io.fedfactory.client.site;
+package io.fedfactory.data.site;
 
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.RefusedFile;
@@ -134,19 +134,10 @@ class SiteDataTest {
         for (int i = 0; i < n; i++) lb[i] = (byte) labels[i];
         try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
             zip.putNextEntry(new java.util.zip.ZipEntry("train_images.npy"));
-            zip.write(npy("|u1", "(" + n + ", " + side + ", " + side + ")", images));
+            zip.write(ImageTrees.npy("|u1", "(" + n + ", " + side + ", " + side + ")", images));
             zip.putNextEntry(new java.util.zip.ZipEntry("train_labels.npy"));
-            zip.write(npy("|u1", "(" + n + ", 1)", lb));
+            zip.write(ImageTrees.npy("|u1", "(" + n + ", 1)", lb));
         }
-    }
-
-    static byte[] npy(String descr, String shape, byte[] data) {
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-        String header = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
-        var b = java.nio.ByteBuffer.allocate(10 + header.length() + data.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
-        b.put(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put(data);
-        return b.array();
     }
 
     @Test
@@ -193,5 +184,27 @@ class SiteDataTest {
                 d.refused().get(0).why());
         Dataset train = d.train();
         assertEquals(0, train.label(0), "cat is label 0 of the federation");
+    }
+
+    @Test
+    void inspectReadsTheClassesAndImageSpecFromTheDataAndNamesABadFirstFile() throws IOException {
+        ImageTrees.colourTree(dir.resolve("tree/train"), 2, 12, 1);
+        ImageTrees.write(dir.resolve("tree/test/owl"), 1, "png", true, 12, 12, 2);
+        SiteData.Contents folder = SiteData.inspect(dir.resolve("tree"), SiteData.Format.FOLDER);
+        assertEquals(List.of("blue", "green", "owl", "red"), folder.labels(), "the folders of train/ and test/, by name");
+        assertEquals(io.fedfactory.data.ImageSpec.unitRange(3, 12, 12), folder.spec());
+        Path npz = dir.resolve("grey.npz");
+        ImageTrees.separableNpz(npz, 6, new int[] {0, 2, 1}, null, 3);
+        SiteData.Contents arrays = SiteData.inspect(npz, SiteData.Format.NPZ);
+        assertEquals(List.of("0", "1", "2"), arrays.labels());
+        assertEquals(io.fedfactory.data.ImageSpec.unitRange(1, 6, 6), arrays.spec());
+        assertEquals(io.fedfactory.data.Cifar10.LABEL_NAMES, SiteData.inspect(dir, SiteData.Format.CIFAR10).labels());
+        Files.writeString(dir.resolve("tree/train/blue/000.png"), "not an image");
+        io.fedfactory.data.MalformedDataException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.fedfactory.data.MalformedDataException.class, () -> SiteData.inspect(dir.resolve("tree"), SiteData.Format.FOLDER));
+        assertEquals(dir.resolve("tree/train/blue/000.png").toString(), e.source());
+        assertTrue(e.getMessage().contains("is not a PNG or JPEG image"), e.getMessage());
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.io.FileNotFoundException.class,
+                () -> SiteData.inspect(dir.resolve("nowhere"), SiteData.Format.IDX)).getMessage().endsWith("does not exist"));
     }
 }

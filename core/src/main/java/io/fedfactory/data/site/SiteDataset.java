@@ -1,4 +1,4 @@
-package io.fedfactory.client.site;
+package io.fedfactory.data.site;
 
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.RefusedFile;

@@ -1,4 +1,4 @@
-package io.fedfactory.client.site;
+package io.fedfactory.data.site;
 
 import io.fedfactory.data.HoldOut;
 import io.fedfactory.determinism.SplitMix64;
@@ -56,11 +56,74 @@ public final class SiteData {
     private record Read(Dataset train, Dataset test, String testSource, Map<String, String> sources) {
     }
 
+    /** Reads {@code data} against a federation's labels and image spec. */
     public static SiteDataset read(Path data, FederationSpec spec, DataOptions options) throws IOException {
-        List<String> labels = spec.getLabelNamesList();
         var want = spec.getImageSpec();
-        ImageSpec target = new ImageSpec(want.getChannels(), want.getHeight(), want.getWidth(), want.getValueMin(),
-                want.getValueMax());
+        return read(data, spec.getLabelNamesList(), new ImageSpec(want.getChannels(), want.getHeight(), want.getWidth(),
+                want.getValueMin(), want.getValueMax()), options);
+    }
+
+    /**
+     * What data holds before it is read against labels and a spec: its class names and its image spec.
+     *
+     * @param labels class names in label order: FOLDER the class folders by name (of train/ and test/ when
+     *               the tree is split), IDX and NPZ "0".."k-1" with k one more than the largest label,
+     *               CIFAR10 those of batches.meta.txt or the standard ten
+     * @param spec   FOLDER the first image's (grey 1 channel, colour 3), IDX and NPZ the arrays', CIFAR10 3x32x32;
+     *               values in [0, 1]
+     */
+    public record Contents(List<String> labels, ImageSpec spec) {
+        public Contents {
+            labels = List.copyOf(labels);
+        }
+    }
+
+    /**
+     * Reads what {@code data} holds (see {@link Contents}); for IDX and NPZ that reads the training arrays.
+     *
+     * @throws MalformedDataException naming the file and the fault when a file cannot be read as the format
+     * @throws FileNotFoundException  when the data or the files the format needs are not there
+     */
+    public static Contents inspect(Path data, Format format) throws IOException {
+        if (!Files.exists(data)) throw new FileNotFoundException(data + ": does not exist");
+        switch (format) {
+            case FOLDER -> {
+                if (!Files.isDirectory(data)) throw new FileNotFoundException(data + ": is not a directory; the folder format needs a folder tree");
+                Path trainDir = data.resolve("train");
+                Path testDir = data.resolve("test");
+                List<Path> roots = new ArrayList<>();
+                for (Path p : List.of(trainDir, testDir)) if (Files.isDirectory(p)) roots.add(p);
+                if (roots.isEmpty()) roots.add(data);
+                java.util.TreeSet<String> names = new java.util.TreeSet<>();
+                for (Path root : roots) names.addAll(ImageFolder.classNames(root));
+                if (names.isEmpty()) {
+                    throw new MalformedDataException(data.toString(), "holds no class folders; expected " + layoutHint(format));
+                }
+                return new Contents(List.copyOf(names), ImageFolder.firstImageSpec(roots.get(0)));
+            }
+            case IDX -> {
+                Path images = existing(data, "train-images-idx3-ubyte");
+                Path lbl = existing(data, "train-labels-idx1-ubyte");
+                if (images == null || lbl == null) {
+                    throw new FileNotFoundException(data + ": needs train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]");
+                }
+                Dataset d = IdxFormat.load("inspect", images, lbl);
+                return new Contents(d.labelNames(), d.spec());
+            }
+            case NPZ -> {
+                Dataset d = MedMnist.load(data, Split.TRAIN);
+                return new Contents(d.labelNames(), d.spec());
+            }
+            case CIFAR10 -> {
+                Path dir = Files.isDirectory(data) ? data : data.toAbsolutePath().getParent();
+                return new Contents(Cifar10.labelNames(dir), Cifar10.SPEC);
+            }
+            default -> throw new IllegalStateException(format.toString());
+        }
+    }
+
+    /** Reads {@code data} against {@code labels} (in label order) and the image spec {@code target}. */
+    public static SiteDataset read(Path data, List<String> labels, ImageSpec target, DataOptions options) throws IOException {
         List<RefusedFile> refused = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         Read read;
@@ -251,8 +314,11 @@ public final class SiteData {
         return new Dataset(d.name(), d.spec(), labels, kept.pixelsView(), relabelled);
     }
 
-    /** {train indices, held-out indices}, each ascending: a seeded draw of a fraction of every class. */
-    static int[][] holdout(Dataset d, double fraction, long seed) {
+    /**
+     * {train indices, held-out indices}, each ascending: a seeded draw of a fraction of every class (a
+     * class of one image is kept whole for training).
+     */
+    public static int[][] holdout(Dataset d, double fraction, long seed) {
         boolean[] held = new boolean[d.size()];
         for (int c = 0; c < d.numClasses() && fraction > 0; c++) {
             int[] idx = Datasets.indicesOfClass(d, c);
