@@ -75,6 +75,11 @@ public final class SiteCommand implements Callable<Integer> {
     PrivacyOptions privacy = new PrivacyOptions();
     @Option(names = "--chunk-kib", defaultValue = "256", description = "Upload chunk size in KiB (default: ${DEFAULT-VALUE}).")
     int chunkKiB;
+    @Option(names = "--upload-attempts", defaultValue = "60",
+            description = "Attempts of each upload after a dropped connection, 1 to 10000, each resuming from the bytes the "
+                    + "aggregator stored; waits double from 0.2 s to at most 5 s between them, so the default rides out "
+                    + "a link down for about 4.5 minutes (default: ${DEFAULT-VALUE}).")
+    int uploadAttempts;
     @Option(names = "--evaluate", description = "Wait for a model trained on this site's modules, evaluate it on the local test images, report.")
     boolean evaluate;
     @Option(names = "--evaluate-only", description = "Train and upload nothing: evaluate the newest published model on the local test images and report.")
@@ -86,6 +91,9 @@ public final class SiteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (uploadAttempts < 1 || uploadAttempts > 10_000) {
+            throw new IllegalArgumentException("--upload-attempts must be in [1, 10000], got " + uploadAttempts);
+        }
         site.resolve();
         ModuleTraining.Plan plan = training.plan(site.seed);
         ManagedChannel channel = site.openChannel();
@@ -104,7 +112,7 @@ public final class SiteCommand implements Callable<Integer> {
             DpSgdConfig dp = privacy.dpSgd();
             List<TrainedModule> modules = ModuleTraining.trainAll(split.training(), id, plan, dp, out);
 
-            ModuleUploader uploader = new ModuleUploader(channel, chunkKiB * 1024, 5, 300);
+            ModuleUploader uploader = new ModuleUploader(channel, chunkKiB * 1024, uploadAttempts, 300);
             Set<String> mine = new HashSet<>();
             for (TrainedModule m : modules) {
                 var manifest = PrivacyWire.withPrivacy(WireManifests.toWire(m.manifest()), m,

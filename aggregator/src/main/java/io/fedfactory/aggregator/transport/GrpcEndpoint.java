@@ -91,6 +91,8 @@ public class GrpcEndpoint {
     int maxInboundMessageSize;
     @ConfigProperty(name = "fedfactory.grpc.worker-threads", defaultValue = "32")
     int workerThreads;
+    @ConfigProperty(name = "fedfactory.grpc.keepalive-seconds", defaultValue = "10")
+    int keepAliveSeconds;
 
     private Server server;
     private ExecutorService workers;
@@ -103,9 +105,17 @@ public class GrpcEndpoint {
             t.setDaemon(true);
             return t;
         });
+        if (keepAliveSeconds < 2 || keepAliveSeconds > 7200) {
+            throw new IllegalArgumentException("fedfactory.grpc.keepalive-seconds must be in [2, 7200], got " + keepAliveSeconds);
+        }
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, bindPort))
                 .executor(workers)
-                .maxInboundMessageSize(maxInboundMessageSize);
+                .maxInboundMessageSize(maxInboundMessageSize)
+                // A dead link (a site's cable pulled mid-upload) ends its calls within 1.5 × keepalive, so the
+                // upload's slot is free when the site comes back and resumes.
+                .keepAliveTime(keepAliveSeconds, TimeUnit.SECONDS)
+                .keepAliveTimeout(Math.max(1, keepAliveSeconds / 2), TimeUnit.SECONDS)
+                .permitKeepAliveTime(Math.max(1, keepAliveSeconds / 2), TimeUnit.SECONDS);
         String engine = "";
         if (tls.enabled()) {
             CredentialFiles f = credential.files();

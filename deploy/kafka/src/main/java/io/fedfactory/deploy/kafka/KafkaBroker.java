@@ -156,6 +156,14 @@ public final class KafkaBroker implements AutoCloseable {
         p.setProperty("broker.heartbeat.interval.ms", "1000");
         p.setProperty("broker.session.timeout.ms", "6000");
         if (layout.nodes() > 1) {
+            // On a loaded machine one controller event can take 3 s (seen on a 2-core machine at load 40): with
+            // Kafka's quorum timeouts (election 1 s, fetch 2 s) the controllers then elect each other in turn
+            // and no node ever becomes ready. A dead controller is replaced after 6 s instead of 2 s; a dead
+            // node is fenced after its 9 s session (Kafka's default), and its partitions are led elsewhere.
+            p.setProperty("controller.quorum.election.timeout.ms", "3000");
+            p.setProperty("controller.quorum.fetch.timeout.ms", "6000");
+            p.setProperty("broker.heartbeat.interval.ms", "2000");
+            p.setProperty("broker.session.timeout.ms", "9000");
             // A stopping node does not wait for the controller to move its leaderships first: once the
             // quorum is gone (the last nodes of a cluster stopping) that wait lasts minutes. Its
             // partitions move when its session expires, as after a crash.

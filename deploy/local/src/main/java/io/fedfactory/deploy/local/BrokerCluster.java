@@ -47,6 +47,26 @@ public final class BrokerCluster implements AutoCloseable {
         return new BrokerCluster(layout, nodes, timeout);
     }
 
+    /**
+     * Starts one node on each of {@code hosts} (each its own machine: network namespace and address),
+     * on ports from {@code port} as {@link ClusterLayout#ensure} lays them out, and waits until every one accepts writes.
+     */
+    public static BrokerCluster start(Path dir, List<HostNetwork.Host> hosts, int port, Duration timeout) {
+        List<String> addresses = hosts.stream().map(HostNetwork.Host::address).toList();
+        ClusterLayout layout = ClusterLayout.ensure(dir, hosts.size(), addresses, port);
+        List<BrokerProcess> nodes = new ArrayList<>();
+        try {
+            for (int id = 1; id <= hosts.size(); id++) {
+                nodes.add(BrokerProcess.launchNode(dir, hosts.size(), id, String.join(",", addresses), port, hosts.get(id - 1), timeout));
+            }
+            for (BrokerProcess n : nodes) n.awaitReady(timeout);
+        } catch (RuntimeException e) {
+            nodes.forEach(BrokerProcess::close);
+            throw e;
+        }
+        return new BrokerCluster(layout, nodes, timeout);
+    }
+
     /** Every node's address: what clients take as {@code kafka.bootstrap.servers}. */
     public String bootstrapServers() {
         return layout.bootstrapServers();
@@ -98,7 +118,7 @@ public final class BrokerCluster implements AutoCloseable {
 
     private Map<String, TopicDescription> describe(List<String> topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20000))) {
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30000))) {
             return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot describe " + topics + " at " + bootstrapServers(), e);

@@ -5,7 +5,6 @@ import io.fedfactory.deploy.pki.LocalIdentities;
 import io.fedfactory.proto.v1.CreateFederationRequest;
 import io.fedfactory.proto.v1.DeleteModulesRequest;
 import io.fedfactory.proto.v1.DeleteModulesResponse;
-import io.fedfactory.proto.v1.Event;
 import io.fedfactory.proto.v1.FederationAdminGrpc;
 import io.fedfactory.proto.v1.FederationState;
 import io.fedfactory.proto.v1.FederationStatusRequest;
@@ -61,9 +60,9 @@ public final class BrokerFailover implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the federation and its modules (default ${DEFAULT-VALUE}).")
     long seed = 5;
 
-    /** What the run found: the kills, the violations, and figures. */
-    public record Outcome(List<String> kills, List<String> violations, Map<String, Integer> duplicates, int events,
-                          Map<String, Double> seconds) {
+    /** What the run found: the kills, the violations, the events lost and duplicated, and figures. */
+    public record Outcome(List<String> kills, List<String> violations, Set<String> lost, Map<String, Integer> duplicates,
+                          int events, Map<String, Double> seconds) {
     }
 
     private Outcome outcome;
@@ -86,35 +85,37 @@ public final class BrokerFailover implements Callable<Integer> {
         List<String> violations = new ArrayList<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        try (BrokerCluster cluster = BrokerCluster.start(dir.resolve("kafka"), 3, "127.0.0.1", Duration.ofSeconds(120))) {
+        try (BrokerCluster cluster = BrokerCluster.start(dir.resolve("kafka"), 3, "127.0.0.1", Duration.ofMinutes(5))) {
             seconds.put("cluster_start", (System.nanoTime() - t0) / 1e9);
             say("3-node cluster at %s (PIDs %d %d %d) in %.1f s", cluster.bootstrapServers(), cluster.pid(1), cluster.pid(2),
                     cluster.pid(3), seconds.get("cluster_start"));
             ServiceProcess aggregator = CrashTrials.startAggregator(root, cluster.bootstrapServers(), dir, tls);
             ServiceProcess inference = ServiceProcess.start("inference-svc", root.resolve("inference-svc/target/quarkus-app/quarkus-run.jar"),
                     Map.of("kafka.bootstrap.servers", cluster.bootstrapServers(), "fedfactory.inference.cache-dir",
-                            dir.resolve("inference").toString(), "java.io.tmpdir", dir.toString()),
+                            dir.resolve("inference").toString(), "java.io.tmpdir", dir.toString(),
+                            "fedfactory.aggregator.host", aggregator.address(),
+                            "fedfactory.aggregator.grpc-port", String.valueOf(aggregator.grpcPort())),
                     "512m", dir.resolve("logs"), tls.service(LocalIdentities.INFERENCE));
             try (aggregator; inference) {
                 aggregator.awaitReady(Duration.ofMinutes(3));
                 inference.awaitReady(Duration.ofMinutes(3));
                 long tf = System.nanoTime();
-                run(cluster, aggregator, inference, tls, fed, kills, violations, seconds);
+                TopicReplay.Accounting acc = run(cluster, aggregator, inference, tls, fed, kills, violations, seconds);
                 seconds.put("federation", (System.nanoTime() - tf) / 1e9);
+                acc.lost().forEach(k -> violations.add(k + " is not on the topics"));
+                acc.duplicates().forEach((k, n) -> violations.add(k + " is on the topics " + n + " times"));
+                outcome = new Outcome(List.copyOf(kills), List.copyOf(violations), acc.lost(), acc.duplicates(), acc.events(), seconds);
             }
-            List<Event> events = TopicReplay.events(cluster.bootstrapServers(), fed);
-            Map<String, Integer> duplicates = TopicReplay.duplicates(events);
-            duplicates.forEach((k, n) -> violations.add(k + " is on the topics " + n + " times"));
-            outcome = new Outcome(List.copyOf(kills), List.copyOf(violations), duplicates, events.size(), seconds);
         }
         say("kills: %s", kills);
-        say("%d events replayed, duplicated: %s; %d violations %s; seconds %s", outcome.events(), outcome.duplicates().size(),
-                violations.size(), violations, seconds);
+        say("events replayed %d: lost %d, duplicated %d; %d violations %s; seconds %s", outcome.events(), outcome.lost().size(),
+                TopicReplay.duplicated(outcome.duplicates()), violations.size(), violations, seconds);
         return violations.isEmpty() && kills.size() == 2 ? 0 : 1;
     }
 
-    private void run(BrokerCluster cluster, ServiceProcess aggregator, ServiceProcess inference, LocalTls tls, String fed,
-                     List<String> kills, List<String> violations, Map<String, Double> seconds) throws Exception {
+    private TopicReplay.Accounting run(BrokerCluster cluster, ServiceProcess aggregator, ServiceProcess inference, LocalTls tls,
+                                       String fed, List<String> kills, List<String> violations, Map<String, Double> seconds)
+            throws Exception {
         ManagedChannel coordinator = tls.client(LocalIdentities.COORDINATOR).channel("127.0.0.1", aggregator.grpcPort(), 8 << 20);
         ManagedChannel auditorChannel = tls.client(LocalIdentities.AUDITOR).channel("127.0.0.1", aggregator.grpcPort(), 8 << 20);
         try {
@@ -184,6 +185,7 @@ public final class BrokerFailover implements Callable<Integer> {
             } catch (AssertionError e) {
                 violations.add("the inference service does not serve " + newest + ": " + e.getMessage());
             }
+            return TopicReplay.account(cluster.bootstrapServers(), fed, admin, List.of(cert.getCertificateId()));
         } finally {
             coordinator.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             auditorChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -195,7 +197,8 @@ public final class BrokerFailover implements Callable<Integer> {
                 .getState();
     }
 
-    private static String served(HttpClient http, HttpRequest get) {
+    /** The version the inference service answering {@code get} (GET /v1/federations/{id}) serves; "" if none or unreachable. */
+    static String served(HttpClient http, HttpRequest get) {
         try {
             HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
             Matcher m = SERVED.matcher(r.body());

@@ -48,13 +48,23 @@ public final class BrokerProcess implements AutoCloseable {
      * ready only once enough of the others run, so launch them all, then {@link #awaitReady} each.
      */
     static BrokerProcess launchNode(Path clusterDir, int nodes, int node, String host, Duration timeout) {
+        return launchNode(clusterDir, nodes, node, host, 0, null, timeout);
+    }
+
+    /**
+     * As above, on the hosts {@code hosts} (comma-separated, one per node) from {@code port}, the node's
+     * process run on {@code on} (its network namespace; null: this machine's).
+     */
+    static BrokerProcess launchNode(Path clusterDir, int nodes, int node, String hosts, int port, HostNetwork.Host on,
+                                    Duration timeout) {
         try {
             Files.createDirectories(clusterDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new BrokerProcess(command(clusterDir, timeout, List.of("--nodes", String.valueOf(nodes), "--node",
-                String.valueOf(node), "--port", "0", "--host", host)),
+        List<String> cmd = command(clusterDir, timeout, List.of("--nodes", String.valueOf(nodes), "--node",
+                String.valueOf(node), "--port", String.valueOf(port), "--host", hosts));
+        return new BrokerProcess(on == null ? cmd : on.wrap(cmd),
                 clusterDir.resolve("node-" + node).resolve("bootstrap"), clusterDir.resolve("node-" + node + ".log"));
     }
 

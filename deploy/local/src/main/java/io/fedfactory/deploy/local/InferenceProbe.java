@@ -26,13 +26,20 @@ final class InferenceProbe implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final String federation;
+    private final int side;
     private final List<Answer> answers = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
     InferenceProbe(ClientTls application, int port, String federation) {
-        this.channel = application.channel("127.0.0.1", port, 8 << 20);
+        this(application, "127.0.0.1", port, federation, 8);
+    }
+
+    /** Asks the service at {@code host:port}, with blank {@code side} x {@code side} one-channel images. */
+    InferenceProbe(ClientTls application, String host, int port, String federation, int side) {
+        this.channel = application.channel(host, port, 8 << 20);
         this.federation = federation;
+        this.side = side;
         this.thread = new Thread(this::loop, "inference-probe-" + federation);
         thread.setDaemon(true);
         thread.start();
@@ -64,8 +71,8 @@ final class InferenceProbe implements AutoCloseable {
 
     /** One prediction of a blank image; {@code requiredVersion} "" for whichever version is served. */
     io.fedfactory.proto.v1.PredictResponse predict(String requiredVersion) {
-        RawTensor.Builder t = RawTensor.newBuilder().addShape(1).addShape(8).addShape(8);
-        for (int i = 0; i < 64; i++) t.addValues(0.5f);
+        RawTensor.Builder t = RawTensor.newBuilder().addShape(1).addShape(side).addShape(side);
+        for (int i = 0; i < side * side; i++) t.addValues(0.5f);
         return InferenceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .predict(PredictRequest.newBuilder().setFederationId(federation).setTopK(1).setRequiredVersion(requiredVersion)
                         .setImage(ImageInput.newBuilder().setTensor(t)).build());

@@ -43,6 +43,15 @@ final class LocalTls {
         return new LocalTls(pki);
     }
 
+    /**
+     * Issues {@code service}'s certificate again with {@code hosts} (addresses or names it is reached by
+     * on other hosts) as subject alternative names, next to the loopback ones, as
+     * {@code deploy/pki --service-hosts} does; returns whether it did.
+     */
+    boolean serviceHosts(Identity service, List<String> hosts) throws IOException {
+        return enabled() && io.fedfactory.deploy.pki.ServiceHosts.ensure(pki, service, hosts);
+    }
+
     boolean enabled() {
         return pki != null;
     }

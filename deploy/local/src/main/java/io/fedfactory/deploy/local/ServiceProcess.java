@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One service of the local system (a packaged Quarkus application) running as a child process, bound
- * to 127.0.0.1, logging to a file. Stopped by its own PID, never by name.
+ * to 127.0.0.1 (or to the address of its own host, a network namespace of a {@link HostNetwork}),
+ * logging to a file. Stopped by its own PID, never by name.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -34,11 +35,14 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> env;
     /** Where the process runs; null: this process's working directory. */
     private final Path workingDir;
+    /** Where it listens: 127.0.0.1, or its host's address. */
+    private final String address;
     private double readySeconds = -1;
 
     private ServiceProcess(String name, Process process, int httpPort, int grpcPort, Path log, long startedNanos,
-                           ServiceTls tls, List<String> command, Map<String, String> env, Path workingDir) {
+                           ServiceTls tls, List<String> command, Map<String, String> env, Path workingDir, String address) {
         this.tls = tls;
+        this.address = address;
         this.workingDir = workingDir;
         this.command = List.copyOf(command);
         this.env = Map.copyOf(env);
@@ -87,13 +91,21 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess startOn(int http, int grpc, String name, Path app, Map<String, String> config, String heap,
                                          Path logDir, Map<String, String> env, List<String> args, ServiceTls tls,
                                          Path workingDir) {
+        return startOn(null, http, grpc, name, app, config, heap, logDir, env, args, tls, workingDir);
+    }
+
+    /** As above, on {@code host} (its namespace and its address; null: this machine's 127.0.0.1). */
+    public static ServiceProcess startOn(HostNetwork.Host host, int http, int grpc, String name, Path app,
+                                         Map<String, String> config, String heap, Path logDir, Map<String, String> env,
+                                         List<String> args, ServiceTls tls, Path workingDir) {
         if (!Files.isRegularFile(app)) {
             throw new IllegalStateException(name + ": " + app + " does not exist; build it first (./mvnw package -DskipTests)");
         }
         Map<String, String> props = new TreeMap<>(config);
-        props.put("quarkus.http.host", "127.0.0.1");
+        String address = host == null ? "127.0.0.1" : host.address();
+        props.put("quarkus.http.host", address);
         props.put("quarkus.http.port", String.valueOf(http));
-        props.put("quarkus.grpc.server.host", "127.0.0.1");
+        props.put("quarkus.grpc.server.host", address);
         props.put("quarkus.grpc.server.port", String.valueOf(grpc));
         props.putAll(tls.properties(http));
         List<String> cmd = new ArrayList<>();
@@ -108,11 +120,12 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
-        return launch(name, cmd, env, http, grpc, logDir.resolve(name + ".log"), tls, workingDir);
+        return launch(name, host == null ? cmd : host.wrap(cmd), env, http, grpc, logDir.resolve(name + ".log"), tls,
+                workingDir, address);
     }
 
     private static ServiceProcess launch(String name, List<String> cmd, Map<String, String> env, int http, int grpc,
-                                         Path log, ServiceTls tls, Path workingDir) {
+                                         Path log, ServiceTls tls, Path workingDir, String address) {
         try {
             long t0 = System.nanoTime();
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -121,7 +134,7 @@ public final class ServiceProcess implements AutoCloseable {
             if (workingDir != null) pb.directory(workingDir.toFile());
             pb.environment().putAll(env);
             Process p = pb.start();
-            return new ServiceProcess(name, p, http, grpc, log, t0, tls, cmd, env, workingDir);
+            return new ServiceProcess(name, p, http, grpc, log, t0, tls, cmd, env, workingDir, address);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -140,7 +153,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** The same command again, on the same ports and data (after {@link #kill()}), its output appended to the same log. */
     public ServiceProcess restart() {
         if (process.isAlive()) throw new IllegalStateException(name + " is still running");
-        return launch(name, command, env, httpPort, grpcPort, log, tls, workingDir);
+        return launch(name, command, env, httpPort, grpcPort, log, tls, workingDir, address);
     }
 
     /** Waits until /q/health/ready answers 200, or fails with the log's tail. */
@@ -192,7 +205,10 @@ public final class ServiceProcess implements AutoCloseable {
 
     public int grpcPort() { return grpcPort; }
 
-    public String httpUrl() { return tls.scheme() + "://127.0.0.1:" + httpPort; }
+    /** The address it listens on: 127.0.0.1, or its host's. */
+    public String address() { return address; }
+
+    public String httpUrl() { return tls.scheme() + "://" + address + ":" + httpPort; }
 
     public Path log() { return log; }
 

@@ -1,6 +1,10 @@
 package io.fedfactory.deploy.local;
 
 import io.fedfactory.proto.v1.Event;
+import io.fedfactory.proto.v1.FederationAdminGrpc;
+import io.fedfactory.proto.v1.ModelVersionInfo;
+import io.fedfactory.proto.v1.ModuleRecord;
+import io.fedfactory.proto.v1.ModuleState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -10,10 +14,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Every event of one federation, read from the start of the state topics up to their current end
@@ -28,16 +35,11 @@ final class TopicReplay {
     private TopicReplay() {
     }
 
-    /** An event with its record's broker timestamp (epoch milliseconds). */
-    record Stamped(Event event, long timestamp) {
+    /** An event with its topic and its record's broker timestamp (epoch milliseconds). */
+    record Stamped(Event event, String topic, long timestamp) {
     }
 
-    /** The federation's events, topic by topic in log order; tombstones and unparsable records are skipped. */
-    static List<Event> events(String bootstrap, String federation) {
-        return stamped(bootstrap, federation).stream().map(Stamped::event).toList();
-    }
-
-    /** As {@link #events}, each with its record's timestamp. */
+    /** The federation's events, topic by topic in log order, each with its topic and timestamp; tombstones and unparsable records are skipped. */
     static List<Stamped> stamped(String bootstrap, String federation) {
         List<Stamped> events = new ArrayList<>();
         try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -60,7 +62,7 @@ final class TopicReplay {
                     } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
                         continue;
                     }
-                    if (e.getHeader().getFederationId().equals(federation)) events.add(new Stamped(e, r.timestamp()));
+                    if (e.getHeader().getFederationId().equals(federation)) events.add(new Stamped(e, r.topic(), r.timestamp()));
                 }
             }
         }
@@ -69,20 +71,84 @@ final class TopicReplay {
 
     /**
      * What a replay would count twice: event ids seen more than once, and state changes announced more
-     * than once (the same type for the same module, version or certificate), each with its count.
+     * than once on one topic (the same type for the same module, version or certificate), each with its
+     * count. A deletion is announced once on the module topic and once on the audit topic, by design.
      */
-    static Map<String, Integer> duplicates(List<Event> events) {
+    static Map<String, Integer> duplicates(List<Stamped> events) {
         Map<String, Integer> seen = new TreeMap<>();
-        for (Event e : events) {
+        for (Stamped s : events) {
+            Event e = s.event();
             seen.merge("event id " + e.getHeader().getId(), 1, Integer::sum);
             String entity = entity(e);
-            if (entity != null) seen.merge(e.getPayloadCase() + " " + entity, 1, Integer::sum);
+            if (entity != null) seen.merge(e.getPayloadCase() + " " + entity + " on " + s.topic(), 1, Integer::sum);
         }
         Map<String, Integer> twice = new LinkedHashMap<>();
         seen.forEach((k, n) -> {
             if (n > 1) twice.put(k, n);
         });
         return twice;
+    }
+
+    /**
+     * The state changes the services report, as the keys {@link #duplicates} counts ({@code MODULE_ADMITTED
+     * <id>}, ...): what must be on the topics once each.
+     */
+    static Set<String> expected(String federation, Collection<String> admitted, Collection<String> deleted,
+                                Collection<String> published, Collection<String> revoked, Collection<String> certificates) {
+        Set<String> keys = new TreeSet<>();
+        keys.add(Event.PayloadCase.FEDERATION_OPENED + " " + federation);
+        admitted.forEach(id -> keys.add(Event.PayloadCase.MODULE_ADMITTED + " " + id));
+        deleted.forEach(id -> keys.add(Event.PayloadCase.MODULE_DELETED + " " + id));
+        published.forEach(v -> keys.add(Event.PayloadCase.MODEL_PUBLISHED + " " + v));
+        revoked.forEach(v -> keys.add(Event.PayloadCase.MODEL_REVOKED + " " + v));
+        certificates.forEach(c -> keys.add(Event.PayloadCase.CERTIFICATE_ISSUED + " " + c));
+        return keys;
+    }
+
+    /** Of {@code expected} state changes, those no replayed event announces: the events lost. */
+    static Set<String> lost(List<Event> events, Set<String> expected) {
+        Set<String> missing = new TreeSet<>(expected);
+        for (Event e : events) {
+            String entity = entity(e);
+            if (entity != null) missing.remove(e.getPayloadCase() + " " + entity);
+        }
+        return missing;
+    }
+
+    /** What the topics hold of a federation against what the aggregator answers: events replayed, lost, duplicated. */
+    record Accounting(int events, Set<String> lost, Map<String, Integer> duplicates) {
+        int duplicated() {
+            return TopicReplay.duplicated(duplicates);
+        }
+
+        @Override
+        public String toString() {
+            return events + " events replayed: lost " + lost.size() + (lost.isEmpty() ? "" : " " + lost) + ", duplicated "
+                    + duplicated() + (duplicates.isEmpty() ? "" : " " + duplicates);
+        }
+    }
+
+    /**
+     * Replays {@code federation}'s topics and accounts for every state change the aggregator reports now
+     * (its modules, admitted or deleted, its versions and revocations) and for {@code certificates}.
+     */
+    static Accounting account(String bootstrap, String federation, FederationAdminGrpc.FederationAdminBlockingStub admin,
+                              Collection<String> certificates) {
+        List<ModuleRecord> modules = CrashTrials.modules(admin, federation);
+        List<String> deleted = CrashTrials.ids(modules, ModuleState.MODULE_STATE_DELETED);
+        List<String> all = modules.stream().map(ModuleRecord::getModuleId).toList();
+        List<ModelVersionInfo> versions = CrashTrials.versions(admin, federation);
+        Set<String> expected = expected(federation, all, deleted,
+                versions.stream().map(ModelVersionInfo::getVersion).toList(),
+                versions.stream().filter(ModelVersionInfo::getRevoked)
+                        .map(ModelVersionInfo::getVersion).toList(), certificates);
+        List<Stamped> events = stamped(bootstrap, federation);
+        return new Accounting(events.size(), lost(events.stream().map(Stamped::event).toList(), expected), duplicates(events));
+    }
+
+    /** How many replayed records are extra copies (each duplicate counted once per copy beyond the first). */
+    static int duplicated(Map<String, Integer> duplicates) {
+        return duplicates.values().stream().mapToInt(n -> n - 1).sum();
     }
 
     /** The entity a state change is about; null for events that may repeat (metrics, audit records). */

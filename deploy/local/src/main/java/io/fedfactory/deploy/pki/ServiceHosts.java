@@ -20,7 +20,7 @@ import java.util.Set;
  * alternative names, or a site dialling {@code 10.200.0.2:9081} (or {@code aggregator.fedfactory.svc})
  * refuses the handshake. Loopback names are always kept, so local runs go on working.
  */
-final class ServiceHosts {
+public final class ServiceHosts {
 
     private static final List<String> LOOPBACK_DNS = List.of("localhost");
     private static final List<String> LOOPBACK_IPS = List.of("127.0.0.1", "::1");
@@ -32,7 +32,7 @@ final class ServiceHosts {
      * Issues {@code service}'s certificate again, by the directory's CA, when it lacks one of
      * {@code hosts} (host names or IP literals); returns whether it did.
      */
-    static boolean ensure(PkiDirectory pki, Identity service, Collection<String> hosts) throws IOException {
+    public static boolean ensure(PkiDirectory pki, Identity service, Collection<String> hosts) throws IOException {
         Set<String> dns = new LinkedHashSet<>(LOOPBACK_DNS);
         Set<String> ips = new LinkedHashSet<>(LOOPBACK_IPS);
         for (String h : hosts) {
