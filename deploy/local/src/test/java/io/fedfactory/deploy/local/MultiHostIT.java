@@ -22,7 +22,7 @@ class MultiHostIT {
 
     @Test
     void aFederationRunsWithEveryPartyOnItsOwnHost() {
-        // Opt-in (-Dfedfactory.multi-host=true; .ci/run asks for it): about 15 minutes on a loaded 2-core machine.
+        // Opt-in (-Dfedfactory.multi-host=true): about 15 minutes on a loaded 2-core machine.
         Assumptions.assumeTrue(Boolean.getBoolean("fedfactory.multi-host"),
                 "multi-host test not asked for (-Dfedfactory.multi-host=true)");
         Optional<String> why = MultiHost.unavailable();
