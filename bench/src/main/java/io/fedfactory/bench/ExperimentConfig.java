@@ -61,6 +61,8 @@ import java.util.TreeSet;
  *                          settings of the {@code ff-<kind>-dp<epsilon>} methods
  * @param decoderLayers     the autoencoder's architecture (decoder and latent-diffusion modules) and the
  *                          number of Gaussians in the decoder's fitted prior
+ * @param ffInputBlur       FF server-mode methods: sigma in pixels of a Gaussian blur applied to the synthetic
+ *                          training images and to every image the classifier is evaluated on; 0: none
  */
 public record ExperimentConfig(String name, String dataset, String split, int sites, int classesPerSite,
                                double dirichletAlpha, List<String> methods, List<Long> seeds, String evaluation,
@@ -71,7 +73,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                                int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
                                int diffusionPerClass, int threads, int gridPerClass, LatentSettings latent,
                                int minImagesPerModule, String poeKind, int poePerClass, PrivacySettings privacy,
-                               DecoderLayers decoderLayers) {
+                               DecoderLayers decoderLayers, double ffInputBlur) {
 
     /**
      * The autoencoder of decoder and latent-diffusion modules, and the decoder's fitted prior.
@@ -213,10 +215,14 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         if (!(decoderKlWeight > 0 && decoderKlWeight <= 100)) {
             throw new IllegalArgumentException("decoder.klWeight must be in (0, 100], got " + decoderKlWeight);
         }
-        if (!(decoderPriorTemperature > 0 && decoderPriorTemperature <= 1)) {
-            throw new IllegalArgumentException("decoder.priorTemperature must be in (0, 1], got " + decoderPriorTemperature);
+        if (!(decoderPriorTemperature > 0 && decoderPriorTemperature <= 2)) {
+            throw new IllegalArgumentException("decoder.priorTemperature must be in (0, 2], got " + decoderPriorTemperature);
         }
         java.util.Objects.requireNonNull(decoderLayers, "decoderLayers");
+        if (!(ffInputBlur == 0 || (ffInputBlur > 0 && ffInputBlur <= io.fedfactory.data.GaussianBlur.MAX_SIGMA))) {
+            throw new IllegalArgumentException("ff.inputBlur must be 0 (none) or in (0, "
+                    + io.fedfactory.data.GaussianBlur.MAX_SIGMA + "] pixels, got " + ffInputBlur);
+        }
         if (!decoderFittedPrior && decoderLayers.priorComponents() != 1) {
             throw new IllegalArgumentException("decoder.priorComponents needs decoder.fittedPrior=true, got "
                     + decoderLayers.priorComponents() + " without it");
@@ -279,7 +285,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                         integer(v, "privacy.attackSamples"), real(v, "dp.clip"), integer(v, "dp.microbatch"),
                         real(v, "dp.delta")),
                 new DecoderLayers(v.get("decoder.architecture"), integer(v, "decoder.convWidth"),
-                        integer(v, "decoder.priorComponents")));
+                        integer(v, "decoder.priorComponents")),
+                real(v, "ff.inputBlur"));
     }
 
     /** The same experiment with other seeds. */
@@ -289,7 +296,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
                 decoderFittedPrior, decoderPriorTemperature, diffusionWidth, diffusionSteps,
                 diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass, latent, minImagesPerModule,
-                poeKind, poePerClass, privacy, decoderLayers);
+                poeKind, poePerClass, privacy, decoderLayers, ffInputBlur);
     }
 
     /** Every setting (defaults filled in) as key = value lines, in a fixed order. */
@@ -324,6 +331,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("decoder.architecture", decoderLayers.architecture());
         m.put("decoder.convWidth", Integer.toString(decoderLayers.convWidth()));
         m.put("decoder.priorComponents", Integer.toString(decoderLayers.priorComponents()));
+        m.put("ff.inputBlur", Double.toString(ffInputBlur));
         m.put("diffusion.width", Integer.toString(diffusionWidth));
         m.put("diffusion.steps", Integer.toString(diffusionSteps));
         m.put("diffusion.batchSize", Integer.toString(diffusionBatch));
@@ -405,6 +413,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("modules.minImages", "50");
         d.put("poe.kind", "decoder");
         d.put("poe.perClass", "600");
+        d.put("ff.inputBlur", "0");
         d.put("privacy.audit", "false");
         d.put("privacy.holdOut", "0.1");
         d.put("privacy.auditSamples", "500");

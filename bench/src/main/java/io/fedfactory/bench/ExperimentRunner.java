@@ -216,8 +216,12 @@ final class ExperimentRunner {
                 if (!o.privacy().isEmpty()) details.put("privacy", o.privacy());
                 phases.put("moduleTraining", o.trainSeconds());
                 phases.put("synthesis", o.synthSeconds());
+                // With an input low-pass the classifier trains on blurred synthetic images and its ONNX graph
+                // blurs every image it is asked about, the evaluation's real images included.
+                ClassifierRecipe ffRecipe = config.ffInputBlur() > 0 ? recipe.withInputBlur((float) config.ffInputBlur()) : recipe;
+                if (config.ffInputBlur() > 0) details.put("inputBlurSigma", config.ffInputBlur());
                 progress.startPhase(label + " classifier on synthetic", classifierCost(o.synthetic().size()));
-                model = new ClassifierTrainer(recipe).train(o.synthetic(), listener());
+                model = new ClassifierTrainer(ffRecipe).train(o.synthetic(), listener());
                 phases.put("classifierTraining", seconds(model.wallTime()));
                 progress.endPhase("done in " + Progress.format(phases.get("classifierTraining")));
                 bytes = o.bytesSentPerSite();

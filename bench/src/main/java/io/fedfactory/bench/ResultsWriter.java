@@ -307,6 +307,12 @@ final class ResultsWriter {
     }
 
     private String label(String m) {
+        String base = baseLabel(m);
+        boolean blurred = config.ffInputBlur() > 0 && m.startsWith("ff-") && !m.equals("ff-poe");
+        return blurred ? base + ", input blur sigma " + trim(config.ffInputBlur()) + " px" : base;
+    }
+
+    private String baseLabel(String m) {
         var epsilon = ExperimentConfig.targetEpsilon(m);
         if (epsilon.isPresent()) {
             return String.format(Locale.ROOT, "FF-%s with DP-SGD, epsilon %s at delta %s (clip %s, microbatch %d)",

@@ -87,8 +87,8 @@ class ExperimentConfigTest {
         assertMessage("decoder.klWeight must be in (0, 100], got 0.0", props("decoder.klWeight", "0"));
         assertMessage("decoder.fittedPrior must be true or false, got 'yes'", props("decoder.fittedPrior", "yes"));
         assertMessage("decoder.priorTemperature needs decoder.fittedPrior=true", props("decoder.priorTemperature", "0.5"));
-        assertMessage("decoder.priorTemperature must be in (0, 1], got 1.5",
-                props("decoder.fittedPrior", "true", "decoder.priorTemperature", "1.5"));
+        assertMessage("decoder.priorTemperature must be in (0, 2], got 2.5",
+                props("decoder.fittedPrior", "true", "decoder.priorTemperature", "2.5"));
         assertMessage("classifier.augmentation must be one of [crop-flip, none, recipe], got 'flip'",
                 props("classifier.augmentation", "flip"));
         assertMessage("evaluation must be one of [test, validation], got 'train'", props("evaluation", "train"));

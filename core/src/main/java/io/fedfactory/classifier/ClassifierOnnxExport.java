@@ -1,5 +1,6 @@
 package io.fedfactory.classifier;
 
+import io.fedfactory.data.GaussianBlur;
 import io.fedfactory.data.ImageSpec;
 import io.fedfactory.onnx.OnnxGraphBuilder;
 
@@ -38,6 +39,7 @@ public final class ClassifierOnnxExport {
         for (WeightTensor t : weights.tensors()) {
             g.initializer(t.name(), t.valuesView(), t.shape());
         }
+        if (recipe.inputBlur() > 0f) x = lowPass(g, x, new GaussianBlur(recipe.inputBlur()), spec.channels());
         x = g.node("Relu", convBn(g, x, a.stem()));
         for (ClassifierArchitecture.Block b : a.blocks()) {
             String y = g.node("Relu", convBn(g, x, b.conv1()));
@@ -50,6 +52,25 @@ public final class ClassifierOnnxExport {
         g.identity(g.node("Softmax", List.of(logits), Map.of("axis", 1)), OUTPUT);
         g.output(OUTPUT, -1, labelNames.size());
         return g.toBytes(PRODUCER, new ClassifierMetadata(spec, labelNames, recipe.toJson(), weights.sha256()).toMap());
+    }
+
+    /**
+     * The recipe's input low-pass as graph nodes, in {@link GaussianBlur}'s order: edge padding, then one
+     * depthwise convolution along the rows and one along the columns with the same 1-D kernel.
+     */
+    private static String lowPass(OnnxGraphBuilder g, String x, GaussianBlur blur, int channels) {
+        float[] k = blur.kernel();
+        int r = blur.radius();
+        float[] weights = new float[channels * k.length];
+        for (int c = 0; c < channels; c++) System.arraycopy(k, 0, weights, c * k.length, k.length);
+        g.initializer("input_blur.across", weights, channels, 1, 1, k.length);
+        g.initializer("input_blur.down", weights, channels, 1, k.length, 1);
+        g.initializer("input_blur.pads", new long[] {0, 0, r, r, 0, 0, r, r}, 8);
+        String padded = g.node("Pad", List.of(x, "input_blur.pads"), Map.of("mode", "edge"));
+        String across = g.node("Conv", List.of(padded, "input_blur.across"), Map.of(
+                "kernel_shape", new long[] {1, k.length}, "group", (long) channels));
+        return g.node("Conv", List.of(across, "input_blur.down"), Map.of(
+                "kernel_shape", new long[] {k.length, 1}, "group", (long) channels));
     }
 
     private static String convBn(OnnxGraphBuilder g, String x, ClassifierArchitecture.Conv c) {

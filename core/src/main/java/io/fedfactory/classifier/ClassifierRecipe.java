@@ -1,5 +1,6 @@
 package io.fedfactory.classifier;
 
+import io.fedfactory.data.GaussianBlur;
 import io.fedfactory.json.Json;
 
 import java.util.LinkedHashMap;
@@ -26,6 +27,9 @@ import java.util.Objects;
  * @param seed           seed of initialization, shuffling and augmentation
  * @param threads        intra-op threads of the engine; part of the recipe because the bits of the
  *                       trained weights depend on it
+ * @param inputBlur      sigma in pixels of a Gaussian low-pass ({@link io.fedfactory.data.GaussianBlur}) the
+ *                       classifier applies to every image: to its training images before training, and as
+ *                       the first nodes of its ONNX graph; 0 for none
  */
 public record ClassifierRecipe(
         int baseWidth,
@@ -38,7 +42,8 @@ public record ClassifierRecipe(
         LearningRateSchedule schedule,
         Augmentation augmentation,
         long seed,
-        int threads) {
+        int threads,
+        float inputBlur) {
 
     public static final int MAX_BASE_WIDTH = 256;
     public static final int MAX_STAGES = 5;
@@ -78,6 +83,18 @@ public record ClassifierRecipe(
             throw new IllegalArgumentException("recipe.weightDecay must be in [0, 1), got " + weightDecay);
         }
         requireRange("threads", threads, 1, MAX_THREADS);
+        if (!(inputBlur == 0f || (inputBlur > 0f && inputBlur <= GaussianBlur.MAX_SIGMA))) {
+            throw new IllegalArgumentException("recipe.inputBlur must be 0 (none) or in (0, " + GaussianBlur.MAX_SIGMA
+                    + "] pixels, got " + inputBlur);
+        }
+    }
+
+    /** A recipe without an input low-pass. */
+    public ClassifierRecipe(int baseWidth, List<Integer> blocksPerStage, int epochs, int batchSize, float learningRate,
+                            float momentum, float weightDecay, LearningRateSchedule schedule, Augmentation augmentation,
+                            long seed, int threads) {
+        this(baseWidth, blocksPerStage, epochs, batchSize, learningRate, momentum, weightDecay, schedule, augmentation,
+                seed, threads, 0f);
     }
 
     /**
@@ -113,38 +130,44 @@ public record ClassifierRecipe(
 
     public ClassifierRecipe withArchitecture(int newBaseWidth, List<Integer> newBlocksPerStage) {
         return new ClassifierRecipe(newBaseWidth, newBlocksPerStage, epochs, batchSize, learningRate, momentum,
-                weightDecay, schedule, augmentation, seed, threads);
+                weightDecay, schedule, augmentation, seed, threads, inputBlur);
     }
 
     public ClassifierRecipe withEpochs(int newEpochs) {
         return new ClassifierRecipe(baseWidth, blocksPerStage, newEpochs, batchSize, learningRate, momentum,
-                weightDecay, schedule, augmentation, seed, threads);
+                weightDecay, schedule, augmentation, seed, threads, inputBlur);
     }
 
     public ClassifierRecipe withBatchSize(int newBatchSize) {
         return new ClassifierRecipe(baseWidth, blocksPerStage, epochs, newBatchSize, learningRate, momentum,
-                weightDecay, schedule, augmentation, seed, threads);
+                weightDecay, schedule, augmentation, seed, threads, inputBlur);
     }
 
     public ClassifierRecipe withOptimizer(float newLearningRate, float newMomentum, float newWeightDecay,
                                           LearningRateSchedule newSchedule) {
         return new ClassifierRecipe(baseWidth, blocksPerStage, epochs, batchSize, newLearningRate, newMomentum,
-                newWeightDecay, newSchedule, augmentation, seed, threads);
+                newWeightDecay, newSchedule, augmentation, seed, threads, inputBlur);
     }
 
     public ClassifierRecipe withAugmentation(Augmentation newAugmentation) {
         return new ClassifierRecipe(baseWidth, blocksPerStage, epochs, batchSize, learningRate, momentum,
-                weightDecay, schedule, newAugmentation, seed, threads);
+                weightDecay, schedule, newAugmentation, seed, threads, inputBlur);
     }
 
     public ClassifierRecipe withSeed(long newSeed) {
         return new ClassifierRecipe(baseWidth, blocksPerStage, epochs, batchSize, learningRate, momentum,
-                weightDecay, schedule, augmentation, newSeed, threads);
+                weightDecay, schedule, augmentation, newSeed, threads, inputBlur);
+    }
+
+    /** The same recipe with an input low-pass of {@code sigma} pixels (0: none). */
+    public ClassifierRecipe withInputBlur(float sigma) {
+        return new ClassifierRecipe(baseWidth, blocksPerStage, epochs, batchSize, learningRate, momentum,
+                weightDecay, schedule, augmentation, seed, threads, sigma);
     }
 
     public ClassifierRecipe withThreads(int newThreads) {
         return new ClassifierRecipe(baseWidth, blocksPerStage, epochs, batchSize, learningRate, momentum,
-                weightDecay, schedule, augmentation, seed, newThreads);
+                weightDecay, schedule, augmentation, seed, newThreads, inputBlur);
     }
 
     /**
@@ -166,6 +189,8 @@ public record ClassifierRecipe(
         o.put("horizontalFlip", augmentation.horizontalFlip());
         o.put("seed", seed);
         o.put("threads", threads);
+        // Only when set, so that every recipe without one keeps the bytes (and hashes) it always had.
+        if (inputBlur > 0f) o.put("inputBlur", inputBlur);
         return Json.compact(o);
     }
 

@@ -1,6 +1,7 @@
 package io.fedfactory.classifier;
 
 import io.fedfactory.data.Dataset;
+import io.fedfactory.data.GaussianBlur;
 import io.fedfactory.djl.DeterministicTorch;
 
 import java.util.Objects;
@@ -26,7 +27,9 @@ public final class ClassifierTrainer {
         return train(data, TrainingListener.NONE);
     }
 
+    /** Trains on {@code data}, seen through the recipe's input low-pass when it has one. */
     public TrainedClassifier train(Dataset data, TrainingListener listener) {
+        if (recipe.inputBlur() > 0f) data = new GaussianBlur(recipe.inputBlur()).apply(data, data.name());
         ClassifierArchitecture architecture = new ClassifierArchitecture(recipe, data.spec(), data.numClasses());
         ClassifierWeights initial = SeededInitialization.of(architecture, recipe.seed());
         SgdResult result = SgdTraining.run(architecture, initial, data, SgdPlan.of(recipe), null, listener);

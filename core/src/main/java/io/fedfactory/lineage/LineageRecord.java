@@ -74,7 +74,7 @@ public final class LineageRecord {
                 .setLearningRate(r.learningRate()).setMomentum(r.momentum()).setWeightDecay(r.weightDecay())
                 .setSchedule(r.schedule().name().toLowerCase(Locale.ROOT))
                 .setCropPadding(r.augmentation().cropPadding()).setHorizontalFlip(r.augmentation().horizontalFlip())
-                .setSeed(r.seed()).setThreads(r.threads()).build();
+                .setSeed(r.seed()).setThreads(r.threads()).setInputBlur(r.inputBlur()).build();
     }
 
     /** The recipe an effective recipe names; fails naming the field when it cannot be one. */
@@ -90,7 +90,7 @@ public final class LineageRecord {
         }
         return new ClassifierRecipe(r.getBaseWidth(), r.getBlocksPerStageList(), r.getEpochs(), r.getBatchSize(),
                 r.getLearningRate(), r.getMomentum(), r.getWeightDecay(), schedule,
-                new Augmentation(r.getCropPadding(), r.getHorizontalFlip()), r.getSeed(), r.getThreads());
+                new Augmentation(r.getCropPadding(), r.getHorizontalFlip()), r.getSeed(), r.getThreads(), r.getInputBlur());
     }
 
     /** The sampling options a lineage names. */

@@ -62,6 +62,36 @@ class ClassifierOnnxExportTest {
     }
 
     @Test
+    void anInputBlurRecipeBlursInItsGraphAsGaussianBlurDoesInJava() {
+        ImageSpec spec = new ImageSpec(3, 12, 10, 0f, 1f);
+        ClassifierRecipe plain = TestImages.tinyRecipe().withArchitecture(4, List.of(1, 1));
+        ClassifierRecipe blurred = plain.withInputBlur(1.3f);
+        ClassifierArchitecture a = new ClassifierArchitecture(plain, spec, 3);
+        ClassifierWeights w = perturbedBatchNorm(SeededInitialization.of(a, 8), 9);
+        List<String> labels = List.of("a", "b", "c");
+        int n = 16;
+        float[] images = uniform(n, spec, 13);
+        float[] javaBlurred = new float[images.length];
+        io.fedfactory.data.GaussianBlur blur = new io.fedfactory.data.GaussianBlur(1.3);
+        for (int i = 0; i < n; i++) {
+            float[] one = java.util.Arrays.copyOfRange(images, i * spec.pixels(), (i + 1) * spec.pixels());
+            System.arraycopy(blur.apply(one, 3, 12, 10), 0, javaBlurred, i * spec.pixels(), spec.pixels());
+        }
+        try (OnnxClassifier withBlur = OnnxClassifier.load(ClassifierOnnxExport.export(blurred, spec, labels, w), 1);
+             OnnxClassifier without = OnnxClassifier.load(ClassifierOnnxExport.export(plain, spec, labels, w), 1)) {
+            float[][] graphBlurred = withBlur.predict(images, n);
+            assertClose(without.predict(javaBlurred, n), graphBlurred);
+            float diff = 0;
+            float[][] raw = without.predict(images, n);
+            for (int i = 0; i < n; i++) for (int c = 0; c < 3; c++) diff = Math.max(diff, Math.abs(raw[i][c] - graphBlurred[i][c]));
+            assertTrue(diff > 1e-3f, "the low-pass changed no prediction; the comparison would prove little");
+            assertEquals(blurred.toJson(), withBlur.recipeJson());
+            assertTrue(withBlur.recipeJson().contains("\"inputBlur\":1.3"), withBlur.recipeJson());
+            assertTrue(!without.recipeJson().contains("inputBlur"), "a recipe without blur keeps its old JSON");
+        }
+    }
+
+    @Test
     void metadataCarriesLabelsSpecRecipeAndWeightHash() {
         byte[] model = trained.toOnnx();
         assertArrayEquals(model, ClassifierOnnxExport.export(trained), "export must be deterministic");

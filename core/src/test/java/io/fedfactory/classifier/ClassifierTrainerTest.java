@@ -54,6 +54,20 @@ class ClassifierTrainerTest {
     }
 
     @Test
+    void anInputBlurTrainsOnTheBlurredImagesAndRejectsASigmaOutOfRange() {
+        Dataset train = TestImages.patterns("train", ImageSpec.unitRange(1, 12, 12), 3, 20, 4);
+        ClassifierRecipe recipe = TestImages.tinyRecipe();
+        TrainedClassifier viaRecipe = new ClassifierTrainer(recipe.withInputBlur(1f)).train(train);
+        TrainedClassifier byHand = new ClassifierTrainer(recipe)
+                .train(new io.fedfactory.data.GaussianBlur(1).apply(train, train.name()));
+        TrainedClassifier raw = new ClassifierTrainer(recipe).train(train);
+        assertEquals(byHand.weightHash(), viaRecipe.weightHash());
+        assertNotEquals(raw.weightHash(), viaRecipe.weightHash(), "the low-pass changed nothing the network saw");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> recipe.withInputBlur(9f));
+        assertTrue(e.getMessage().contains("recipe.inputBlur") && e.getMessage().contains("(0, 8.0]"), e.getMessage());
+    }
+
+    @Test
     void rejectsDataOfAnotherShape() {
         Dataset rgb = TestImages.patterns("rgb", ImageSpec.unitRange(3, 16, 16), 3, 4, 1);
         ClassifierTrainer trainer = new ClassifierTrainer(TestImages.tinyRecipe());

@@ -131,6 +131,13 @@ public final class FederationSpecValidator {
             throw refused("spec.recipe.weight_decay must be finite and >= 0, got " + r.getWeightDecay(), r.getWeightDecay(),
                     "finite, >= 0");
         }
+        float blur = r.getInputBlur();
+        if (!(blur == 0f || (blur > 0f && blur <= io.fedfactory.data.GaussianBlur.MAX_SIGMA))) {
+            throw (InvalidSpecException) new InvalidSpecException("spec.recipe.input_blur must be 0 (none) or in (0, "
+                    + io.fedfactory.data.GaussianBlur.MAX_SIGMA + "] pixels, got " + blur)
+                    .with(io.fedfactory.proto.errors.TypedErrors.VALUE, blur)
+                    .with(io.fedfactory.proto.errors.TypedErrors.LIMIT, "0 or (0, " + io.fedfactory.data.GaussianBlur.MAX_SIGMA + "]");
+        }
     }
 
     private static void range(String field, int value, int min, int max) {

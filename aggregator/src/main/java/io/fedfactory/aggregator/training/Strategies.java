@@ -43,6 +43,6 @@ public class Strategies {
                 r.getLearningRate(), r.getMomentum(), r.getWeightDecay(), LearningRateSchedule.COSINE,
                 !r.getAugment() ? Augmentation.none()
                         : r.getAugmentCropOnly() ? new Augmentation(2, false) : Augmentation.cropAndFlip(2),
-                seed, r.getThreads());
+                seed, r.getThreads(), r.getInputBlur());
     }
 }

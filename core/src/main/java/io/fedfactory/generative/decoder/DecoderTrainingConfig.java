@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * @param fittedPrior       fit a full-covariance Gaussian to the posterior means of the training
  *                          images after training (ex-post density estimation, Ghosh et al. 2019) and
  *                          bake it in front of the decoder, so N(0, I) noise samples that Gaussian
- * @param priorTemperature  scale of the fitted Gaussian's spread, in (0, 1]; only with {@code fittedPrior}
+ * @param priorTemperature  scale of the fitted Gaussian's spread, in (0, 2]; only with {@code fittedPrior}
  * @param architecture      the autoencoder's layers ({@link Vae.Architecture})
  * @param convWidth         channels of the convolutional architecture's widest layers, a multiple of 4
  *                          (0 with the MLP)
@@ -65,8 +65,8 @@ public record DecoderTrainingConfig(int hiddenWidth, int latentDim, int epochs, 
         if (!(klWeight > 0) || !(klWeight <= 100)) {
             throw new IllegalArgumentException("decoder klWeight must be in (0, 100], got " + klWeight);
         }
-        if (!(priorTemperature > 0) || !(priorTemperature <= 1)) {
-            throw new IllegalArgumentException("decoder priorTemperature must be in (0, 1], got " + priorTemperature);
+        if (!(priorTemperature > 0) || !(priorTemperature <= 2)) {
+            throw new IllegalArgumentException("decoder priorTemperature must be in (0, 2], got " + priorTemperature);
         }
         java.util.Objects.requireNonNull(architecture, "decoder architecture");
         if (architecture == Vae.Architecture.CONV ? convWidth < 4 || convWidth > 1024 || convWidth % 4 != 0 : convWidth != 0) {

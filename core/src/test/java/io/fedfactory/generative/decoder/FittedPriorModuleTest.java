@@ -93,8 +93,8 @@ class FittedPriorModuleTest {
         assertFalse(plain.fittedPrior());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plain.withKlWeight(0f));
         assertTrue(e.getMessage().contains("klWeight"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> plain.withFittedPrior(1.5f));
-        assertTrue(e.getMessage().contains("priorTemperature") && e.getMessage().contains("1.5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> plain.withFittedPrior(2.5f));
+        assertTrue(e.getMessage().contains("priorTemperature") && e.getMessage().contains("2.5"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> new DecoderTrainingConfig(64, 8, 1, 32, 1e-3f, 1, 2, 1f, false, 0.5f));
         assertTrue(e.getMessage().contains("fittedPrior"), e.getMessage());
