@@ -1,6 +1,8 @@
 package io.fedfactory.data;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
@@ -27,6 +30,8 @@ import java.util.stream.Stream;
 public final class ImageFolder {
 
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
+    /** The most pixels an image file may declare (8192 x 8192); larger ones are refused before decoding. */
+    public static final long MAX_DECODED_PIXELS = 1L << 26;
 
     private ImageFolder() {}
 
@@ -224,15 +229,34 @@ public final class ImageFolder {
         throw new MalformedDataException(root.toString(), "no class folder holds a .png, .jpg or .jpeg file");
     }
 
+    /**
+     * Decodes one image file, after checking the size its header declares: a file of a few bytes may
+     * declare billions of pixels, which a plain {@code ImageIO.read} would allocate before it fails.
+     */
     private static BufferedImage decode(Path f) throws IOException {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(f.toFile());
+        try (ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new MalformedDataException(f.toString(), "is not a PNG or JPEG image (no image reader recognises its bytes)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if ((long) w * h > MAX_DECODED_PIXELS) {
+                    throw new MalformedDataException(f.toString(), "declares " + w + "x" + h + " (width x height), more than "
+                            + "ImageFolder.MAX_DECODED_PIXELS = " + MAX_DECODED_PIXELS + " pixels");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (MalformedDataException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new MalformedDataException(f.toString(), "cannot be decoded as an image: " + e.getMessage());
         }
-        if (img == null) throw new MalformedDataException(f.toString(), "is not a PNG or JPEG image (no image reader recognises its bytes)");
-        return img;
     }
 
     /**

@@ -5,7 +5,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -119,5 +121,23 @@ class ImageFolderTest {
         assertTrue(fake.getMessage().contains("fake.png"), fake.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ImageFolder.load(root, 2));
         assertThrows(IllegalArgumentException.class, () -> ImageFolder.load(root, 1, 0, 5));
+    }
+
+    @Test
+    void aFileDeclaringBillionsOfPixelsIsRefusedBeforeItIsDecoded() throws IOException {
+        // Found by LoaderFuzzTest (image folder, case 192 of seed 13): a 50-byte PNG whose header says 2 x 570425347;
+        // ImageIO.read allocated about 1 GB for it (43 s) before failing.
+        BufferedImage small = new BufferedImage(2, 3, BufferedImage.TYPE_BYTE_GRAY);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(small, "png", out);
+        byte[] png = out.toByteArray();
+        ByteBuffer.wrap(png, 20, 4).putInt(570_425_347); // IHDR height (signature 8, length 4, type 4, width 4)
+        Files.createDirectories(root.resolve("cat"));
+        Files.createDirectories(root.resolve("dog"));
+        Files.write(root.resolve("cat").resolve("a.png"), out.toByteArray());
+        Path huge = Files.write(root.resolve("dog").resolve("b.png"), png);
+        MalformedDataException e = assertThrows(MalformedDataException.class, () -> ImageFolder.load(root, 1));
+        assertEquals(huge.toString() + ": declares 2x570425347 (width x height), more than ImageFolder.MAX_DECODED_PIXELS = "
+                + ImageFolder.MAX_DECODED_PIXELS + " pixels", e.getMessage());
     }
 }

@@ -1,6 +1,7 @@
 package io.fedfactory.inference;
 
 import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.InferenceGrpc;
 import io.fedfactory.proto.v1.PredictRequest;
 import io.fedfactory.proto.v1.PredictResponse;
@@ -15,6 +16,7 @@ import io.restassured.RestAssured;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -101,10 +103,12 @@ class AccessControlTest {
         Credential site = TestTls.credential(TestTls.SITE);
         StatusRuntimeException e = grpcRefused(() -> TestTls.channel(site));
         assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode(), e.getStatus().toString());
-        assertEquals("site:site-01 may not call Predict: requires role application or service", e.getStatus().getDescription());
+        assertEquals("PERMISSION_DENIED", TypedErrors.reason(e));
+        assertEquals(Map.of(TypedErrors.FIELD, "role", TypedErrors.LIMIT, "application or service"),
+                TypedErrors.info(e).orElseThrow().getMetadataMap());
         TestTls.given(site).contentType("application/json").body(TestImages.json4x4(rowImage(1, 1, 0))).post(PREDICT)
-                .then().statusCode(403).body("code", equalTo("PERMISSION_DENIED"))
-                .body("error", containsString("site:site-01 may not call POST " + PREDICT + ": requires role application or service"));
+                .then().statusCode(403).body("code", equalTo("PERMISSION_DENIED")).body("reason", equalTo("PERMISSION_DENIED"))
+                .body("field", equalTo("role")).body("limit", equalTo("application or service"));
         // A site may read nothing it was not given either way: the catalog needs only a federation certificate.
         TestTls.given(site).get("/v1/federations/" + FED).then().statusCode(200);
     }
@@ -115,8 +119,7 @@ class AccessControlTest {
         StatusRuntimeException e = grpcRefused(() -> TestTls.channel(null));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());
         TestTls.given(null).contentType("application/json").body(TestImages.json4x4(rowImage(1, 1, 0))).post(PREDICT)
-                .then().statusCode(401).body("code", equalTo("UNAUTHENTICATED"))
-                .body("error", containsString("requires a client certificate"));
+                .then().statusCode(401).body("code", equalTo("UNAUTHENTICATED")).body("reason", equalTo("NO_CLIENT_CERTIFICATE"));
         // Ops tooling reads health and metrics over HTTPS without a certificate.
         TestTls.given(null).get("/q/health/live").then().statusCode(200);
         TestTls.given(null).get("/metrics").then().statusCode(200)

@@ -18,7 +18,6 @@ import static io.fedfactory.inference.TestClassifiers.info;
 import static io.fedfactory.inference.TestClassifiers.rowClassifier;
 import static io.fedfactory.inference.TestClassifiers.rowImage;
 import static io.fedfactory.inference.TestTls.given;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -93,7 +92,7 @@ class ModelLifecycleTest {
         assertEquals(1, FakeAggregator.shared().downloadsStarted("fed-replay-v1"));
         given().contentType("application/json").body(TestImages.json4x4(rowImage(1, 1, 0)))
                 .post("/v1/federations/" + fed + "/predict").then().statusCode(503)
-                .body("error", containsString("'fed-replay-v1'")).body("error", containsString("consent withdrawn"));
+                .body("reason", equalTo("NOT_SERVED")).body("field", equalTo("federation_id"));
     }
 
     @Test
@@ -149,6 +148,6 @@ class ModelLifecycleTest {
         assertTrue(federation(probeFed).getString("fetch.message").contains("the probe gives"), federation(probeFed).getString("fetch.message"));
         given().contentType("application/json").body(TestImages.json4x4(rowImage(1, 1, 0)))
                 .post("/v1/federations/" + probeFed + "/predict").then().statusCode(503)
-                .body("error", containsString("has no served model yet"));
+                .body("reason", equalTo("NOT_SERVED")).body("field", equalTo("federation_id"));
     }
 }

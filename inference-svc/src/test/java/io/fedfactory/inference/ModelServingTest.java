@@ -2,6 +2,7 @@ package io.fedfactory.inference;
 
 import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
 import io.fedfactory.inference.serving.ServedModels;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.InferenceGrpc;
 import io.fedfactory.proto.v1.LabelScore;
 import io.fedfactory.proto.v1.ModelVersionInfo;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
@@ -45,7 +47,6 @@ import static io.fedfactory.inference.TestClassifiers.info;
 import static io.fedfactory.inference.TestClassifiers.rowClassifier;
 import static io.fedfactory.inference.TestClassifiers.rowImage;
 import static io.fedfactory.inference.TestTls.given;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -294,11 +295,11 @@ class ModelServingTest {
         assertEquals(0, aggregator.downloadsCompleted("fed-serve-v4"), "refused while the successor was still downloading");
         StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> predict(FED, rowImage(0, 1, 0)));
         assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
-        assertTrue(refused.getStatus().getDescription().contains("'fed-serve-v2'"), refused.getStatus().getDescription());
-        assertTrue(refused.getStatus().getDescription().contains("revoked"), refused.getStatus().getDescription());
+        assertEquals("NOT_SERVED", TypedErrors.reason(refused));
+        assertEquals(Map.of(TypedErrors.FIELD, "federation_id"), TypedErrors.info(refused).orElseThrow().getMetadataMap());
         given().contentType("application/json").body(TestImages.json4x4(rowImage(0, 1, 0)))
                 .post("/v1/federations/" + FED + "/predict").then().statusCode(503)
-                .body("error", containsString("fed-serve-v2")).body("code", equalTo("FAILED_PRECONDITION"));
+                .body("reason", equalTo("NOT_SERVED")).body("code", equalTo("FAILED_PRECONDITION"));
         JsonPath view = federation(FED);
         assertEquals("revoked", view.getString("serving"));
         assertEquals("fed-serve-v2", view.getString("revokedVersion"));
@@ -324,8 +325,8 @@ class ModelServingTest {
                 PredictRequest.newBuilder().setFederationId(FED).setRequiredVersion("fed-serve-v2")
                         .setImage(TestImages.tensor4x4(rowImage(1, 1, 0))).build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, required.getStatus().getCode());
-        assertTrue(required.getStatus().getDescription().startsWith("required_version: 'fed-serve-v2' was revoked"),
-                required.getStatus().getDescription());
+        assertEquals("VERSION_REVOKED", TypedErrors.reason(required));
+        assertEquals(Map.of(TypedErrors.FIELD, "required_version"), TypedErrors.info(required).orElseThrow().getMetadataMap());
         given().contentType("application/json").queryParam("required_version", "fed-serve-v2")
                 .body(TestImages.json4x4(rowImage(0, 1, 0))).post("/v1/federations/" + FED + "/predict")
                 .then().statusCode(410).body("field", equalTo("required_version"));

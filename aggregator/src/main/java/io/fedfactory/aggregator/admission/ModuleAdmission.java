@@ -54,7 +54,10 @@ public final class ModuleAdmission {
         String actual = receivedSha256;
         if (!actual.equals(manifest.getContentSha256())) {
             throw new ModuleRejectedException(AdmissionCheck.CONTENT_HASH, "SHA-256 of the received bytes is " + actual
-                    + " but manifest.content_sha256 is " + manifest.getContentSha256());
+                    + " but manifest.content_sha256 is " + manifest.getContentSha256())
+                    .with(io.fedfactory.proto.errors.TypedErrors.FIELD, "manifest.content_sha256")
+                    .with(io.fedfactory.proto.errors.TypedErrors.VALUE, manifest.getContentSha256())
+                    .with(io.fedfactory.proto.errors.TypedErrors.LIMIT, actual);
         }
         sessions.acquireUninterruptibly();
         try {

@@ -11,6 +11,8 @@ public class ModuleRejectedException extends RuntimeException {
         super(check.id() + ": " + detail);
         this.check = check;
         this.detail = detail;
+        io.fedfactory.aggregator.errors.Refusal.fieldOf(detail)
+                .ifPresent(f -> metadata.put(io.fedfactory.proto.errors.TypedErrors.FIELD, f));
     }
 
     public AdmissionCheck check() {

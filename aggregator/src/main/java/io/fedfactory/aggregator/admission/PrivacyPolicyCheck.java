@@ -3,6 +3,7 @@ package io.fedfactory.aggregator.admission;
 import io.fedfactory.privacy.MemorizationThresholds;
 import io.fedfactory.privacy.RdpAccountant;
 import io.fedfactory.privacy.ThreeSampleStatistic;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.DifferentialPrivacy;
 import io.fedfactory.proto.v1.DpPhase;
 import io.fedfactory.proto.v1.FederationSpec;
@@ -36,7 +37,7 @@ final class PrivacyPolicyCheck {
         PrivacyPolicy p = spec.getPrivacyPolicy();
         if (p.getRequireMemorizationReport() || p.hasMaxCopyRate()) {
             if (!m.hasMemorization()) {
-                fail("manifest.memorization is absent; spec.privacy_policy requires a memorization report"
+                throw fail("manifest.memorization is absent; spec.privacy_policy requires a memorization report"
                         + (p.hasMaxCopyRate() ? " with copy rate <= " + fmt(p.getMaxCopyRate()) : ""));
             }
             MemorizationReport r = m.getMemorization();
@@ -45,39 +46,46 @@ final class PrivacyPolicyCheck {
                 copyRateWithin("feature", r.getFeature(), p.getMaxCopyRate());
             }
             if (r.getFlagged()) {
-                fail("manifest.memorization.flagged is true (" + String.join("; ", r.getReasonsList())
+                throw fail("manifest.memorization.flagged is true (" + String.join("; ", r.getReasonsList())
                         + "); spec.privacy_policy admits only modules the site's audit passed");
             }
         }
         if (p.hasMaxEpsilon()) {
             if (!m.getProvenance().hasDifferentialPrivacy()) {
-                fail("manifest.provenance.differential_privacy is absent; spec.privacy_policy.max_epsilon is "
-                        + fmt(p.getMaxEpsilon()) + " at delta " + fmt(p.getDelta()) + " (train the module with DP-SGD)");
+                throw fail("manifest.provenance.differential_privacy is absent; spec.privacy_policy.max_epsilon is "
+                        + fmt(p.getMaxEpsilon()) + " at delta " + fmt(p.getDelta()) + " (train the module with DP-SGD)")
+                        .with(TypedErrors.LIMIT, "spec.privacy_policy.max_epsilon=" + fmt(p.getMaxEpsilon()));
             }
             DifferentialPrivacy dp = m.getProvenance().getDifferentialPrivacy();
             if (dp.getDelta() > p.getDelta()) {
-                fail("manifest.provenance.differential_privacy.delta " + fmt(dp.getDelta())
-                        + " exceeds spec.privacy_policy.delta " + fmt(p.getDelta()));
+                throw fail("manifest.provenance.differential_privacy.delta " + fmt(dp.getDelta())
+                        + " exceeds spec.privacy_policy.delta " + fmt(p.getDelta()))
+                        .with(TypedErrors.FIELD, "manifest.provenance.differential_privacy.delta").with(TypedErrors.VALUE, fmt(dp.getDelta()))
+                        .with(TypedErrors.LIMIT, "spec.privacy_policy.delta=" + fmt(p.getDelta()));
             }
             if (dp.getEpsilon() > p.getMaxEpsilon()) {
-                fail("manifest.provenance.differential_privacy.epsilon " + fmt(dp.getEpsilon())
+                throw fail("manifest.provenance.differential_privacy.epsilon " + fmt(dp.getEpsilon())
                         + " exceeds spec.privacy_policy.max_epsilon " + fmt(p.getMaxEpsilon()) + " at delta "
-                        + fmt(p.getDelta()));
+                        + fmt(p.getDelta())).with(TypedErrors.FIELD, "manifest.provenance.differential_privacy.epsilon")
+                        .with(TypedErrors.VALUE, fmt(dp.getEpsilon()))
+                        .with(TypedErrors.LIMIT, "spec.privacy_policy.max_epsilon=" + fmt(p.getMaxEpsilon()));
             }
         }
     }
 
     private static void copyRateWithin(String space, MemorizationSpace s, double limit) {
         if (s.getCopyRate() > limit) {
-            fail("manifest.memorization." + space + ".copy_rate " + fmt(s.getCopyRate())
-                    + " exceeds spec.privacy_policy.max_copy_rate " + fmt(limit));
+            throw fail("manifest.memorization." + space + ".copy_rate " + fmt(s.getCopyRate())
+                    + " exceeds spec.privacy_policy.max_copy_rate " + fmt(limit))
+                    .with(TypedErrors.FIELD, "manifest.memorization." + space + ".copy_rate").with(TypedErrors.VALUE, fmt(s.getCopyRate()))
+                    .with(TypedErrors.LIMIT, "spec.privacy_policy.max_copy_rate=" + fmt(limit));
         }
     }
 
     /** The report's verdict must follow from its numbers and thresholds by the audit's own rule. */
     private static void consistent(MemorizationReport r) {
         if (r.getSamples() < 1 || r.getTrainingImages() < 2 || r.getHeldOutImages() < 1) {
-            fail("manifest.memorization needs samples >= 1, training_images >= 2 and held_out_images >= 1, got "
+            throw fail("manifest.memorization needs samples >= 1, training_images >= 2 and held_out_images >= 1, got "
                     + r.getSamples() + ", " + r.getTrainingImages() + ", " + r.getHeldOutImages());
         }
         MemorizationThresholds thresholds;
@@ -92,7 +100,7 @@ final class PrivacyPolicyCheck {
         List<String> violations = thresholds.violations(r.getPixel().getCopyRate(), r.getFeature().getCopyRate(),
                 r.getPixel().getNearerTrainingShare(), r.getFeature().getNearerTrainingShare());
         if (r.getFlagged() != !violations.isEmpty()) {
-            fail("manifest.memorization.flagged is " + r.getFlagged() + " but its numbers say "
+            throw fail("manifest.memorization.flagged is " + r.getFlagged() + " but its numbers say "
                     + (violations.isEmpty() ? "pass (no threshold crossed)" : "flagged (" + String.join("; ", violations) + ")"));
         }
     }
@@ -102,33 +110,34 @@ final class PrivacyPolicyCheck {
         unit(f + ".copy_rate", s.getCopyRate());
         unit(f + ".nearer_training_share", s.getNearerTrainingShare());
         unit(f + ".zu_p_value", s.getZuPValue());
-        if (!Double.isFinite(s.getZu())) fail(f + ".zu must be finite, got " + s.getZu());
+        if (!Double.isFinite(s.getZu())) throw fail(f + ".zu must be finite, got " + s.getZu());
         double p = ThreeSampleStatistic.pValueOf(s.getZu());
         if (Math.abs(p - s.getZuPValue()) > TOLERANCE) {
-            fail(f + ".zu_p_value " + fmt(s.getZuPValue()) + " is not P(Z <= zu) = " + fmt(p) + " for zu " + fmt(s.getZu()));
+            throw fail(f + ".zu_p_value " + fmt(s.getZuPValue()) + " is not P(Z <= zu) = " + fmt(p) + " for zu " + fmt(s.getZu()))
+                    .with(TypedErrors.FIELD, f + ".zu_p_value").with(TypedErrors.VALUE, fmt(s.getZuPValue()));
         }
         // Some sample lies below the copy threshold exactly when the copy rate is above 0.
         boolean below = s.getSamplesToTraining().getMin() < s.getCopyThreshold();
         if (below != s.getCopyRate() > 0) {
-            fail(f + ".copy_rate " + fmt(s.getCopyRate()) + " contradicts samples_to_training.min "
+            throw fail(f + ".copy_rate " + fmt(s.getCopyRate()) + " contradicts samples_to_training.min "
                     + fmt(s.getSamplesToTraining().getMin()) + " against copy_threshold " + fmt(s.getCopyThreshold()));
         }
         double copies = s.getCopyRate() * samples;
         if (Math.abs(copies - Math.rint(copies)) > TOLERANCE * samples) {
-            fail(f + ".copy_rate " + fmt(s.getCopyRate()) + " is not a whole number of the " + samples + " samples");
+            throw fail(f + ".copy_rate " + fmt(s.getCopyRate()) + " is not a whole number of the " + samples + " samples");
         }
     }
 
     /** A claimed epsilon must be at least what the accountant gives for the claimed mechanism. */
     private static void consistent(DifferentialPrivacy dp) {
         String f = "manifest.provenance.differential_privacy";
-        if (!(dp.getDelta() > 0 && dp.getDelta() < 1)) fail(f + ".delta must be in (0, 1), got " + dp.getDelta());
+        if (!(dp.getDelta() > 0 && dp.getDelta() < 1)) throw fail(f + ".delta must be in (0, 1), got " + dp.getDelta());
         if (!(dp.getEpsilon() >= 0) || Double.isInfinite(dp.getEpsilon())) {
-            fail(f + ".epsilon must be finite and >= 0, got " + dp.getEpsilon());
+            throw fail(f + ".epsilon must be finite and >= 0, got " + dp.getEpsilon());
         }
         mechanism(f, dp.getSamplingRate(), dp.getNoiseMultiplier(), dp.getSteps());
         if (!dp.getSampling().equals("poisson")) {
-            fail(f + ".sampling must be \"poisson\" (the sampling the accountant assumes), got \"" + dp.getSampling() + "\"");
+            throw fail(f + ".sampling must be \"poisson\" (the sampling the accountant assumes), got \"" + dp.getSampling() + "\"");
         }
         RdpAccountant accountant = new RdpAccountant().compose(dp.getSamplingRate(), dp.getNoiseMultiplier(), dp.getSteps());
         for (int i = 0; i < dp.getLaterPhasesCount(); i++) {
@@ -138,31 +147,34 @@ final class PrivacyPolicyCheck {
         }
         double accounted = accountant.epsilon(dp.getDelta(), RdpAccountant.Conversion.IMPROVED).epsilon();
         if (dp.getEpsilon() < accounted * (1 - TOLERANCE)) {
-            fail(f + ".epsilon " + fmt(dp.getEpsilon()) + " is below " + fmt(accounted)
+            throw fail(f + ".epsilon " + fmt(dp.getEpsilon()) + " is below " + fmt(accounted)
                     + ", what its own sampling_rate, noise_multiplier, steps and delta give"
                     + (dp.getLaterPhasesCount() == 0 ? ""
-                            : ", composed with its " + dp.getLaterPhasesCount() + " later_phases"));
+                            : ", composed with its " + dp.getLaterPhasesCount() + " later_phases"))
+                    .with(TypedErrors.FIELD, f + ".epsilon").with(TypedErrors.VALUE, fmt(dp.getEpsilon()))
+                    .with(TypedErrors.LIMIT, ">= " + fmt(accounted));
         }
     }
 
     /** One phase's mechanism must be one the accountant can account. */
     private static void mechanism(String f, double samplingRate, double noiseMultiplier, long steps) {
-        if (!(samplingRate > 0 && samplingRate <= 1)) fail(f + ".sampling_rate must be in (0, 1], got " + samplingRate);
+        if (!(samplingRate > 0 && samplingRate <= 1)) throw fail(f + ".sampling_rate must be in (0, 1], got " + samplingRate);
         if (!(noiseMultiplier > 0) || Double.isInfinite(noiseMultiplier)) {
-            fail(f + ".noise_multiplier must be finite and > 0, got " + noiseMultiplier);
+            throw fail(f + ".noise_multiplier must be finite and > 0, got " + noiseMultiplier);
         }
-        if (steps < 1) fail(f + ".steps must be >= 1, got " + steps);
+        if (steps < 1) throw fail(f + ".steps must be >= 1, got " + steps);
     }
 
     private static void unit(String field, double v) {
-        if (!(v >= 0 && v <= 1)) fail(field + " must be in [0, 1], got " + v);
+        if (!(v >= 0 && v <= 1)) throw fail(field + " must be in [0, 1], got " + v);
     }
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
     }
 
-    private static void fail(String detail) {
-        throw new ModuleRejectedException(AdmissionCheck.PRIVACY_POLICY, detail);
+    /** The refusal, thrown by the caller ({@code throw fail(...)}, with {@code .with(...)} for field, value and limit). */
+    private static ModuleRejectedException fail(String detail) {
+        return new ModuleRejectedException(AdmissionCheck.PRIVACY_POLICY, detail);
     }
 }

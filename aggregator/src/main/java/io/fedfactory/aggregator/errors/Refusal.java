@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,9 +20,12 @@ import java.util.regex.Pattern;
 public class Refusal extends RuntimeException {
 
     private static final Logger LOG = Logger.getLogger(Refusal.class);
-    /** A message that starts with a request field path ("spec.label_names[2] must ...", "header.total_bytes: ..."). */
+    /**
+     * A message that starts with a request field path ("spec.label_names[2] must ...", "header.total_bytes: ...");
+     * an identity ("site:site-a may not ...") is not a field: the colon of a field is followed by a space.
+     */
     private static final Pattern FIELD = Pattern.compile(
-            "^([a-z][a-z0-9_]*(?:\\[\\d+])?(?:\\.[a-z][a-z0-9_]*(?:\\[\\d+])?)*)(:| must| is| has| holds| value)");
+            "^([a-z][a-z0-9_]*(?:\\[\\d+])?(?:\\.[a-z][a-z0-9_]*(?:\\[\\d+])?)*)(: | must| is| has| holds| value)");
 
     private final Status.Code code;
     private final String reason;
@@ -31,15 +35,27 @@ public class Refusal extends RuntimeException {
         super(message);
         this.code = code;
         this.reason = reason;
+        fieldOf(message).ifPresent(f -> metadata.put(TypedErrors.FIELD, f));
+    }
+
+    /** The request field a message starts with ("spec.label_names must ...", "header.total_bytes: ..."), if any. */
+    public static Optional<String> fieldOf(String message) {
         Matcher m = FIELD.matcher(message == null ? "" : message);
-        if (m.find() && (m.group(1).contains(".") || m.group(1).contains("_") || m.group(2).equals(":"))) {
-            metadata.put(TypedErrors.FIELD, m.group(1));
+        if (m.find() && (m.group(1).contains(".") || m.group(1).contains("_") || m.group(2).equals(": "))) {
+            return Optional.of(m.group(1));
         }
+        return Optional.empty();
     }
 
     /** Adds (or replaces) a metadata entry: {@link TypedErrors#FIELD}, {@link TypedErrors#VALUE}, {@link TypedErrors#LIMIT}. */
     public Refusal with(String key, Object value) {
         metadata.put(key, String.valueOf(value));
+        return this;
+    }
+
+    /** Removes a metadata entry (a field read from a message that names something else first). */
+    public Refusal without(String key) {
+        metadata.remove(key);
         return this;
     }
 

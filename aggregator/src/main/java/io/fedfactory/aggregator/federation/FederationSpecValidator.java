@@ -1,5 +1,6 @@
 package io.fedfactory.aggregator.federation;
 
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.ClassifierRecipe;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ImageSpec;
@@ -24,21 +25,21 @@ public final class FederationSpecValidator {
     /** @throws InvalidSpecException naming the first field that is wrong */
     public static void validate(FederationSpec spec) {
         if (!ID.matcher(spec.getFederationId()).matches()) {
-            throw new InvalidSpecException("spec.federation_id must match [a-z0-9-]{1,64}, got '"
-                    + spec.getFederationId() + "'");
+            throw refused("spec.federation_id must match " + ID.pattern() + ", got '" + spec.getFederationId() + "'",
+                    spec.getFederationId(), ID.pattern());
         }
         int labels = spec.getLabelNamesCount();
         if (labels < 2 || labels > MAX_LABELS) {
-            throw new InvalidSpecException("spec.label_names must hold 2.." + MAX_LABELS + " names, got " + labels);
+            throw refused("spec.label_names must hold 2.." + MAX_LABELS + " names, got " + labels, labels, "[2, " + MAX_LABELS + "]");
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < labels; i++) {
             String name = spec.getLabelNames(i);
             if (name.isBlank() || name.length() > 128) {
-                throw new InvalidSpecException("spec.label_names[" + i + "] must be 1..128 non-blank characters");
+                throw refused("spec.label_names[" + i + "] must be 1..128 non-blank characters", name, "1..128 non-blank characters");
             }
             if (!seen.add(name)) {
-                throw new InvalidSpecException("spec.label_names[" + i + "] '" + name + "' is a duplicate");
+                throw refused("spec.label_names[" + i + "] '" + name + "' is a duplicate", name, "unique");
             }
         }
         validate(spec.getImageSpec(), "spec.image_spec");
@@ -59,23 +60,23 @@ public final class FederationSpecValidator {
             validate(spec.getPrivacyPolicy());
         }
         if (spec.getClosePolicy().getExpectedSites() < 0) {
-            throw new InvalidSpecException("spec.close_policy.expected_sites must be >= 0, got "
-                    + spec.getClosePolicy().getExpectedSites());
+            throw refused("spec.close_policy.expected_sites must be >= 0, got " + spec.getClosePolicy().getExpectedSites(),
+                    spec.getClosePolicy().getExpectedSites(), ">= 0");
         }
     }
 
     static void validate(PrivacyPolicy p) {
         if (p.hasMaxCopyRate() && !(p.getMaxCopyRate() >= 0 && p.getMaxCopyRate() <= 1)) {
-            throw new InvalidSpecException("spec.privacy_policy.max_copy_rate must be in [0, 1], got " + p.getMaxCopyRate());
+            throw refused("spec.privacy_policy.max_copy_rate must be in [0, 1], got " + p.getMaxCopyRate(), p.getMaxCopyRate(), "[0, 1]");
         }
         if (p.hasMaxEpsilon()) {
             if (!(p.getMaxEpsilon() >= 0) || Double.isInfinite(p.getMaxEpsilon())) {
-                throw new InvalidSpecException("spec.privacy_policy.max_epsilon must be finite and >= 0, got "
-                        + p.getMaxEpsilon());
+                throw refused("spec.privacy_policy.max_epsilon must be finite and >= 0, got " + p.getMaxEpsilon(),
+                        p.getMaxEpsilon(), "finite, >= 0");
             }
             if (!(p.getDelta() > 0 && p.getDelta() < 1)) {
-                throw new InvalidSpecException("spec.privacy_policy.delta must be in (0, 1) when max_epsilon is set, got "
-                        + p.getDelta());
+                throw refused("spec.privacy_policy.delta must be in (0, 1) when max_epsilon is set, got " + p.getDelta(),
+                        p.getDelta(), "(0, 1)");
             }
         }
     }
@@ -83,30 +84,27 @@ public final class FederationSpecValidator {
     static void validateEnrollment(FederationSpec spec) {
         int n = spec.getEnrolledSiteIdsCount();
         if (n > MAX_ENROLLED_SITES) {
-            throw new InvalidSpecException("spec.enrolled_site_ids must hold at most " + MAX_ENROLLED_SITES + " site ids, got " + n);
+            throw refused("spec.enrolled_site_ids must hold at most " + MAX_ENROLLED_SITES + " site ids, got " + n, n, MAX_ENROLLED_SITES);
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < n; i++) {
             String id = spec.getEnrolledSiteIds(i);
             if (!SITE_ID.matcher(id).matches()) {
-                throw new InvalidSpecException("spec.enrolled_site_ids[" + i + "] must match " + SITE_ID.pattern() + ", got '" + id + "'");
+                throw refused("spec.enrolled_site_ids[" + i + "] must match " + SITE_ID.pattern() + ", got '" + id + "'", id,
+                        SITE_ID.pattern());
             }
             if (!seen.add(id)) {
-                throw new InvalidSpecException("spec.enrolled_site_ids[" + i + "] '" + id + "' is a duplicate");
+                throw refused("spec.enrolled_site_ids[" + i + "] '" + id + "' is a duplicate", id, "unique");
             }
         }
     }
 
     static void validate(ImageSpec s, String field) {
         if (s.getChannels() != 1 && s.getChannels() != 3) {
-            throw new InvalidSpecException(field + ".channels must be 1 or 3, got " + s.getChannels());
+            throw refused(field + ".channels must be 1 or 3, got " + s.getChannels(), s.getChannels(), "1 or 3");
         }
-        if (s.getHeight() < 1 || s.getHeight() > MAX_SIDE) {
-            throw new InvalidSpecException(field + ".height must be in [1, " + MAX_SIDE + "], got " + s.getHeight());
-        }
-        if (s.getWidth() < 1 || s.getWidth() > MAX_SIDE) {
-            throw new InvalidSpecException(field + ".width must be in [1, " + MAX_SIDE + "], got " + s.getWidth());
-        }
+        range(field + ".height", s.getHeight(), 1, MAX_SIDE);
+        range(field + ".width", s.getWidth(), 1, MAX_SIDE);
         if (!Float.isFinite(s.getValueMin()) || !Float.isFinite(s.getValueMax()) || !(s.getValueMin() < s.getValueMax())) {
             throw new InvalidSpecException(field + " value range must be finite with value_min < value_max, got ["
                     + s.getValueMin() + ", " + s.getValueMax() + "]");
@@ -123,13 +121,15 @@ public final class FederationSpecValidator {
         range("spec.recipe.batch_size", r.getBatchSize(), 1, 4096);
         range("spec.recipe.threads", r.getThreads(), 1, 256);
         if (!(r.getLearningRate() > 0) || !Float.isFinite(r.getLearningRate())) {
-            throw new InvalidSpecException("spec.recipe.learning_rate must be finite and > 0, got " + r.getLearningRate());
+            throw refused("spec.recipe.learning_rate must be finite and > 0, got " + r.getLearningRate(), r.getLearningRate(),
+                    "finite, > 0");
         }
         if (!(r.getMomentum() >= 0 && r.getMomentum() < 1)) {
-            throw new InvalidSpecException("spec.recipe.momentum must be in [0, 1), got " + r.getMomentum());
+            throw refused("spec.recipe.momentum must be in [0, 1), got " + r.getMomentum(), r.getMomentum(), "[0, 1)");
         }
         if (!(r.getWeightDecay() >= 0) || !Float.isFinite(r.getWeightDecay())) {
-            throw new InvalidSpecException("spec.recipe.weight_decay must be finite and >= 0, got " + r.getWeightDecay());
+            throw refused("spec.recipe.weight_decay must be finite and >= 0, got " + r.getWeightDecay(), r.getWeightDecay(),
+                    "finite, >= 0");
         }
         float blur = r.getInputBlur();
         if (!(blur == 0f || (blur > 0f && blur <= io.fedfactory.data.GaussianBlur.MAX_SIGMA))) {
@@ -142,10 +142,13 @@ public final class FederationSpecValidator {
 
     private static void range(String field, int value, int min, int max) {
         if (value < min || value > max) {
-            throw (InvalidSpecException) new InvalidSpecException(field + " must be in [" + min + ", " + max + "], got " + value)
-                    .with(io.fedfactory.proto.errors.TypedErrors.VALUE, value)
-                    .with(io.fedfactory.proto.errors.TypedErrors.LIMIT, "[" + min + ", " + max + "]");
+            throw refused(field + " must be in [" + min + ", " + max + "], got " + value, value, "[" + min + ", " + max + "]");
         }
+    }
+
+    /** The refusal of a spec field (named at the start of {@code message}) holding {@code value}, against {@code limit}. */
+    private static InvalidSpecException refused(String message, Object value, Object limit) {
+        return (InvalidSpecException) new InvalidSpecException(message).with(TypedErrors.VALUE, value).with(TypedErrors.LIMIT, limit);
     }
 
     private FederationSpecValidator() {

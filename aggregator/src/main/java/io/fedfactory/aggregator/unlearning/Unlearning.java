@@ -16,6 +16,7 @@ import io.fedfactory.aggregator.store.RecordKinds;
 import io.fedfactory.aggregator.store.records.StoredModule;
 import io.fedfactory.aggregator.training.TrainingJobs;
 import io.fedfactory.aggregator.training.TrainingPipeline;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.CertificateIssued;
 import io.fedfactory.proto.v1.DeleteModulesRequest;
 import io.fedfactory.proto.v1.DeleteModulesResponse;
@@ -93,7 +94,9 @@ public class Unlearning {
         String fed = r.getFederationId();
         federations.get(fed); // NOT_FOUND for an unknown federation
         if (r.getReason().isBlank() || r.getReason().length() > 1000) {
-            throw new InvalidRequestException("reason is required, 1..1000 characters, got " + r.getReason().length());
+            throw new InvalidRequestException("reason is required, 1..1000 characters, got " + r.getReason().length())
+                    .with(TypedErrors.FIELD, "reason").with(TypedErrors.VALUE, r.getReason().length())
+                    .with(TypedErrors.LIMIT, "1..1000 characters");
         }
         if (r.getRequestedBy().isBlank() || r.getRequestedBy().length() > 256) {
             throw new InvalidRequestException("requested_by is required, 1..256 characters");
@@ -110,15 +113,17 @@ public class Unlearning {
                     && ModuleClaims.claimedBy(m, r.getSiteId()))
                     .forEach(m -> (ModuleClaims.of(m).size() > 1 ? released : ids).add(m.getRecord().getModuleId()));
             if (ids.isEmpty() && released.isEmpty()) {
-                throw new UnknownModuleException("site_id '" + r.getSiteId() + "' has no admitted modules in " + fed);
+                throw new UnknownModuleException("site_id '" + r.getSiteId() + "' has no admitted modules in " + fed)
+                        .with(TypedErrors.FIELD, "site_id").with(TypedErrors.VALUE, r.getSiteId());
             }
         } else {
             for (String id : r.getModuleIdsList()) {
                 StoredModule m = all.stream().filter(x -> x.getRecord().getModuleId().equals(id)).findFirst()
-                        .orElseThrow(() -> new UnknownModuleException("module_ids: no module '" + id + "' in " + fed));
+                        .orElseThrow(() -> new UnknownModuleException("module_ids: no module '" + id + "' in " + fed)
+                                .with(TypedErrors.VALUE, id));
                 if (m.getRecord().getState() == ModuleState.MODULE_STATE_DELETED) {
                     throw new AlreadyDeletedException("module_ids: module '" + id + "' was already deleted at "
-                            + m.getRecord().getDeletedAt());
+                            + m.getRecord().getDeletedAt()).with(TypedErrors.VALUE, id);
                 }
                 ids.add(id);
             }

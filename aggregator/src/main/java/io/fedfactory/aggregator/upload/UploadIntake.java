@@ -88,7 +88,8 @@ public class UploadIntake {
     Start begin(UploadHeader h) {
         String uploadId = h.getUploadId();
         if (!UPLOAD_ID.matcher(uploadId).matches()) {
-            throw invalid("header", "header.upload_id must match [A-Za-z0-9-]{8,64}, got '" + uploadId + "'");
+            throw invalid("header", "header.upload_id must match " + UPLOAD_ID.pattern() + ", got '" + uploadId + "'")
+                    .with(TypedErrors.VALUE, uploadId).with(TypedErrors.LIMIT, UPLOAD_ID.pattern());
         }
         if (h.getSiteModuleCount() < 0 || h.getSiteModuleCount() > 10_000) {
             throw invalid("header", "header.site_module_count must be in [0, 10000], got " + h.getSiteModuleCount());
@@ -177,7 +178,8 @@ public class UploadIntake {
             u.part().close();
             if (u.stored() != h.getTotalBytes()) {
                 throw invalid("truncated", "upload ended after " + u.stored() + " of header.total_bytes "
-                        + h.getTotalBytes() + " bytes; resume from offset " + u.stored());
+                        + h.getTotalBytes() + " bytes; resume from offset " + u.stored()).with(TypedErrors.FIELD, "data")
+                        .with(TypedErrors.VALUE, u.stored()).with(TypedErrors.LIMIT, "header.total_bytes=" + h.getTotalBytes());
             }
             List<String> passed;
             try {
@@ -275,7 +277,8 @@ public class UploadIntake {
     /** How many bytes of an upload are stored; waits for a stream still receiving it to end first. */
     UploadOffset offset(String uploadId) {
         if (!UPLOAD_ID.matcher(uploadId).matches()) {
-            throw invalid("header", "upload_id must match [A-Za-z0-9-]{8,64}, got '" + uploadId + "'");
+            throw invalid("header", "upload_id must match " + UPLOAD_ID.pattern() + ", got '" + uploadId + "'")
+                    .with(TypedErrors.VALUE, uploadId).with(TypedErrors.LIMIT, UPLOAD_ID.pattern());
         }
         UploadOffset.Builder answer = UploadOffset.newBuilder().setUploadId(uploadId);
         StoredUpload upload = store.upload(uploadId).orElse(null);
@@ -304,7 +307,8 @@ public class UploadIntake {
         String id = h.getUploadId();
         if (!previous.getCompletedModuleId().isEmpty()) {
             throw precondition("header", "upload_id '" + id + "' already completed as module "
-                    + previous.getCompletedModuleId() + "; send a different module under a new upload_id");
+                    + previous.getCompletedModuleId() + "; send a different module under a new upload_id")
+                    .with(TypedErrors.FIELD, "header.upload_id").with(TypedErrors.VALUE, id);
         }
         UploadHeader p = previous.getHeader();
         if (!p.getFederationId().equals(h.getFederationId())
@@ -312,7 +316,8 @@ public class UploadIntake {
                 || p.getTotalBytes() != h.getTotalBytes()) {
             throw precondition("header", "upload_id '" + id + "' is in progress for federation_id '"
                     + p.getFederationId() + "', content_sha256 " + p.getManifest().getContentSha256() + ", total_bytes "
-                    + p.getTotalBytes() + "; a resumed upload must repeat them (or use a new upload_id)");
+                    + p.getTotalBytes() + "; a resumed upload must repeat them (or use a new upload_id)")
+                    .with(TypedErrors.FIELD, "header.upload_id").with(TypedErrors.VALUE, id);
         }
     }
 
@@ -329,7 +334,8 @@ public class UploadIntake {
         }
         UploadRefusedException refused = new UploadRefusedException(Status.Code.INVALID_ARGUMENT, "admission",
                 e.check().id().toUpperCase(java.util.Locale.ROOT), e.getMessage());
-        refused.with("check", e.check().id());
+        // The message starts with the check's name, which is the reason, not a field; the field is the detail's.
+        refused.without(TypedErrors.FIELD).with("check", e.check().id());
         e.metadata().forEach(refused::with);
         throw refused;
     }
@@ -338,12 +344,14 @@ public class UploadIntake {
         String id = known.getRecord().getModuleId();
         if (known.getRecord().getState() != ModuleState.MODULE_STATE_ADMITTED) {
             throw precondition("deleted", "module " + id + " was deleted at " + known.getRecord().getDeletedAt()
-                    + "; a deleted module cannot be uploaded again");
+                    + "; a deleted module cannot be uploaded again").with(TypedErrors.FIELD, "header.manifest.content_sha256")
+                    .with(TypedErrors.VALUE, id);
         }
         if (!known.getFederationId().equals(h.getFederationId())) {
             throw precondition("header", "module " + id + " is already admitted in federation '"
                     + known.getFederationId() + "'; a module belongs to one federation (header.federation_id is '"
-                    + h.getFederationId() + "')");
+                    + h.getFederationId() + "')").with(TypedErrors.FIELD, "header.federation_id")
+                    .with(TypedErrors.VALUE, h.getFederationId());
         }
         // The announcement of the first admission may never have been acknowledged; a retry repeats it.
         if (!known.getAnnounced()) events.admitted(known);

@@ -3,6 +3,7 @@ package io.fedfactory.aggregator.upload;
 import io.fedfactory.aggregator.errors.Refusal;
 import io.grpc.StatusRuntimeException;
 import io.fedfactory.aggregator.events.EventPublishException;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.UploadChunk;
 import io.fedfactory.proto.v1.UploadReceipt;
 import io.grpc.Status;
@@ -37,7 +38,8 @@ final class UploadStream implements StreamObserver<UploadChunk> {
         try {
             if (upload == null) {
                 if (!chunk.hasHeader()) {
-                    throw UploadRefusedException.invalid("header", "the first chunk of an upload must carry header");
+                    throw UploadRefusedException.invalid("header", "the first chunk of an upload must carry header")
+                            .with(TypedErrors.FIELD, "header");
                 }
                 UploadIntake.Start start = intake.begin(chunk.getHeader());
                 if (start.receipt() != null) {
@@ -47,7 +49,7 @@ final class UploadStream implements StreamObserver<UploadChunk> {
                 upload = start.upload();
             } else if (chunk.hasHeader()) {
                 throw UploadRefusedException.invalid("header", "header must be sent in the first chunk only; the chunk at offset "
-                        + chunk.getOffset() + " carries one");
+                        + chunk.getOffset() + " carries one").with(TypedErrors.FIELD, "header").with(TypedErrors.VALUE, chunk.getOffset());
             }
             upload.append(chunk.getOffset(), chunk.getData());
             metrics.received(chunk.getData().size());
@@ -71,7 +73,8 @@ final class UploadStream implements StreamObserver<UploadChunk> {
         if (done) return;
         try {
             if (upload == null) {
-                throw UploadRefusedException.invalid("header", "the upload stream carried no chunk; the first chunk must carry header");
+                throw UploadRefusedException.invalid("header", "the upload stream carried no chunk; the first chunk must carry header")
+                        .with(TypedErrors.FIELD, "header");
             }
             ReceivingUpload finishing = upload;
             upload = null; // finish() releases the upload whatever happens

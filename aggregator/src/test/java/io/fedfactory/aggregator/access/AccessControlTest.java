@@ -7,6 +7,7 @@ import io.fedfactory.aggregator.fixtures.TestPki;
 import io.fedfactory.aggregator.fixtures.UploadCall;
 import io.fedfactory.aggregator.store.AggregatorStore;
 import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.AuditEntry;
 import io.fedfactory.proto.v1.CloseFederationRequest;
 import io.fedfactory.proto.v1.CreateFederationRequest;
@@ -37,6 +38,7 @@ import javax.net.ssl.SSLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -96,8 +98,7 @@ class AccessControlTest {
         var e = assertThrows(StatusRuntimeException.class,
                 () -> UploadCall.upload(Clients.upload("site-a"), asB, onnx, 0, 1024));
         assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
-        assertEquals("site:site-a may not call Upload for site 'site-b': header.manifest.site_id must equal the "
-                + "certificate's name 'site-a'", e.getStatus().getDescription());
+        assertDenied(e, "header.manifest.site_id", "site-b", "site-a");
         nothingStored(asB);
         assertAudited(fed, "site:site-a", "fedfactory.v1.ModuleUpload/Upload", "PERMISSION_DENIED");
 
@@ -105,8 +106,7 @@ class AccessControlTest {
         UploadHeader notEnrolled = header(fed, "site-z-" + UUID.randomUUID(), decoderManifest(onnx, "site-z", "cat"), onnx.length);
         e = assertThrows(StatusRuntimeException.class, () -> UploadCall.upload(notEnrolled, onnx, 0, 1024));
         assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
-        assertEquals("site:site-z may not call Upload on federation '" + fed + "': the site is not enrolled "
-                + "(spec.enrolled_site_ids)", e.getStatus().getDescription());
+        assertDenied(e, "header.federation_id", fed, "spec.enrolled_site_ids");
         nothingStored(notEnrolled);
         e = assertThrows(StatusRuntimeException.class, () -> Clients.admin(Identity.site("site-z"))
                 .getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build()));
@@ -116,7 +116,9 @@ class AccessControlTest {
         UploadHeader huge = header(fed, "huge-" + UUID.randomUUID(), decoderManifest(onnx, "site-a", "cat"), 67108865);
         e = assertThrows(StatusRuntimeException.class, () -> UploadCall.upload(huge, onnx, 0, 1024));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("(fedfactory.upload.max-module-bytes), got 67108865"));
+        assertEquals("TOTAL_BYTES", TypedErrors.reason(e));
+        assertEquals(Map.of(TypedErrors.FIELD, "header.total_bytes", TypedErrors.VALUE, "67108865",
+                TypedErrors.LIMIT, "fedfactory.upload.max-module-bytes=67108864"), TypedErrors.info(e).orElseThrow().getMetadataMap());
         nothingStored(huge);
 
         // The enrolled site uploading as itself is admitted.
@@ -127,16 +129,14 @@ class AccessControlTest {
         // Another site may not look at it, report as it, or (not enrolled) download the federation's models.
         e = assertThrows(StatusRuntimeException.class, () -> Clients.uploadBlocking("site-b")
                 .getUploadOffset(UploadOffsetRequest.newBuilder().setUploadId(own).build()));
-        assertEquals("site:site-b may not call GetUploadOffset for upload_id '" + own + "': it is an upload of another site",
-                e.getStatus().getDescription());
+        assertDenied(e, "upload_id", own, null);
         e = assertThrows(StatusRuntimeException.class, () -> Clients.admin(Identity.site("site-a")).reportSiteMetrics(
                 SiteMetricsReport.newBuilder().setFederationId(fed).setSiteId("site-b").setVersion(fed + "-v1").build()));
         assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
         assertTrue(store.federation(fed).orElseThrow().getSiteMetricsMap().isEmpty());
         e = assertThrows(StatusRuntimeException.class, () -> Clients.models(Identity.site("site-z"))
                 .download(ModelDownloadRequest.newBuilder().setFederationId(fed).build()).hasNext());
-        assertEquals("site:site-z may not call Download on federation '" + fed + "': the site is not enrolled "
-                + "(spec.enrolled_site_ids)", e.getStatus().getDescription());
+        assertDenied(e, "federation_id", fed, "spec.enrolled_site_ids");
     }
 
     @Test
@@ -149,26 +149,26 @@ class AccessControlTest {
         var e = assertThrows(StatusRuntimeException.class, () -> Clients.admin(Identity.site("site-a")).deleteModules(
                 DeleteModulesRequest.newBuilder().setFederationId(fed).addModuleIds(module).setReason("mine").build()));
         assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
-        assertEquals("site:site-a may not call DeleteModules: requires role auditor", e.getStatus().getDescription());
+        assertDenied(e, "role", "site", "auditor");
         assertEquals(ModuleState.MODULE_STATE_ADMITTED, store.module(module).orElseThrow().getRecord().getState());
         assertTrue(BrokerRecords.events("fedfactory.modules", module).stream().noneMatch(Event::hasModuleDeleted));
 
         e = assertThrows(StatusRuntimeException.class, () -> Clients.auditor().startTraining(
                 StartTrainingRequest.newBuilder().setFederationId(fed).build()));
         assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
-        assertEquals("auditor:auditor may not call StartTraining: requires role coordinator", e.getStatus().getDescription());
+        assertDenied(e, "role", "auditor", "coordinator");
         assertEquals(FederationState.FEDERATION_STATE_OPEN, store.federation(fed).orElseThrow().getState());
 
         // requested_by is the caller's identity: naming someone else is refused.
         e = assertThrows(StatusRuntimeException.class, () -> Clients.auditor().deleteModules(DeleteModulesRequest.newBuilder()
                 .setFederationId(fed).addModuleIds(module).setReason("x").setRequestedBy("auditor:someone-else").build()));
         assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("requested_by 'auditor:someone-else'"), e.getStatus().getDescription());
+        assertDenied(e, "requested_by", "auditor:someone-else", "auditor:auditor");
         assertEquals(ModuleState.MODULE_STATE_ADMITTED, store.module(module).orElseThrow().getRecord().getState());
 
         e = assertThrows(StatusRuntimeException.class, () -> Clients.auditTrail(TestPki.COORDINATOR)
                 .listAuditRecords(ListAuditRecordsRequest.getDefaultInstance()));
-        assertEquals("coordinator:coordinator may not call ListAuditRecords: requires role auditor", e.getStatus().getDescription());
+        assertDenied(e, "role", "coordinator", "auditor");
 
         List<AuditEntry> trail = audit(fed);
         assertTrue(trail.stream().anyMatch(a -> a.getRecord().getActor().equals("site:site-a")
@@ -202,13 +202,26 @@ class AccessControlTest {
         var e = assertThrows(StatusRuntimeException.class,
                 () -> Clients.coordinator().createFederation(CreateFederationRequest.newBuilder().setSpec(bad).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().startsWith("spec.enrolled_site_ids[13] must match"), e.getStatus().getDescription());
+        assertEquals("INVALID_SPEC", TypedErrors.reason(e));
+        assertEquals(Map.of(TypedErrors.FIELD, "spec.enrolled_site_ids[13]", TypedErrors.VALUE, "Site A",
+                TypedErrors.LIMIT, "[a-z0-9][a-z0-9._-]{0,62}"), TypedErrors.info(e).orElseThrow().getMetadataMap());
         FederationSpec crowded = ModuleFixtures.spec("fed-crowded").toBuilder().clearEnrolledSiteIds()
                 .addAllEnrolledSiteIds(IntStream.range(0, 10_001).mapToObj(i -> "s" + i).toList()).build();
         e = assertThrows(StatusRuntimeException.class,
                 () -> Clients.coordinator().createFederation(CreateFederationRequest.newBuilder().setSpec(crowded).build()));
-        assertEquals("spec.enrolled_site_ids must hold at most 10000 site ids, got 10001", e.getStatus().getDescription());
+        assertEquals("INVALID_SPEC", TypedErrors.reason(e));
+        assertEquals(Map.of(TypedErrors.FIELD, "spec.enrolled_site_ids", TypedErrors.VALUE, "10001", TypedErrors.LIMIT, "10000"),
+                TypedErrors.info(e).orElseThrow().getMetadataMap());
         assertTrue(store.federation("fed-crowded").isEmpty());
+    }
+
+    /** A PERMISSION_DENIED refusal naming the field at fault, the value it held and the rule ({@code limit}; null: none). */
+    private static void assertDenied(StatusRuntimeException e, String field, String value, String limit) {
+        assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode(), e.getStatus().toString());
+        assertEquals("PERMISSION_DENIED", TypedErrors.reason(e));
+        Map<String, String> expected = new java.util.HashMap<>(Map.of(TypedErrors.FIELD, field, TypedErrors.VALUE, value));
+        if (limit != null) expected.put(TypedErrors.LIMIT, limit);
+        assertEquals(expected, TypedErrors.info(e).orElseThrow().getMetadataMap());
     }
 
     private String federation(String prefix) {

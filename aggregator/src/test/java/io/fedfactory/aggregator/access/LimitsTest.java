@@ -64,10 +64,9 @@ class LimitsTest {
 
         var e = assertThrows(StatusRuntimeException.class, () -> UploadCall.upload(h2, second, 0, 1000));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
-        assertEquals("site 'site-b' already has 1 uploads in flight (fedfactory.upload.max-in-flight-per-site=1); "
-                + "finish or cancel one first", e.getStatus().getDescription());
         assertEquals("IN_FLIGHT", TypedErrors.reason(e));
-        assertEquals("fedfactory.upload.max-in-flight-per-site=1", TypedErrors.info(e).orElseThrow().getMetadataOrThrow("limit"));
+        assertEquals(Map.of(TypedErrors.FIELD, "header.manifest.site_id", TypedErrors.VALUE, "site-b",
+                TypedErrors.LIMIT, "fedfactory.upload.max-in-flight-per-site=1"), TypedErrors.info(e).orElseThrow().getMetadataMap());
         assertTrue(store.module(ModuleFixtures.sha256(second)).isEmpty());
         assertEquals(0, store.parts().length(h2.getUploadId()));
 
@@ -96,9 +95,9 @@ class LimitsTest {
             }
         }
         assertTrue(refused != null && calls <= 8, "refused after the burst, got " + calls + " calls");
-        assertEquals("auditor:auditor exceeded the request rate fedfactory.limits.requests-per-second=0.2 "
-                + "(fedfactory.limits.burst=6); retry later", refused.getStatus().getDescription());
         assertEquals("REQUEST_RATE", TypedErrors.reason(refused));
+        assertEquals(Map.of(TypedErrors.LIMIT, "fedfactory.limits.requests-per-second=0.2,fedfactory.limits.burst=6"),
+                TypedErrors.info(refused).orElseThrow().getMetadataMap());
         // Another identity has its own bucket.
         var e = assertThrows(StatusRuntimeException.class, () -> Clients.coordinator().getFederationStatus(status));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());

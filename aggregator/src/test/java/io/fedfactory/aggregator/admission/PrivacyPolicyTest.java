@@ -13,6 +13,7 @@ import io.fedfactory.lineage.PrivacyWire;
 import io.fedfactory.privacy.DpGuarantee;
 import io.fedfactory.privacy.DpSgdConfig;
 import io.fedfactory.privacy.RdpAccountant;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.CreateFederationRequest;
 import io.fedfactory.proto.v1.DifferentialPrivacy;
 import io.fedfactory.proto.v1.Event;
@@ -29,6 +30,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.UUID;
 
 import static io.fedfactory.aggregator.fixtures.ModuleFixtures.header;
@@ -67,9 +69,10 @@ class PrivacyPolicyTest {
     void theSiteFlagsTheMemorizingModuleAndAdmissionRefusesItNamingTheLimit() {
         assertTrue(memorizing.report().flagged(), memorizing.report().summary());
         String fed = federation("priv-memorizing", AUDITED);
-        String detail = refused(fed, memorizing.onnx(), memorizing.manifest());
-        assertTrue(detail.matches("manifest\\.memorization\\.pixel\\.copy_rate 0\\.\\d+ exceeds "
-                + "spec\\.privacy_policy\\.max_copy_rate 0\\.05"), detail);
+        Map<String, String> refusal = refused(fed, memorizing.onnx(), memorizing.manifest());
+        assertEquals("manifest.memorization.pixel.copy_rate", refusal.get(TypedErrors.FIELD), refusal.toString());
+        assertTrue(Double.parseDouble(refusal.get(TypedErrors.VALUE)) > 0.05, refusal.toString());
+        assertEquals("spec.privacy_policy.max_copy_rate=0.05", refusal.get(TypedErrors.LIMIT));
     }
 
     @Test
@@ -84,22 +87,21 @@ class PrivacyPolicyTest {
     @Test
     void aModuleWithoutAReportIsRefusedWhenThePolicyRequiresOne() {
         String fed = federation("priv-no-report", AUDITED);
-        String detail = refused(fed, normal.onnx(), normal.manifest().toBuilder().clearMemorization().build());
-        assertEquals("manifest.memorization is absent; spec.privacy_policy requires a memorization report with copy "
-                + "rate <= 0.05", detail);
+        Map<String, String> refusal = refused(fed, normal.onnx(), normal.manifest().toBuilder().clearMemorization().build());
+        assertEquals(Map.of("check", "privacy_policy", TypedErrors.FIELD, "manifest.memorization"), refusal);
     }
 
     @Test
     void aReportWhoseVerdictContradictsItsNumbersIsRefused() {
         String fed = federation("priv-contradiction", PrivacyPolicy.getDefaultInstance());
         var forged = memorizing.manifest().getMemorization().toBuilder().setFlagged(false).clearReasons().build();
-        String detail = refused(fed, memorizing.onnx(), memorizing.manifest().toBuilder().setMemorization(forged).build());
-        assertTrue(detail.startsWith("manifest.memorization.flagged is false but its numbers say flagged "
-                + "(pixel.copy_rate 0."), detail);
+        Map<String, String> refusal = refused(fed, memorizing.onnx(), memorizing.manifest().toBuilder().setMemorization(forged).build());
+        assertEquals(Map.of("check", "privacy_policy", TypedErrors.FIELD, "manifest.memorization.flagged"), refusal);
         var pValue = normal.manifest().getMemorization().toBuilder()
                 .setPixel(normal.manifest().getMemorization().getPixel().toBuilder().setZuPValue(0.5)).build();
-        String p = refused(fed, normal.onnx(), normal.manifest().toBuilder().setMemorization(pValue).build());
-        assertTrue(p.startsWith("manifest.memorization.pixel.zu_p_value 0.5 is not P(Z <= zu)"), p);
+        refusal = refused(fed, normal.onnx(), normal.manifest().toBuilder().setMemorization(pValue).build());
+        assertEquals(Map.of("check", "privacy_policy", TypedErrors.FIELD, "manifest.memorization.pixel.zu_p_value",
+                TypedErrors.VALUE, "0.5"), refusal);
     }
 
     @Test
@@ -107,19 +109,23 @@ class PrivacyPolicyTest {
         // A policy of DP alone; the (refused elsewhere) memorizing module stands in, its DP figures written here.
         PrivacyPolicy dp = PrivacyPolicy.newBuilder().setMaxEpsilon(4).setDelta(1e-5).build();
         String fed = federation("priv-epsilon", dp);
-        String absent = refused(fed, memorizing.onnx(), memorizing.manifest());
-        assertEquals("manifest.provenance.differential_privacy is absent; spec.privacy_policy.max_epsilon is 4 at "
-                + "delta 1e-05 (train the module with DP-SGD)", absent);
+        Map<String, String> absent = refused(fed, memorizing.onnx(), memorizing.manifest());
+        assertEquals(Map.of("check", "privacy_policy", TypedErrors.FIELD, "manifest.provenance.differential_privacy",
+                TypedErrors.LIMIT, "spec.privacy_policy.max_epsilon=4"), absent);
 
         double q = 64 / 900.0;
         long steps = 8 * 15;
         double eps = new RdpAccountant().compose(q, 0.6, steps).epsilon(1e-5).epsilon();
         assertTrue(eps > 4, "noise 0.6 over 120 steps spends more than 4: " + eps);
-        String over = refused(fed, memorizing.onnx(), withDp(memorizing.manifest(), q, 0.6, steps, eps));
-        assertTrue(over.matches("manifest\\.provenance\\.differential_privacy\\.epsilon [0-9.]+ exceeds "
-                + "spec\\.privacy_policy\\.max_epsilon 4 at delta 1e-05"), over);
-        String understated = refused(fed, memorizing.onnx(), withDp(memorizing.manifest(), q, 0.6, steps, 3.0));
-        assertTrue(understated.startsWith("manifest.provenance.differential_privacy.epsilon 3 is below "), understated);
+        Map<String, String> over = refused(fed, memorizing.onnx(), withDp(memorizing.manifest(), q, 0.6, steps, eps));
+        assertEquals("manifest.provenance.differential_privacy.epsilon", over.get(TypedErrors.FIELD), over.toString());
+        assertEquals(eps, Double.parseDouble(over.get(TypedErrors.VALUE)), eps * 1e-5, over.toString());
+        assertEquals("spec.privacy_policy.max_epsilon=4", over.get(TypedErrors.LIMIT));
+        Map<String, String> understated = refused(fed, memorizing.onnx(), withDp(memorizing.manifest(), q, 0.6, steps, 3.0));
+        assertEquals("manifest.provenance.differential_privacy.epsilon", understated.get(TypedErrors.FIELD), understated.toString());
+        assertEquals("3", understated.get(TypedErrors.VALUE));
+        assertTrue(understated.get(TypedErrors.LIMIT).startsWith(">= "), understated.toString());
+        assertTrue(Double.parseDouble(understated.get(TypedErrors.LIMIT).substring(3)) > 3, understated.toString());
 
         double within = new RdpAccountant().compose(q, 2.0, steps).epsilon(1e-5).epsilon();
         // Within the limit the check passes (not uploaded: the memorizing module must stay free for its own test).
@@ -144,11 +150,10 @@ class PrivacyPolicyTest {
         new ModuleAdmission(1).checkManifest(PrivacyFixtures.spec(fed, dp), withDp(memorizing.manifest(), wire));
 
         // Claiming the autoencoder's epsilon alone, with both phases listed, is refused and stores nothing.
-        String forged = refused(fed, memorizing.onnx(),
+        Map<String, String> forged = refused(fed, memorizing.onnx(),
                 withDp(memorizing.manifest(), wire.toBuilder().setEpsilon(autoencoder.epsilon()).build()));
-        assertTrue(forged.startsWith("manifest.provenance.differential_privacy.epsilon ") && forged.endsWith(
-                "what its own sampling_rate, noise_multiplier, steps and delta give, composed with its 1 later_phases"),
-                forged);
+        assertEquals("manifest.provenance.differential_privacy.epsilon", forged.get(TypedErrors.FIELD), forged.toString());
+        assertTrue(Double.parseDouble(forged.get(TypedErrors.LIMIT).substring(3)) > autoencoder.epsilon(), forged.toString());
         ModuleRejectedException badPhase = assertThrows(ModuleRejectedException.class, () -> new ModuleAdmission(1)
                 .checkManifest(PrivacyFixtures.spec(fed, dp), withDp(memorizing.manifest(), wire.toBuilder()
                         .setLaterPhases(0, wire.getLaterPhases(0).toBuilder().setSteps(0)).build())));
@@ -177,14 +182,15 @@ class PrivacyPolicyTest {
         return UploadCall.upload(header(fed, UUID.randomUUID().toString(), manifest, onnx.length), onnx, 0, 65536);
     }
 
-    /** Uploads, expects refusal by privacy_policy with nothing stored, and returns the detail after the check's name. */
-    private String refused(String fed, byte[] onnx, ModuleManifest manifest) {
+    /** Uploads, expects refusal by privacy_policy with nothing stored, and returns the refusal's ErrorInfo metadata. */
+    private Map<String, String> refused(String fed, byte[] onnx, ModuleManifest manifest) {
         String uploadId = UUID.randomUUID().toString();
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> UploadCall.upload(header(fed, uploadId, manifest, onnx.length), onnx, 0, 65536));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
-        String description = e.getStatus().getDescription();
-        assertTrue(description.startsWith("privacy_policy: "), description);
+        assertEquals("PRIVACY_POLICY", TypedErrors.reason(e), e.getStatus().toString());
+        Map<String, String> metadata = TypedErrors.info(e).orElseThrow().getMetadataMap();
+        assertEquals("privacy_policy", metadata.get("check"));
 
         Event event = BrokerRecords.single("fedfactory.modules", uploadId);
         assertEquals("privacy_policy", event.getModuleRejected().getFailedCheck());
@@ -195,6 +201,6 @@ class PrivacyPolicyTest {
         assertTrue(store.upload(uploadId).isEmpty(), "no upload record");
         assertEquals(0, admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build())
                 .getModules());
-        return description.substring("privacy_policy: ".length());
+        return metadata;
     }
 }

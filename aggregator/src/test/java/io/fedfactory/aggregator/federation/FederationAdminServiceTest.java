@@ -2,6 +2,7 @@ package io.fedfactory.aggregator.federation;
 
 import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
 import io.fedfactory.deploy.kafka.SharedKafkaBroker;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.ClosePolicy;
 import io.fedfactory.proto.v1.CreateFederationRequest;
 import io.fedfactory.proto.v1.Event;
@@ -95,17 +96,21 @@ class FederationAdminServiceTest {
         var e = assertThrows(StatusRuntimeException.class,
                 () -> admin.createFederation(CreateFederationRequest.newBuilder().setSpec(tooFewLabels).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("spec.label_names must hold 2..1000 names, got 1"),
-                e.getStatus().getDescription());
+        assertEquals("INVALID_SPEC", TypedErrors.reason(e));
+        assertEquals(Map.of(TypedErrors.FIELD, "spec.label_names", TypedErrors.VALUE, "1", TypedErrors.LIMIT, "[2, 1000]"),
+                TypedErrors.info(e).orElseThrow().getMetadataMap());
 
         var badChannels = spec("fed-b").toBuilder().setImageSpec(spec("x").getImageSpec().toBuilder().setChannels(2)).build();
         e = assertThrows(StatusRuntimeException.class,
                 () -> admin.createFederation(CreateFederationRequest.newBuilder().setSpec(badChannels).build()));
-        assertTrue(e.getStatus().getDescription().contains("spec.image_spec.channels must be 1 or 3, got 2"));
+        assertEquals("INVALID_SPEC", TypedErrors.reason(e));
+        assertEquals(Map.of(TypedErrors.FIELD, "spec.image_spec.channels", TypedErrors.VALUE, "2", TypedErrors.LIMIT, "1 or 3"),
+                TypedErrors.info(e).orElseThrow().getMetadataMap());
 
         e = assertThrows(StatusRuntimeException.class,
                 () -> admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId("fed-b").build()));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+        assertEquals("UNKNOWN_FEDERATION", TypedErrors.reason(e));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.fedfactory.aggregator.fixtures.BrokerRecords;
 import io.fedfactory.aggregator.fixtures.ModuleFixtures;
 import io.fedfactory.aggregator.fixtures.UploadCall;
 import io.fedfactory.deploy.kafka.KafkaBrokerTestResource;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.ClassifierRecipe;
 import io.fedfactory.proto.v1.CreateFederationRequest;
 import io.fedfactory.proto.v1.DeleteModulesRequest;
@@ -41,6 +42,7 @@ import java.time.Instant;
 
 import java.io.ByteArrayOutputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,7 +98,9 @@ class FederationLifecycleTest {
         assertTrue(BrokerRecords.events("fedfactory.models", v1.getVersion()).stream().anyMatch(Event::hasModelRevoked));
         var refused = assertThrows(StatusRuntimeException.class, () -> download(v1.getVersion()));
         assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
-        assertTrue(refused.getStatus().getDescription().contains("revoked"));
+        assertEquals("VERSION_REVOKED", TypedErrors.reason(refused));
+        assertEquals(Map.of(TypedErrors.FIELD, "version", TypedErrors.VALUE, v1.getVersion()),
+                TypedErrors.info(refused).orElseThrow().getMetadataMap());
         var deleted = admin.listModules(ListModulesRequest.newBuilder().setFederationId(fed).setIncludeDeleted(true).build())
                 .getModulesList().stream().filter(m -> m.getModuleId().equals(ids[1])).findFirst().orElseThrow();
         assertEquals(ModuleState.MODULE_STATE_DELETED, deleted.getState());
@@ -130,14 +134,20 @@ class FederationLifecycleTest {
         var again = assertThrows(StatusRuntimeException.class, () -> auditor.deleteModules(DeleteModulesRequest.newBuilder()
                 .setFederationId(fed).addModuleIds(ids[1]).setReason("again").build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, again.getStatus().getCode());
-        assertTrue(again.getStatus().getDescription().contains("already deleted"), again.getStatus().getDescription());
-        assertEquals("MODULE_ALREADY_DELETED", io.fedfactory.proto.errors.TypedErrors.reason(again));
+        assertEquals("MODULE_ALREADY_DELETED", TypedErrors.reason(again));
+        assertEquals(Map.of(TypedErrors.FIELD, "module_ids", TypedErrors.VALUE, ids[1]), TypedErrors.info(again).orElseThrow().getMetadataMap());
         var unknown = assertThrows(StatusRuntimeException.class, () -> auditor.deleteModules(DeleteModulesRequest.newBuilder()
                 .setFederationId(fed).addModuleIds("0".repeat(64)).setReason("x").build()));
         assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+        assertEquals("UNKNOWN_MODULE", TypedErrors.reason(unknown));
+        assertEquals(Map.of(TypedErrors.FIELD, "module_ids", TypedErrors.VALUE, "0".repeat(64)),
+                TypedErrors.info(unknown).orElseThrow().getMetadataMap());
         var noReason = assertThrows(StatusRuntimeException.class, () -> auditor.deleteModules(DeleteModulesRequest.newBuilder()
                 .setFederationId(fed).setSiteId("site-a").build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, noReason.getStatus().getCode());
+        assertEquals("INVALID_REQUEST", TypedErrors.reason(noReason));
+        assertEquals(Map.of(TypedErrors.FIELD, "reason", TypedErrors.VALUE, "0", TypedErrors.LIMIT, "1..1000 characters"),
+                TypedErrors.info(noReason).orElseThrow().getMetadataMap());
     }
 
     private List<ModelVersionInfo> awaitVersions(String fed, int n) {

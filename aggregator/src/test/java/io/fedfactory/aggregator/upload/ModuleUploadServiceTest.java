@@ -56,6 +56,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -171,7 +172,7 @@ class ModuleUploadServiceTest {
         String other = federation("fed-twice-other");
         StatusRuntimeException e = refused(header(other, uploadId(), manifest, onnx.length), onnx);
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("is already admitted in federation 'fed-twice'"));
+        assertRefused(e, "HEADER", Map.of("field", "header.federation_id", "value", other));
     }
 
     @Test
@@ -187,7 +188,10 @@ class ModuleUploadServiceTest {
         rejected(fed, nan, decoderManifest(nan, "site-a", "cat"), "probe_finite");
         rejected(fed, bright, decoderManifest(bright, "site-a", "cat"), "probe_range");
         rejected(fed, good, decoderManifest(good, "site-a", "zebra"), "manifest");
-        rejected(fed, good, decoderManifest(decoder(15), "site-a", "cat"), "content_hash");
+        ModuleManifest otherHash = decoderManifest(decoder(15), "site-a", "cat");
+        StatusRuntimeException hash = rejected(fed, good, otherHash, "content_hash");
+        assertEquals(Map.of("check", "content_hash", "field", "manifest.content_sha256", "value", otherHash.getContentSha256(),
+                "limit", ModuleFixtures.sha256(good)), TypedErrors.info(hash).orElseThrow().getMetadataMap());
         assertEquals(0, status(fed).getModules());
         Https.given(https).when().get("/metrics").then().statusCode(200)
                 .body(containsString("fedfactory_upload_rejected_total{check=\"probe_finite\""));
@@ -201,55 +205,46 @@ class ModuleUploadServiceTest {
 
         StatusRuntimeException e = refused(header(fed, uploadId(), manifest, 64L * 1024 * 1024 + 1), onnx);
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-        assertEquals("header.total_bytes must be in [1, 67108864] (fedfactory.upload.max-module-bytes), got 67108865",
-                e.getStatus().getDescription());
-        assertEquals(Map.of("field", "header.total_bytes", "value", "67108865", "limit", "fedfactory.upload.max-module-bytes=67108864"),
-                TypedErrors.info(e).orElseThrow().getMetadataMap());
-        assertEquals("TOTAL_BYTES", TypedErrors.reason(e));
+        assertRefused(e, "TOTAL_BYTES",
+                Map.of("field", "header.total_bytes", "value", "67108865", "limit", "fedfactory.upload.max-module-bytes=67108864"));
         e = refused(header(fed, uploadId(), manifest, 0), onnx);
-        assertTrue(e.getStatus().getDescription().startsWith("header.total_bytes must be in [1, 67108864]"));
+        assertRefused(e, "TOTAL_BYTES",
+                Map.of("field", "header.total_bytes", "value", "0", "limit", "fedfactory.upload.max-module-bytes=67108864"));
 
         String big = uploadId();
         e = send(header(fed, big, manifest, 2 * 1024 * 1024),
                 UploadChunk.newBuilder().setOffset(0).setData(ByteString.copyFrom(new byte[1024 * 1024 + 1])).build());
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-        assertEquals("chunk data is 1048577 bytes; the limit is 1048576 bytes per chunk (fedfactory.upload.max-chunk-bytes)",
-                e.getStatus().getDescription());
-        assertEquals("CHUNK_SIZE", TypedErrors.reason(e));
-        assertEquals(Map.of("field", "data", "value", "1048577", "limit", "fedfactory.upload.max-chunk-bytes=1048576"),
-                TypedErrors.info(e).orElseThrow().getMetadataMap());
+        assertRefused(e, "CHUNK_SIZE", Map.of("field", "data", "value", "1048577", "limit", "fedfactory.upload.max-chunk-bytes=1048576"));
 
         String gap = uploadId();
         e = send(header(fed, gap, manifest, onnx.length),
                 UploadChunk.newBuilder().setOffset(0).setData(ModuleFixtures.slice(onnx, 0, 100)).build(),
                 UploadChunk.newBuilder().setOffset(150).setData(ModuleFixtures.slice(onnx, 150, 250)).build());
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().startsWith("chunk offset 150 must equal the bytes stored so far (100)"),
-                e.getStatus().getDescription());
-        assertEquals("OFFSET", TypedErrors.reason(e));
+        assertRefused(e, "OFFSET", Map.of("field", "offset", "value", "150", "limit", "stored_bytes=100"));
         assertEquals(100, offset(gap), "the contiguous bytes received are kept for resumption");
 
         e = send(header(fed, uploadId(), manifest, 100),
                 UploadChunk.newBuilder().setOffset(0).setData(ModuleFixtures.slice(onnx, 0, 150)).build());
-        assertEquals("chunk at offset 0 with 150 bytes would exceed header.total_bytes 100", e.getStatus().getDescription());
+        assertRefused(e, "TOTAL_BYTES", Map.of("field", "data", "value", "150", "limit", "header.total_bytes=100"));
 
         e = send(null, UploadChunk.newBuilder().setOffset(0).setData(ModuleFixtures.slice(onnx, 0, 10)).build());
-        assertEquals("the first chunk of an upload must carry header", e.getStatus().getDescription());
+        assertRefused(e, "HEADER", Map.of("field", "header"));
 
         UploadHeader twice = header(fed, uploadId(), manifest, onnx.length);
         e = send(twice, UploadChunk.newBuilder().setOffset(0).setData(ModuleFixtures.slice(onnx, 0, 10)).build(),
                 UploadChunk.newBuilder().setHeader(twice).setOffset(10).setData(ModuleFixtures.slice(onnx, 10, 20)).build());
-        assertTrue(e.getStatus().getDescription().startsWith("header must be sent in the first chunk only"));
+        assertRefused(e, "HEADER", Map.of("field", "header", "value", "10"));
 
         e = refused(header(fed, "short", manifest, onnx.length), onnx);
-        assertEquals("header.upload_id must match [A-Za-z0-9-]{8,64}, got 'short'", e.getStatus().getDescription());
+        assertRefused(e, "HEADER", Map.of("field", "header.upload_id", "value", "short", "limit", "[A-Za-z0-9-]{8,64}"));
 
         String truncated = uploadId();
         UploadCall call = new UploadCall(upload);
         call.sendRange(header(fed, truncated, manifest, onnx.length), onnx, 0, 500, 250);
         e = assertThrows(StatusRuntimeException.class, call::complete);
-        assertEquals("upload ended after 500 of header.total_bytes " + onnx.length + " bytes; resume from offset 500",
-                e.getStatus().getDescription());
+        assertRefused(e, "TRUNCATED", Map.of("field", "data", "value", "500", "limit", "header.total_bytes=" + onnx.length));
         assertEquals(500, offset(truncated));
         assertEquals(0, status(fed).getModules());
     }
@@ -260,15 +255,13 @@ class ModuleUploadServiceTest {
         ModuleManifest manifest = decoderManifest(onnx, "site-a", "cat");
         StatusRuntimeException e = refused(header("fed-nowhere", uploadId(), manifest, onnx.length), onnx);
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
-        assertEquals("header.federation_id: no federation with federation_id 'fed-nowhere'", e.getStatus().getDescription());
-        assertEquals("UNKNOWN_FEDERATION", TypedErrors.reason(e));
+        assertRefused(e, "UNKNOWN_FEDERATION", Map.of("field", "header.federation_id", "value", "fed-nowhere"));
 
         String fed = federation("fed-closed");
         admin.closeFederation(CloseFederationRequest.newBuilder().setFederationId(fed).build());
         e = refused(header(fed, uploadId(), manifest, onnx.length), onnx);
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
-        assertEquals("federation 'fed-closed' is CLOSED (closed: manual) and accepts no uploads", e.getStatus().getDescription());
-        assertEquals("FEDERATION_NOT_OPEN", TypedErrors.reason(e));
+        assertRefused(e, "FEDERATION_NOT_OPEN", Map.of("field", "header.federation_id", "value", fed));
     }
 
     @Test
@@ -292,7 +285,7 @@ class ModuleUploadServiceTest {
         byte[] late = decoder(24);
         StatusRuntimeException e = refused(header(fed, uploadId(), decoderManifest(late, "site-c", "cat"), late.length), late);
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("(closed: expected_sites)"));
+        assertRefused(e, "FEDERATION_NOT_OPEN", Map.of("field", "header.federation_id", "value", fed));
     }
 
     @Test
@@ -316,25 +309,34 @@ class ModuleUploadServiceTest {
         byte[] deleted = decoder(31);
         StatusRuntimeException e = refused(header(fed, uploadId(), decoderManifest(deleted, "site-a", "cat"), deleted.length), deleted);
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("a deleted module cannot be uploaded again"));
+        assertRefused(e, "DELETED", Map.of("field", "header.manifest.content_sha256", "value", a));
 
         e = assertThrows(StatusRuntimeException.class, () -> admin.listModules(
                 ListModulesRequest.newBuilder().setFederationId("fed-none").build()));
-        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+        assertRefused(e, "UNKNOWN_FEDERATION", Map.of("field", "federation_id", "value", "fed-none"));
         e = assertThrows(StatusRuntimeException.class, () -> admin.listModules(
                 ListModulesRequest.newBuilder().setFederationId(fed).setSiteId("Site A").build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertEquals("INVALID_REQUEST", TypedErrors.reason(e));
+        assertEquals("site_id", TypedErrors.info(e).orElseThrow().getMetadataOrThrow("field"));
     }
 
     // ---- helpers
 
-    private void rejected(String fed, byte[] onnx, ModuleManifest manifest, String check) {
+    /** The refusal's reason and its whole metadata (field, value, limit). */
+    private static void assertRefused(StatusRuntimeException e, String reason, Map<String, String> metadata) {
+        assertEquals(reason, TypedErrors.reason(e), e.getStatus().toString());
+        assertEquals(metadata, TypedErrors.info(e).orElseThrow().getMetadataMap(), e.getStatus().toString());
+    }
+
+    private StatusRuntimeException rejected(String fed, byte[] onnx, ModuleManifest manifest, String check) {
         String uploadId = uploadId();
         StatusRuntimeException e = refused(header(fed, uploadId, manifest, onnx.length), onnx);
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
         assertEquals(check.toUpperCase(java.util.Locale.ROOT), TypedErrors.reason(e), "the failed check is the reason");
-        assertEquals(check, TypedErrors.info(e).orElseThrow().getMetadataOrThrow("check"));
-        assertTrue(e.getStatus().getDescription().startsWith(check + ": "), e.getStatus().getDescription());
+        Map<String, String> metadata = TypedErrors.info(e).orElseThrow().getMetadataMap();
+        assertEquals(check, metadata.get("check"));
+        assertNotEquals(check, metadata.get(TypedErrors.FIELD), "the check is the reason, not the field: " + metadata);
 
         Event event = BrokerRecords.single("fedfactory.modules", uploadId);
         assertEquals("io.fedfactory.module.rejected", event.getHeader().getType());
@@ -346,6 +348,7 @@ class ModuleUploadServiceTest {
         assertFalse(store.blobs(RecordKinds.MODULE_BLOBS).contains(moduleId), check + ": no module bytes");
         assertFalse(store.parts().exists(uploadId), check + ": no partial bytes");
         assertTrue(store.upload(uploadId).isEmpty(), check + ": no upload record");
+        return e;
     }
 
     private String uploadModule(String fed, byte[] onnx, String site, String... classes) {

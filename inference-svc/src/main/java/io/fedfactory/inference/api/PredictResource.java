@@ -114,7 +114,7 @@ public class PredictResource {
         try {
             return JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw PredictionException.invalid("body", "is not valid JSON: " + e.getOriginalMessage());
+            throw PredictionException.overLimit("body", "NOT_JSON", "JSON", "is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw PredictionException.invalid("body", "cannot be read: " + e.getMessage());
         }

@@ -31,10 +31,10 @@ final class PngDecoder {
 
     static float[] decode(byte[] png, ImageSpec spec, String field) {
         if (png.length < SIGNATURE.length) {
-            throw PredictionException.invalid(field, "has " + png.length + " bytes, too short to be a PNG");
+            throw PredictionException.overLimit(field, "NOT_PNG", "PNG", "has " + png.length + " bytes, too short to be a PNG");
         }
         for (int i = 0; i < SIGNATURE.length; i++) {
-            if (png[i] != SIGNATURE[i]) throw PredictionException.invalid(field, "is not a PNG (wrong signature)");
+            if (png[i] != SIGNATURE[i]) throw PredictionException.overLimit(field, "NOT_PNG", "PNG", "is not a PNG (wrong signature)");
         }
         BufferedImage image;
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(png))) {
@@ -46,8 +46,9 @@ final class PngDecoder {
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 if (width != spec.getWidth() || height != spec.getHeight()) {
-                    throw PredictionException.invalid(field, "is " + width + "x" + height + " (width x height); the "
-                            + "model's image spec takes " + spec.getWidth() + "x" + spec.getHeight());
+                    throw PredictionException.overLimit(field, "IMAGE_SIZE", spec.getWidth() + "x" + spec.getHeight(), "is "
+                            + width + "x" + height + " (width x height); the model's image spec takes " + spec.getWidth()
+                            + "x" + spec.getHeight());
                 }
                 image = reader.read(0);
             } finally {
@@ -55,7 +56,7 @@ final class PngDecoder {
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof PredictionException p) throw p;
-            throw PredictionException.invalid(field, "does not decode as a PNG: " + e.getMessage());
+            throw PredictionException.overLimit(field, "NOT_PNG", "PNG", "does not decode as a PNG: " + e.getMessage());
         }
         return pixels(image, spec);
     }

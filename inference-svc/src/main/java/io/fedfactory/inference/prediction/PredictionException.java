@@ -51,7 +51,7 @@ public final class PredictionException extends RuntimeException {
 
     /** Nothing can answer for this federation right now (none loaded yet, or the served version was revoked). */
     public static PredictionException notServed(String message) {
-        return new PredictionException(Status.Code.FAILED_PRECONDITION, 503, "NOT_SERVED", "", message);
+        return new PredictionException(Status.Code.FAILED_PRECONDITION, 503, "NOT_SERVED", "federation_id", message);
     }
 
     /** The required version is not the one served. */
@@ -77,14 +77,14 @@ public final class PredictionException extends RuntimeException {
         return new PredictionException(Status.Code.UNAUTHENTICATED, 401, "NO_CLIENT_CERTIFICATE", "", message);
     }
 
-    /** The caller's certificate is valid but its role may not do this. */
-    public static PredictionException denied(String message) {
-        return new PredictionException(Status.Code.PERMISSION_DENIED, 403, "PERMISSION_DENIED", "", message);
+    /** The caller's certificate is valid but may not do this: {@code field} "role", {@code limit} the roles that may. */
+    public static PredictionException denied(String field, String limit, String message) {
+        return new PredictionException(Status.Code.PERMISSION_DENIED, 403, "PERMISSION_DENIED", field, limit, message);
     }
 
-    /** The caller exceeded its request rate. */
-    public static PredictionException rateLimited(String message) {
-        return new PredictionException(Status.Code.RESOURCE_EXHAUSTED, 429, "REQUEST_RATE", "", message);
+    /** The caller exceeded its request rate ({@code limit}: the property=value). */
+    public static PredictionException rateLimited(String limit, String message) {
+        return new PredictionException(Status.Code.RESOURCE_EXHAUSTED, 429, "REQUEST_RATE", "", limit, message);
     }
 
     public static PredictionException failed(String message) {

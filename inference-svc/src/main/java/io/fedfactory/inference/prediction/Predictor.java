@@ -110,7 +110,8 @@ public class Predictor {
             int classes = model.labels().size();
             int k = topK == null ? Math.min(DEFAULT_TOP_K, classes) : topK;
             if (k < 1 || k > classes) {
-                throw PredictionException.invalid("top_k", "must be in 1.." + classes + " (the model's label count), got " + k);
+                throw PredictionException.overLimit("top_k", "TOP_K", "1.." + classes, "must be in 1.." + classes
+                        + " (the model's label count), got " + k);
             }
             List<float[]> pixels = new ArrayList<>(images.size());
             for (ImageInput image : images) pixels.add(toPixels(image, model));

@@ -13,27 +13,28 @@ final class TensorCheck {
     static float[] check(float[] values, long[] shape, ImageSpec spec, String valuesField, String shapeField) {
         long[] expected = {spec.getChannels(), spec.getHeight(), spec.getWidth()};
         if (!Arrays.equals(shape, expected)) {
-            throw PredictionException.invalid(shapeField, "must be " + Arrays.toString(expected)
-                    + " ([C, H, W] of the model's image spec), got " + Arrays.toString(shape));
+            throw PredictionException.overLimit(shapeField, "SHAPE", Arrays.toString(expected), "must be "
+                    + Arrays.toString(expected) + " ([C, H, W] of the model's image spec), got " + Arrays.toString(shape));
         }
         int size = spec.getChannels() * spec.getHeight() * spec.getWidth();
         if (values.length != size) {
-            throw PredictionException.invalid(valuesField, "has " + values.length + " values, shape "
-                    + Arrays.toString(expected) + " needs " + size);
+            throw PredictionException.overLimit(valuesField, "VALUE_COUNT", String.valueOf(size), "has " + values.length
+                    + " values, shape " + Arrays.toString(expected) + " needs " + size);
         }
         float min = spec.getValueMin();
         float max = spec.getValueMax();
         for (int i = 0; i < values.length; i++) {
             float v = values[i];
             if (Float.isNaN(v)) {
-                throw PredictionException.invalid(valuesField + "[" + i + "]", "is NaN; values must be finite");
+                throw PredictionException.overLimit(valuesField + "[" + i + "]", "NOT_FINITE", "finite", "is NaN; values must be finite");
             }
             if (Float.isInfinite(v)) {
-                throw PredictionException.invalid(valuesField + "[" + i + "]", "is " + v + "; values must be finite");
+                throw PredictionException.overLimit(valuesField + "[" + i + "]", "NOT_FINITE", "finite", "is " + v
+                        + "; values must be finite");
             }
             if (v < min || v > max) {
-                throw PredictionException.invalid(valuesField + "[" + i + "]", "is " + v
-                        + ", outside the image spec's value range [" + min + ", " + max + "]");
+                throw PredictionException.overLimit(valuesField + "[" + i + "]", "VALUE_RANGE", "[" + min + ", " + max + "]",
+                        "is " + v + ", outside the image spec's value range [" + min + ", " + max + "]");
             }
         }
         return values;

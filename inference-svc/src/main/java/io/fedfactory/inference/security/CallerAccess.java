@@ -73,11 +73,12 @@ public class CallerAccess {
         if (!settings.requireApplicationCredential()) return null;
         Identity caller = identity(session, method);
         if (!allowed.contains(caller.role())) {
-            throw PredictionException.denied(caller + " may not call " + method + ": requires role "
-                    + String.join(" or ", allowed.stream().map(Role::unit).toList()));
+            String roles = String.join(" or ", allowed.stream().map(Role::unit).toList());
+            throw PredictionException.denied("role", roles, caller + " may not call " + method + ": requires role " + roles);
         }
         if (rate != null && !rate.tryAcquire(caller)) {
-            throw PredictionException.rateLimited(caller + " exceeded " + settings.requestsPerSecond()
+            throw PredictionException.rateLimited("fedfactory.inference.requests-per-second=" + settings.requestsPerSecond(),
+                    caller + " exceeded " + settings.requestsPerSecond()
                     + " requests per second (fedfactory.inference.requests-per-second)");
         }
         return caller;
@@ -106,7 +107,7 @@ public class CallerAccess {
             session.putValue(IDENTITY_KEY, caller);
             return caller;
         } catch (IllegalArgumentException e) {
-            throw PredictionException.denied(method + ": " + e.getMessage());
+            throw PredictionException.denied("", "", method + ": " + e.getMessage());
         }
     }
 }

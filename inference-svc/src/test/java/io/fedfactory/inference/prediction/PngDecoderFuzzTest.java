@@ -7,7 +7,6 @@ import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -25,7 +24,7 @@ class PngDecoderFuzzTest {
         byte[] rgb = TestImages.rgbPng(new int[] {0xff0000, 0x00ff00, 0x0000ff, 0xffffff, 0, 0x123456, 0x654321, 0x808080,
                 0xff00ff, 0x00ffff, 0xffff00, 0x010203, 0xa0b0c0, 0x0f0f0f, 0xf0f0f0, 0x777777}, 4, 4);
         int[] refused = {0};
-        assertTimeoutPreemptively(java.time.Duration.ofMinutes(2), () -> BoundaryFuzz.configured().run("png",
+        BoundaryFuzz.configured().within(java.time.Duration.ofSeconds(10)).run("png",
                 new byte[][] {gray, rgb}, (i, png) -> {
                     float[] pixels;
                     try {
@@ -33,13 +32,13 @@ class PngDecoderFuzzTest {
                     } catch (PredictionException e) {
                         assertEquals(Status.Code.INVALID_ARGUMENT, e.grpcCode(), e.getMessage());
                         assertEquals("images[0].png", e.field());
-                        assertTrue(e.getMessage().startsWith("images[0].png: "), e.getMessage());
+                        assertTrue(java.util.Set.of("NOT_PNG", "IMAGE_SIZE").contains(e.reason()), e.reason() + ": " + e.getMessage());
                         refused[0]++;
                         return;
                     }
                     assertEquals(16, pixels.length);
                     for (float v : pixels) assertTrue(v >= -1 && v <= 1, "value " + v + " outside the spec's range");
-                }));
+                });
         assertTrue(refused[0] > 0, "the mutations reached the refusals");
     }
 }

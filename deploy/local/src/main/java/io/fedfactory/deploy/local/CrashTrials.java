@@ -108,6 +108,9 @@ public final class CrashTrials implements Callable<Integer> {
     @Option(names = "--pki-dir", description = "Certificates (made on first use; default ${DEFAULT-VALUE}).")
     Path pkiDir = Path.of("run/pki");
 
+    /** How long a service may take to start; generous, as a loaded machine starts a JVM slowly. */
+    static final Duration START = Duration.ofMinutes(5);
+
     private final List<TrialResult> results = new ArrayList<>();
 
     public static void main(String[] args) {
@@ -129,7 +132,7 @@ public final class CrashTrials implements Callable<Integer> {
                             "fedfactory.inference.cache-dir", dir.resolve("inference").toString(),
                             "java.io.tmpdir", dir.toString()),
                     "512m", dir.resolve("logs"), Map.of(), List.of(), tls.service(LocalIdentities.INFERENCE), null);
-            inference.awaitReady(Duration.ofMinutes(3));
+            inference.awaitReady(START);
             for (int t = 0; t < trials; t++) {
                 KillPoint point = points.get((int) Math.floorMod(seed + t, points.size()));
                 results.add(new Trial(t, point, new SplittableRandom(seed * 1_000_003L + t), dir, tls).run());
@@ -212,7 +215,7 @@ public final class CrashTrials implements Callable<Integer> {
             List<String> violations = new ArrayList<>();
             long[] lag = {-1};
             try (InferenceProbe probe = new InferenceProbe(tls.client(LocalIdentities.APPLICATION), inference.grpcPort(), fed)) {
-                aggregator.awaitReady(Duration.ofMinutes(3));
+                aggregator.awaitReady(START);
                 try (Clients c = new Clients()) {
                     workload(c);
                     violations.addAll(new CrashChecker(c.admin, c.auditor, broker.bootstrapServers(), fed, tls)
@@ -276,7 +279,7 @@ public final class CrashTrials implements Callable<Integer> {
                 hit = true;
                 inference.kill();
                 inference = inference.restart();
-                inference.awaitReady(Duration.ofMinutes(3));
+                inference.awaitReady(START);
             }
             if (point == KillPoint.CERTIFICATE) {
                 awaitVersions(c, 2, Duration.ofMillis(20));
@@ -365,7 +368,7 @@ public final class CrashTrials implements Callable<Integer> {
             hit = true;
             aggregator.kill();
             aggregator = aggregator.restart();
-            aggregator.awaitReady(Duration.ofMinutes(3));
+            aggregator.awaitReady(START);
         }
 
         private void awaitVersions(Clients c, int n, Duration poll) {

@@ -32,6 +32,9 @@ final class TopicReplay {
     static final List<String> STATE_TOPICS = List.of("fedfactory.federations", "fedfactory.modules", "fedfactory.models",
             "fedfactory.audit");
 
+    /** How long a replay waits for the broker's metadata and for the records up to the end offsets. */
+    static final Duration PATIENCE = Duration.ofMinutes(3);
+
     private TopicReplay() {
     }
 
@@ -42,17 +45,21 @@ final class TopicReplay {
     /** The federation's events, topic by topic in log order, each with its topic and timestamp; tombstones and unparsable records are skipped. */
     static List<Stamped> stamped(String bootstrap, String federation) {
         List<Stamped> events = new ArrayList<>();
+        // Patient (every metadata call up to PATIENCE): a broker starved of CPU answers late, and a replay
+        // that gives up early would report a broker under load as a lost event.
         try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer())) {
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(PATIENCE.toMillis())),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : STATE_TOPICS) {
-                var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                var infos = consumer.partitionsFor(topic, PATIENCE);
                 if (infos != null) infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
             while (System.nanoTime() < deadline && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     if (r.value() == null) continue;

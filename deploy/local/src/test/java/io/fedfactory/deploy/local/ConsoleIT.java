@@ -4,6 +4,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.fedfactory.deploy.kafka.SharedKafkaBroker;
 import io.fedfactory.deploy.pki.LocalIdentities;
 import io.fedfactory.deploy.tls.ClientTls;
+import io.fedfactory.proto.errors.TypedErrors;
 import io.fedfactory.proto.v1.ClassifierRecipe;
 import io.fedfactory.proto.v1.ClosePolicy;
 import io.fedfactory.proto.v1.CreateFederationRequest;
@@ -376,7 +377,7 @@ class ConsoleIT {
         byte[] onnx = TinyDecoder.bytes(999);
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> new ResumingUpload(
                 ClientTls.of(pki.files(Identity.site(site))), aggregator.grpcPort(), fed, manifest(site, "zebra", onnx), onnx, null).once());
-        assertTrue(e.getStatus().getDescription().startsWith("manifest"), e.getStatus().toString());
+        assertEquals("MANIFEST", TypedErrors.reason(e), e.getStatus().toString());
     }
 
     static ModuleManifest manifest(String site, String label, byte[] onnx) {
