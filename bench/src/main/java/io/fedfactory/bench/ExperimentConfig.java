@@ -284,9 +284,9 @@ public record ExperimentConfig(String name, String dataset, String split, int si
             throw new IllegalArgumentException("decoder.priorTemperature must be in (0, 2], got " + decoderPriorTemperature);
         }
         java.util.Objects.requireNonNull(decoderLayers, "decoderLayers");
-        if (!(ffInputBlur == 0 || (ffInputBlur > 0 && ffInputBlur <= io.fedfactory.data.GaussianBlur.MAX_SIGMA))) {
-            throw new IllegalArgumentException("ff.inputBlur must be 0 (none) or in (0, "
-                    + io.fedfactory.data.GaussianBlur.MAX_SIGMA + "] pixels, got " + ffInputBlur);
+        if (!io.fedfactory.data.GaussianBlur.isSigmaOrNone(ffInputBlur)) {
+            throw new IllegalArgumentException("ff.inputBlur must be " + io.fedfactory.data.GaussianBlur.SIGMA_OR_NONE
+                    + ", got " + ffInputBlur);
         }
         if (!decoderFittedPrior && decoderLayers.priorComponents() != 1) {
             throw new IllegalArgumentException("decoder.priorComponents needs decoder.fittedPrior=true, got "

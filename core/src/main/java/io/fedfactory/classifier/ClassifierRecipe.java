@@ -83,9 +83,8 @@ public record ClassifierRecipe(
             throw new IllegalArgumentException("recipe.weightDecay must be in [0, 1), got " + weightDecay);
         }
         requireRange("threads", threads, 1, MAX_THREADS);
-        if (!(inputBlur == 0f || (inputBlur > 0f && inputBlur <= GaussianBlur.MAX_SIGMA))) {
-            throw new IllegalArgumentException("recipe.inputBlur must be 0 (none) or in (0, " + GaussianBlur.MAX_SIGMA
-                    + "] pixels, got " + inputBlur);
+        if (!GaussianBlur.isSigmaOrNone(inputBlur)) {
+            throw new IllegalArgumentException("recipe.inputBlur must be " + GaussianBlur.SIGMA_OR_NONE + ", got " + inputBlur);
         }
     }
 

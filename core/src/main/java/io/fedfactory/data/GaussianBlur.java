@@ -13,6 +13,13 @@ public final class GaussianBlur {
 
     /** Largest sigma accepted, in pixels: beyond it a 28-pixel image is one grey value. */
     public static final double MAX_SIGMA = 8;
+    /** The rule of a setting that names a sigma or none, as refusals state it. */
+    public static final String SIGMA_OR_NONE = "0 (none) or in (0, " + MAX_SIGMA + "] pixels";
+
+    /** Whether {@code sigma} is 0 (no filter) or a sigma this filter accepts: the rule of every input-blur setting. */
+    public static boolean isSigmaOrNone(double sigma) {
+        return sigma == 0 || (sigma > 0 && sigma <= MAX_SIGMA);
+    }
 
     private final double sigma;
     private final float[] kernel;
@@ -59,9 +66,14 @@ public final class GaussianBlur {
             throw new IllegalArgumentException("blur: " + chw.length + " values do not form " + channels + "x"
                     + height + "x" + width);
         }
-        int r = radius();
-        float[] rows = new float[chw.length];
         float[] out = new float[chw.length];
+        blurInto(chw, 0, out, 0, new float[chw.length], channels, height, width);
+        return out;
+    }
+
+    /** Blurs the image at {@code from} of {@code src} into {@code dst} at {@code to}; {@code rows} is scratch of one image. */
+    private void blurInto(float[] src, int from, float[] dst, int to, float[] rows, int channels, int height, int width) {
+        int r = radius();
         for (int c = 0; c < channels; c++) {
             int plane = c * height * width;
             for (int y = 0; y < height; y++) {
@@ -70,7 +82,7 @@ public final class GaussianBlur {
                     float acc = 0;
                     for (int k = -r; k <= r; k++) {
                         int xx = Math.min(width - 1, Math.max(0, x + k));
-                        acc += kernel[k + r] * chw[row + xx];
+                        acc += kernel[k + r] * src[from + row + xx];
                     }
                     rows[row + x] = acc;
                 }
@@ -82,11 +94,10 @@ public final class GaussianBlur {
                         int yy = Math.min(height - 1, Math.max(0, y + k));
                         acc += kernel[k + r] * rows[plane + yy * width + x];
                     }
-                    out[plane + y * width + x] = acc;
+                    dst[to + plane + y * width + x] = acc;
                 }
             }
         }
-        return out;
     }
 
     /** Every image of {@code data} blurred; labels and spec unchanged. */
@@ -95,10 +106,9 @@ public final class GaussianBlur {
         int px = spec.pixels();
         float[] src = data.pixelsView();
         float[] pixels = new float[src.length];
-        float[] img = new float[px];
+        float[] rows = new float[px];
         for (int i = 0; i < data.size(); i++) {
-            System.arraycopy(src, i * px, img, 0, px);
-            System.arraycopy(apply(img, spec.channels(), spec.height(), spec.width()), 0, pixels, i * px, px);
+            blurInto(src, i * px, pixels, i * px, rows, spec.channels(), spec.height(), spec.width());
         }
         return new Dataset(name, spec, data.labelNames(), pixels, data.labels());
     }

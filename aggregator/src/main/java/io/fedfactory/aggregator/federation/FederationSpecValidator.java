@@ -132,9 +132,9 @@ public final class FederationSpecValidator {
                     "finite, >= 0");
         }
         float blur = r.getInputBlur();
-        if (!(blur == 0f || (blur > 0f && blur <= io.fedfactory.data.GaussianBlur.MAX_SIGMA))) {
-            throw (InvalidSpecException) new InvalidSpecException("spec.recipe.input_blur must be 0 (none) or in (0, "
-                    + io.fedfactory.data.GaussianBlur.MAX_SIGMA + "] pixels, got " + blur)
+        if (!io.fedfactory.data.GaussianBlur.isSigmaOrNone(blur)) {
+            throw (InvalidSpecException) new InvalidSpecException("spec.recipe.input_blur must be "
+                    + io.fedfactory.data.GaussianBlur.SIGMA_OR_NONE + ", got " + blur)
                     .with(io.fedfactory.proto.errors.TypedErrors.VALUE, blur)
                     .with(io.fedfactory.proto.errors.TypedErrors.LIMIT, "0 or (0, " + io.fedfactory.data.GaussianBlur.MAX_SIGMA + "]");
         }
