@@ -1,13 +1,10 @@
 package io.fedfactory.classifier;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.fedfactory.data.Dataset;
 import io.fedfactory.data.ImageSpec;
+import io.fedfactory.onnx.runtime.GraphSignature;
+import io.fedfactory.onnx.runtime.OnnxModel;
+import io.fedfactory.onnx.runtime.SessionSettings;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -15,54 +12,46 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A classifier exported by {@link ClassifierOnnxExport}, loaded in ONNX Runtime with a pinned number
- * of intra-op threads (spinning off, so it yields the cores it shares). Loading checks the graph's
- * input, output and metadata; predictions are class probabilities.
- * Safe to call from several threads; close it once.
+ * A classifier exported by {@link ClassifierOnnxExport}, loaded through the execution layer
+ * ({@link OnnxModel}: pinned options, intra-op threads as asked, no spinning, so it yields the cores it
+ * shares). Loading checks the graph's input, output and metadata; predictions are class probabilities.
+ * Safe to call from several threads; close it once. The one classifier runner of the ML library: the
+ * site's evaluation and the benchmarks predict through it.
  */
 public final class OnnxClassifier implements AutoCloseable {
 
     /** Images per ONNX Runtime call when predicting a dataset. */
     public static final int DEFAULT_BATCH = 256;
-    public static final int MAX_THREADS = 256;
 
-    private final OrtEnvironment env;
-    private final OrtSession session;
+    private final OnnxModel model;
     private final ClassifierMetadata metadata;
     private final ImageSpec spec;
 
-    private OnnxClassifier(OrtEnvironment env, OrtSession session, ClassifierMetadata metadata) {
-        this.env = env;
-        this.session = session;
+    private OnnxClassifier(OnnxModel model, ClassifierMetadata metadata) {
+        this.model = model;
         this.metadata = metadata;
         this.spec = metadata.spec();
     }
 
     /** Loads model bytes; fails naming the first check that does not hold. */
     public static OnnxClassifier load(byte[] model, int threads) {
-        if (threads < 1 || threads > MAX_THREADS) {
-            throw new IllegalArgumentException("onnx classifier: threads must be in [1, " + MAX_THREADS + "], got " + threads);
-        }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            session = env.createSession(model, options);
-        } catch (OrtException e) {
-            throw new IllegalArgumentException("onnx classifier: ONNX Runtime cannot load the model: " + e.getMessage(), e);
-        }
+        return load("onnx classifier", model, threads);
+    }
+
+    /**
+     * Loads model bytes that {@code name} identifies in errors (a version, a file); fails naming the first
+     * check that does not hold.
+     */
+    public static OnnxClassifier load(String name, byte[] model, int threads) {
+        OnnxModel onnx = OnnxModel.open(name, model, SessionSettings.threads(threads));
         try {
-            ClassifierMetadata metadata = ClassifierMetadata.fromMap(session.getMetadata().getCustomMetadata());
-            checkIo(session, metadata.spec(), metadata.labelNames().size());
-            return new OnnxClassifier(env, session, metadata);
-        } catch (OrtException | RuntimeException e) {
+            ClassifierMetadata metadata = ClassifierMetadata.fromMap(onnx.customMetadata());
+            checkIo(onnx.signature(), metadata.spec(), metadata.labelNames().size());
+            return new OnnxClassifier(onnx, metadata);
+        } catch (RuntimeException e) {
             try {
-                session.close();
-            } catch (OrtException suppressed) {
+                onnx.close();
+            } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
             if (e instanceof IllegalArgumentException iae) throw iae;
@@ -129,27 +118,18 @@ public final class OnnxClassifier implements AutoCloseable {
     }
 
     private float[][] run(FloatBuffer pixels, int count) {
-        long[] shape = {count, spec.channels(), spec.height(), spec.width()};
-        try (OnnxTensor input = OnnxTensor.createTensor(env, pixels, shape);
-             OrtSession.Result result = session.run(Map.of(ClassifierOnnxExport.INPUT, input))) {
-            return (float[][]) result.get(0).getValue();
-        } catch (OrtException e) {
-            throw new IllegalStateException("onnx classifier: inference failed: " + e.getMessage(), e);
-        }
+        return model.runRows(ClassifierOnnxExport.OUTPUT, new OnnxModel.Feed(ClassifierOnnxExport.INPUT, pixels,
+                count, spec.channels(), spec.height(), spec.width()));
     }
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException("onnx classifier: closing the session failed: " + e.getMessage(), e);
-        }
+        model.close();
     }
 
-    private static void checkIo(OrtSession session, ImageSpec spec, int classes) throws OrtException {
-        Map<String, NodeInfo> inputs = session.getInputInfo();
-        Map<String, NodeInfo> outputs = session.getOutputInfo();
+    private static void checkIo(GraphSignature signature, ImageSpec spec, int classes) {
+        Map<String, GraphSignature.Tensor> inputs = signature.inputs();
+        Map<String, GraphSignature.Tensor> outputs = signature.outputs();
         if (inputs.size() != 1 || !inputs.containsKey(ClassifierOnnxExport.INPUT)) {
             throw new IllegalArgumentException("onnx classifier: expected one input '" + ClassifierOnnxExport.INPUT
                     + "', got " + inputs.keySet());
@@ -158,13 +138,13 @@ public final class OnnxClassifier implements AutoCloseable {
             throw new IllegalArgumentException("onnx classifier: expected one output '" + ClassifierOnnxExport.OUTPUT
                     + "', got " + outputs.keySet());
         }
-        long[] in = ((TensorInfo) inputs.get(ClassifierOnnxExport.INPUT).getInfo()).getShape();
+        long[] in = inputs.get(ClassifierOnnxExport.INPUT).shape();
         long[] wantIn = {-1, spec.channels(), spec.height(), spec.width()};
         if (!Arrays.equals(in, wantIn)) {
             throw new IllegalArgumentException("onnx classifier: input '" + ClassifierOnnxExport.INPUT + "' has shape "
                     + Arrays.toString(in) + ", metadata implies " + Arrays.toString(wantIn));
         }
-        long[] out = ((TensorInfo) outputs.get(ClassifierOnnxExport.OUTPUT).getInfo()).getShape();
+        long[] out = outputs.get(ClassifierOnnxExport.OUTPUT).shape();
         long[] wantOut = {-1, classes};
         if (!Arrays.equals(out, wantOut)) {
             throw new IllegalArgumentException("onnx classifier: output '" + ClassifierOnnxExport.OUTPUT + "' has shape "

@@ -2,17 +2,12 @@ package io.fedfactory.generative;
 
 import io.fedfactory.generative.latent.LatentDiffusionGraph;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.fedfactory.generative.decoder.DecoderGraph;
 import io.fedfactory.generative.diffusion.DenoiserGraph;
+import io.fedfactory.onnx.runtime.GraphSignature;
+import io.fedfactory.onnx.runtime.GraphSignature.Tensor;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -40,28 +35,6 @@ import java.util.TreeSet;
 public final class ModuleContract {
 
     private ModuleContract() {
-    }
-
-    /** One graph input or output: whether it is a float32 tensor, and its shape (-1: dynamic). */
-    public record Tensor(boolean float32, long[] shape) {
-    }
-
-    /** A graph's inputs and outputs by name, as ONNX Runtime reports them. */
-    public record Signature(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
-        public static Signature of(OrtSession session) {
-            try {
-                return new Signature(tensors(session.getInputInfo()), tensors(session.getOutputInfo()));
-            } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime cannot describe the graph: " + e.getMessage(), e);
-            }
-        }
-
-        private static Map<String, Tensor> tensors(Map<String, NodeInfo> info) {
-            Map<String, Tensor> out = new LinkedHashMap<>();
-            info.forEach((name, node) -> out.put(name, node.getInfo() instanceof TensorInfo t
-                    ? new Tensor(t.type == OnnxJavaType.FLOAT, t.getShape()) : new Tensor(false, new long[0])));
-            return out;
-        }
     }
 
     /** How a checked denoiser takes sigma. */
@@ -106,7 +79,7 @@ public final class ModuleContract {
      * @return how a denoiser takes sigma (null for a decoder)
      */
     public static SigmaLayout checkGraph(ModuleKind kind, int channels, int height, int width, int latentDim,
-                                         Signature sig) {
+                                         GraphSignature sig) {
         long[] image = {-1, channels, height, width};
         return switch (kind) {
             case DIFFUSION -> {
@@ -141,20 +114,20 @@ public final class ModuleContract {
         };
     }
 
-    private static void inputs(Signature sig, String... names) {
+    private static void inputs(GraphSignature sig, String... names) {
         TreeSet<String> expected = new TreeSet<>(List.of(names));
         if (!new TreeSet<>(sig.inputs().keySet()).equals(expected)) {
             violation("inputs must be exactly " + expected + ", got " + new TreeSet<>(sig.inputs().keySet()));
         }
     }
 
-    private static Tensor output(Signature sig, String name) {
+    private static Tensor output(GraphSignature sig, String name) {
         Tensor t = sig.outputs().get(name);
         if (t == null) violation("output '" + name + "' is missing (outputs: " + new TreeSet<>(sig.outputs().keySet()) + ")");
         return t;
     }
 
-    private static void tensor(Signature sig, String role, String name, Tensor t, long[] expected) {
+    private static void tensor(GraphSignature sig, String role, String name, Tensor t, long[] expected) {
         if (!t.float32()) violation(role + " '" + name + "' must be a float32 tensor");
         long[] shape = t.shape();
         if (shape.length != expected.length) {

@@ -10,6 +10,8 @@ import io.fedfactory.generative.decoder.LatentDecoding;
 import io.fedfactory.generative.decoder.OnnxDecoder;
 import io.fedfactory.generative.diffusion.HeunSampler;
 import io.fedfactory.generative.diffusion.OnnxDenoiser;
+import io.fedfactory.onnx.runtime.OnnxModel;
+import io.fedfactory.onnx.runtime.SessionSettings;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -22,11 +24,11 @@ import java.util.Objects;
 public final class ModuleSampler implements AutoCloseable {
 
     private final ModuleManifest manifest;
-    private final OnnxSession session;
+    private final OnnxModel session;
     private final SampleGenerator generator;
     private final int batchSize;
 
-    private ModuleSampler(ModuleManifest manifest, OnnxSession session, SampleGenerator generator, int batchSize) {
+    private ModuleSampler(ModuleManifest manifest, OnnxModel session, SampleGenerator generator, int batchSize) {
         this.manifest = manifest;
         this.session = session;
         this.generator = generator;
@@ -45,14 +47,15 @@ public final class ModuleSampler implements AutoCloseable {
             throw new IllegalArgumentException("module bytes hash to " + hash + " but the manifest's moduleId is "
                     + manifest.moduleId());
         }
-        OnnxSession session = OnnxSession.open(onnx, options.intraOpThreads());
+        OnnxModel session = OnnxModel.open(manifest.kind().wireName() + " module " + manifest.moduleId(), onnx,
+                SessionSettings.threads(options.intraOpThreads()));
         try {
             ImageSpec spec = manifest.spec();
             int latent = manifest.sampler() instanceof DecoderSampling dec ? dec.latentDim()
                     : manifest.sampler() instanceof LatentDiffusionSampling l ? l.latentDim() : 0;
             try {
                 ModuleContract.checkGraph(manifest.kind(), spec.channels(), spec.height(), spec.width(), latent,
-                        session.contractSignature());
+                        session.signature());
             } catch (ModuleContract.Violation v) {
                 throw new IllegalArgumentException(manifest.kind().wireName() + " module " + manifest.moduleId() + ": "
                         + v.getMessage() + " (has " + session.signature() + ")", v);

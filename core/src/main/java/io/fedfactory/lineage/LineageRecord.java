@@ -131,7 +131,7 @@ public final class LineageRecord {
     public static Map<String, String> libraryVersions() {
         Map<String, String> v = new TreeMap<>(TorchThreads.libraryVersions());
         try {
-            v.put("onnxruntime", ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
+            v.put("onnxruntime", io.fedfactory.onnx.runtime.OnnxModel.runtimeVersion());
         } catch (RuntimeException | LinkageError e) {
             v.put("onnxruntime", "unavailable");
         }

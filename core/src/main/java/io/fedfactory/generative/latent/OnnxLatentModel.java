@@ -1,16 +1,17 @@
 package io.fedfactory.generative.latent;
 
-import io.fedfactory.generative.OnnxSession;
+import io.fedfactory.onnx.runtime.OnnxModel;
+
 import java.util.Objects;
 
 /** A latent-diffusion module's ONNX graph run by ONNX Runtime. */
 public final class OnnxLatentModel implements LatentModel {
 
-    private final OnnxSession session;
+    private final OnnxModel session;
     private final int latentDim;
 
     /** Uses {@code session} (not closed here) whose graph follows {@link LatentDiffusionGraph}'s contract. */
-    public OnnxLatentModel(OnnxSession session, int latentDim) {
+    public OnnxLatentModel(OnnxModel session, int latentDim) {
         this.session = Objects.requireNonNull(session);
         this.latentDim = latentDim;
     }
@@ -28,7 +29,7 @@ public final class OnnxLatentModel implements LatentModel {
     private float[] run(String output, float[] x, float[] sigma) {
         long n = sigma.length;
         return session.run(output,
-                new OnnxSession.Feed(LatentDiffusionGraph.INPUT_X, x, n, latentDim),
-                new OnnxSession.Feed(LatentDiffusionGraph.INPUT_SIGMA, sigma, n));
+                new OnnxModel.Feed(LatentDiffusionGraph.INPUT_X, x, n, latentDim),
+                new OnnxModel.Feed(LatentDiffusionGraph.INPUT_SIGMA, sigma, n));
     }
 }

@@ -7,7 +7,8 @@ import io.fedfactory.generative.DiffusionSampling;
 import io.fedfactory.generative.ModuleKind;
 import io.fedfactory.generative.ModuleManifest;
 import io.fedfactory.generative.ModuleSampler;
-import io.fedfactory.generative.OnnxSession;
+import io.fedfactory.onnx.runtime.OnnxModel;
+import io.fedfactory.onnx.runtime.SessionSettings;
 import io.fedfactory.generative.SamplingOptions;
 import io.fedfactory.determinism.SplitMix64;
 import io.fedfactory.generative.TestImages;
@@ -69,7 +70,7 @@ class DiffusionModuleTest {
             sigma[i] = (float) Math.exp(-0.8 + 1.6 * rng.nextGaussian());
             for (int p = i * pixels; p < (i + 1) * pixels; p++) noisy[p] = (float) (clean[p] + sigma[i] * rng.nextGaussian());
         }
-        try (OnnxSession session = OnnxSession.open(onnx, 1)) {
+        try (OnnxModel session = OnnxModel.open("denoiser", onnx, SessionSettings.threads(1))) {
             float[] d = new OnnxDenoiser(session, SPEC).denoise(noisy, sigma);
             double sum = 0;
             for (int i = 0; i < n; i++) {
@@ -100,7 +101,7 @@ class DiffusionModuleTest {
         float[] x = new float[3 * SPEC.pixels()];
         new SplitMix64(5).fillGaussian(x, 0, x.length);
         float[] sigma = {0.01f, 1f, 60f};
-        try (OnnxSession session = OnnxSession.open(module.onnx(), 1);
+        try (OnnxModel session = OnnxModel.open("denoiser", module.onnx(), SessionSettings.threads(1));
              DjlDenoiser djl = new DjlDenoiser(net, SPEC, weights)) {
             double diff = TestImages.maxAbsDiff(new OnnxDenoiser(session, SPEC).denoise(x, sigma), djl.denoise(x, sigma));
             assertTrue(diff < 1e-5, "denoiser outputs differ by " + diff);
