@@ -145,7 +145,7 @@ public final class SiteCommand implements Callable<Integer> {
             Optional<ModelVersionInfo> v = newestWith(channel, mine);
             if (v.isPresent()) {
                 var model = ModelEvaluation.download(channel, site.federation(), v.get().getVersion());
-                ClassificationReport report = ModelEvaluation.evaluate(model.onnx(), test, training.threads);
+                ClassificationReport report = ModelEvaluation.evaluate(model, test, training.threads);
                 List<String> lines = HeldClassReport.of(report).lines();
                 out.printf("[%s] model %s on %d local test images: %s%n", id, v.get().getVersion(), test.size(), lines.get(0));
                 for (String line : lines.subList(1, lines.size())) out.printf("[%s] %s%n", id, line);

@@ -1,11 +1,8 @@
 package io.fedfactory.client.evaluation;
 
-import io.fedfactory.determinism.ContentHash;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
+import io.fedfactory.classifier.OnnxClassifier;
 import io.fedfactory.data.Dataset;
+import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.metrics.ClassificationReport;
 import io.fedfactory.metrics.HeldClassReport;
 import io.fedfactory.proto.v1.ClassificationMetrics;
@@ -16,9 +13,7 @@ import io.fedfactory.proto.v1.ModelVersionInfo;
 import io.grpc.Channel;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.FloatBuffer;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,7 +41,7 @@ public final class ModelEvaluation {
         }
         if (info == null) throw new IllegalStateException("model download carried no version info");
         byte[] onnx = bytes.toByteArray();
-        String hash = io.fedfactory.determinism.ContentHash.sha256Hex(onnx);
+        String hash = ContentHash.sha256Hex(onnx);
         if (!hash.equals(info.getOnnxSha256())) {
             throw new IllegalStateException("model " + info.getVersion() + " failed verification: SHA-256 " + hash
                     + " but the aggregator announced " + info.getOnnxSha256());
@@ -54,28 +49,14 @@ public final class ModelEvaluation {
         return new DownloadedModel(info, onnx);
     }
 
-    /** Class probabilities of every test image, in batches, with ONNX Runtime. */
-    public static ClassificationReport evaluate(byte[] onnx, Dataset test, int threads) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            try (OrtSession session = env.createSession(onnx, options)) {
-                var spec = test.spec();
-                int per = spec.pixels();
-                float[][] scores = new float[test.size()][];
-                int batch = 256;
-                for (int start = 0; start < test.size(); start += batch) {
-                    int n = Math.min(batch, test.size() - start);
-                    FloatBuffer buf = FloatBuffer.wrap(test.pixelsView(), start * per, n * per).slice();
-                    try (OnnxTensor x = OnnxTensor.createTensor(env, buf,
-                            new long[] {n, spec.channels(), spec.height(), spec.width()});
-                         OrtSession.Result r = session.run(Map.of("image", x))) {
-                        float[][] p = (float[][]) r.get(0).getValue();
-                        System.arraycopy(p, 0, scores, start, n);
-                    }
-                }
-                return ClassificationReport.evaluate(test.labels(), scores, test.labelNames());
-            }
+    /**
+     * Class probabilities of every test image, in batches, with core's {@link OnnxClassifier} (the
+     * execution layer's pinned session options, {@code threads} intra-op threads); the model's metadata
+     * must match the test images' spec.
+     */
+    public static ClassificationReport evaluate(DownloadedModel model, Dataset test, int threads) {
+        try (OnnxClassifier classifier = OnnxClassifier.load("model " + model.info().getVersion(), model.onnx(), threads)) {
+            return ClassificationReport.evaluate(test.labels(), classifier.predict(test), test.labelNames());
         }
     }
 
