@@ -1,6 +1,5 @@
 package io.fedfactory.aggregator.admission;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.fedfactory.determinism.ContentHash;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ModuleManifest;
@@ -25,7 +24,7 @@ public final class ModuleAdmission {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("fedfactory.admission.max-concurrent must be >= 1, got " + maxConcurrent);
         }
-        this.probe = new OnnxProbe(OrtEnvironment.getEnvironment());
+        this.probe = new OnnxProbe();
         this.sessions = new Semaphore(maxConcurrent, true);
     }
 

@@ -6,32 +6,29 @@ import io.fedfactory.generative.diffusion.Denoiser;
 import io.fedfactory.generative.diffusion.HeunSampler;
 import io.fedfactory.generative.ModuleContract;
 import io.fedfactory.determinism.SplitMix64;
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
+import io.fedfactory.onnx.runtime.OnnxLoadException;
+import io.fedfactory.onnx.runtime.OnnxModel;
+import io.fedfactory.onnx.runtime.OnnxRunException;
+import io.fedfactory.onnx.runtime.SessionSettings;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ImageSpec;
 import io.fedfactory.proto.v1.ModuleKind;
 import io.fedfactory.proto.v1.ModuleManifest;
 
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The checks that need ONNX Runtime: {@code onnx_loads}, {@code io_signature}, {@code probe_finite},
  * {@code probe_range}. The probe is small and seeded (from the federation's seed), so the same module
  * always gets the same verdict. The graph's signature is checked by core's {@link ModuleContract}, the
- * rules the sampler applies; a denoiser is also run through a short sampling pass.
+ * rules the sampler applies; a denoiser is also run through a short sampling pass. The module is opened
+ * through the execution layer ({@link OnnxModel}) with one intra-op thread: admission runs beside uploads
+ * and training on few cores, and must be repeatable.
  */
 final class OnnxProbe {
 
@@ -52,14 +49,8 @@ final class OnnxProbe {
      */
     static final float DENOISER_WIDENING = 0.5f;
 
-    private final OrtEnvironment env;
-
-    OnnxProbe(OrtEnvironment env) {
-        this.env = env;
-    }
-
     void check(Path onnx, FederationSpec spec, ModuleManifest m) {
-        try (OrtSession.SessionOptions options = options(); OrtSession session = load(onnx, options)) {
+        try (OnnxModel session = load(onnx)) {
             ImageSpec img = spec.getImageSpec();
             List<Probe> probes;
             // The same contract the sampler checks (core's ModuleContract), so what is admitted can be sampled.
@@ -68,7 +59,7 @@ final class OnnxProbe {
                 sigma = ModuleContract.checkGraph(coreKind(m.getKind()), img.getChannels(), img.getHeight(),
                         img.getWidth(), m.getKind() == ModuleKind.MODULE_KIND_LATENT_DIFFUSION
                                 ? m.getLatentDiffusion().getLatentDim() : m.getDecoder().getLatentDim(),
-                        ModuleContract.Signature.of(session));
+                        session.signature());
             } catch (ModuleContract.Violation v) {
                 throw new ModuleRejectedException(AdmissionCheck.IO_SIGNATURE, v.getMessage());
             }
@@ -90,32 +81,19 @@ final class OnnxProbe {
                 slack = DENOISER_WIDENING * (hi - lo);
             }
             for (Probe p : probes) range(p, lo - slack, hi + slack);
-        } catch (OrtException e) {
-            // Session options or closing failed: nothing a module did.
-            throw new IllegalStateException("ONNX Runtime failed outside the module's checks: " + e.getMessage(), e);
         }
     }
 
-    private OrtSession.SessionOptions options() throws OrtException {
-        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        // One thread: admission runs beside uploads and training on few cores, and must be repeatable.
-        o.setIntraOpNumThreads(1);
-        o.setInterOpNumThreads(1);
-        o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        o.addConfigEntry("session.intra_op.allow_spinning", "0");
-        return o;
-    }
-
-    private OrtSession load(Path onnx, OrtSession.SessionOptions options) {
+    private static OnnxModel load(Path onnx) {
         try {
-            return env.createSession(onnx.toString(), options);
-        } catch (OrtException | RuntimeException e) {
+            return OnnxModel.open(onnx, SessionSettings.threads(1));
+        } catch (OnnxLoadException e) {
             throw new ModuleRejectedException(AdmissionCheck.ONNX_LOADS,
                     "ONNX Runtime could not create a session from the module's bytes: " + e.getMessage());
         }
     }
 
-    private List<Probe> decoder(OrtSession s, FederationSpec spec, ModuleManifest m) {
+    private List<Probe> decoder(OnnxModel s, FederationSpec spec, ModuleManifest m) {
         int latent = m.getDecoder().getLatentDim();
         float[] z = gaussian(SplitMix64.derived(spec.getSeed(), "admission-probe"), DECODER_PROBE * latent, 1f);
         Map<String, float[]> in = Map.of("z", z);
@@ -123,7 +101,7 @@ final class OnnxProbe {
         return List.of(run(s, in, shapes, "image", "4 seeded standard-normal z", spec.getImageSpec(), DECODER_PROBE));
     }
 
-    private List<Probe> diffusion(OrtSession s, FederationSpec spec, ModuleManifest m, ModuleContract.SigmaLayout layout) {
+    private List<Probe> diffusion(OnnxModel s, FederationSpec spec, ModuleManifest m, ModuleContract.SigmaLayout layout) {
         ImageSpec img = spec.getImageSpec();
         int n = DIFFUSION_PROBE;
         int size = n * img.getChannels() * img.getHeight() * img.getWidth();
@@ -150,7 +128,7 @@ final class OnnxProbe {
      * denoised prediction along the way is probed, so a denoiser that is sane at sigma_max and sigma_min
      * but drifts in between (scaled noise, the image's range instead of [-1, 1]) is refused here.
      */
-    private List<Probe> samplingPass(OrtSession s, FederationSpec spec, ModuleManifest m, ModuleContract.SigmaLayout layout) {
+    private List<Probe> samplingPass(OnnxModel s, FederationSpec spec, ModuleManifest m, ModuleContract.SigmaLayout layout) {
         ImageSpec img = spec.getImageSpec();
         io.fedfactory.generative.ModuleManifest core = WireManifests.toCore(m, spec);
         DiffusionSampling params = (DiffusionSampling) core.sampler();
@@ -185,7 +163,7 @@ final class OnnxProbe {
      * {@value #SAMPLING_PASS_STEPS} Heun steps) on {@value #DECODER_PROBE} latents through the core's Heun
      * integrator, every denoised latent finite, then the decoded samples finite and inside the image range.
      */
-    private void latentDiffusion(OrtSession s, FederationSpec spec, ModuleManifest m) {
+    private void latentDiffusion(OnnxModel s, FederationSpec spec, ModuleManifest m) {
         ImageSpec img = spec.getImageSpec();
         int n = DECODER_PROBE;
         int latent = m.getLatentDiffusion().getLatentDim();
@@ -208,7 +186,7 @@ final class OnnxProbe {
         range(images, img.getValueMin() - DECODER_SLACK, img.getValueMax() + DECODER_SLACK);
     }
 
-    private Probe runLatent(OrtSession s, float[] x, float[] sigma, int latent, String output, String what, ImageSpec img,
+    private Probe runLatent(OnnxModel s, float[] x, float[] sigma, int latent, String output, String what, ImageSpec img,
                             int n) {
         Map<String, float[]> in = new LinkedHashMap<>();
         in.put("x", x);
@@ -219,40 +197,28 @@ final class OnnxProbe {
         return run(s, in, shapes, output, what, expected);
     }
 
-    private Probe run(OrtSession s, Map<String, float[]> inputs, Map<String, long[]> shapes, String output,
+    private Probe run(OnnxModel s, Map<String, float[]> inputs, Map<String, long[]> shapes, String output,
                       String what, ImageSpec img, int batch) {
         return run(s, inputs, shapes, output, what, new long[] {batch, img.getChannels(), img.getHeight(), img.getWidth()});
     }
 
-    private Probe run(OrtSession s, Map<String, float[]> inputs, Map<String, long[]> shapes, String output,
+    private Probe run(OnnxModel s, Map<String, float[]> inputs, Map<String, long[]> shapes, String output,
                       String what, long[] expected) {
-        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        OnnxModel.Feed[] feeds = inputs.entrySet().stream()
+                .map(e -> new OnnxModel.Feed(e.getKey(), e.getValue(), shapes.get(e.getKey())))
+                .toArray(OnnxModel.Feed[]::new);
+        OnnxModel.FloatTensor t;
         try {
-            for (Map.Entry<String, float[]> e : inputs.entrySet()) {
-                tensors.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue()), shapes.get(e.getKey())));
-            }
-            try (OrtSession.Result r = s.run(tensors, Set.of(output))) {
-                OnnxValue v = r.get(output).orElseThrow();
-                if (!(v instanceof OnnxTensor t) || t.getInfo().type != OnnxJavaType.FLOAT) {
-                    throw new ModuleRejectedException(AdmissionCheck.IO_SIGNATURE, "output '" + output
-                            + "' is not a float32 tensor at run time");
-                }
-                long[] actual = t.getInfo().getShape();
-                if (!Arrays.equals(expected, actual)) {
-                    throw new ModuleRejectedException(AdmissionCheck.IO_SIGNATURE, "output '" + output + "' has shape "
-                            + ModuleContract.dims(actual) + " for " + what + "; expected " + ModuleContract.dims(expected));
-                }
-                FloatBuffer fb = t.getFloatBuffer();
-                float[] values = new float[fb.remaining()];
-                fb.get(values);
-                return new Probe(output, what, values);
-            }
-        } catch (OrtException e) {
+            t = s.runTensor(output, feeds);
+        } catch (OnnxRunException e) {
             throw new ModuleRejectedException(AdmissionCheck.IO_SIGNATURE, "running the module on " + what
                     + " failed: " + e.getMessage());
-        } finally {
-            tensors.values().forEach(OnnxTensor::close);
         }
+        if (!Arrays.equals(expected, t.shape())) {
+            throw new ModuleRejectedException(AdmissionCheck.IO_SIGNATURE, "output '" + output + "' has shape "
+                    + ModuleContract.dims(t.shape()) + " for " + what + "; expected " + ModuleContract.dims(expected));
+        }
+        return new Probe(output, what, t.values());
     }
 
     private static void finite(Probe p) {
