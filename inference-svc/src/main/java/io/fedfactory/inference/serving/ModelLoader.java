@@ -1,12 +1,10 @@
 package io.fedfactory.inference.serving;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.fedfactory.inference.batching.MicroBatcher;
+import io.fedfactory.onnx.runtime.GraphSignature;
+import io.fedfactory.onnx.runtime.OnnxLoadException;
+import io.fedfactory.onnx.runtime.OnnxModel;
+import io.fedfactory.onnx.runtime.SessionSettings;
 import io.fedfactory.proto.v1.ImageSpec;
 import io.fedfactory.proto.v1.ModelVersionInfo;
 
@@ -16,16 +14,15 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
- * Turns verified bytes into a {@link ServedModel}: opens an ONNX Runtime session with pinned threads,
- * checks the graph's signature against the version's image spec and label count, and runs one probe
- * image whose output must be a probability distribution. A model that fails any check is closed and
- * never served.
+ * Turns verified bytes into a {@link ServedModel}: opens the model through the execution layer
+ * ({@link OnnxModel}, pinned options; the intra-op threads and spinning from the settings), checks the
+ * graph's signature against the version's image spec and label count, and runs one probe image whose
+ * output must be a probability distribution. A model that fails any check is closed and never served.
  */
 final class ModelLoader {
 
     private static final double SUM_TOLERANCE = 1e-3;
 
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final ServingSettings settings;
 
     ModelLoader(ServingSettings settings) {
@@ -34,19 +31,20 @@ final class ModelLoader {
 
     ServedModel load(ModelVersionInfo info, ImageSpec spec, List<String> labels, byte[] onnx,
                      IntConsumer batchSizes) throws FetchFailure {
-        OrtSession session;
-        try (OrtSession.SessionOptions options = sessionOptions()) {
-            session = env.createSession(onnx, options);
-        } catch (OrtException e) {
-            throw new FetchFailure("load", "ONNX Runtime cannot load " + info.getVersion() + ": " + e.getMessage(), e);
+        OnnxModel session;
+        try {
+            // Pinned: the service shares its cores with the request threads and the batcher; a session
+            // that sizes its pool to every core would fight them.
+            session = OnnxModel.open("model " + info.getVersion(), onnx,
+                    new SessionSettings(settings.intraOpThreads(), settings.allowSpinning()));
+        } catch (OnnxLoadException e) {
+            throw new FetchFailure("load", e.getMessage(), e);
         }
         try {
-            checkSignature(info.getVersion(), session, spec, labels.size());
-            OnnxClassifier classifier = new OnnxClassifier(env, session, spec.getChannels(), spec.getHeight(),
-                    spec.getWidth(), labels.size());
-            ServedModel model = new ServedModel(info, spec, labels, session, classifier);
+            checkSignature(info.getVersion(), session.signature(), spec, labels.size());
+            ServedModel model = new ServedModel(info, spec, labels, session);
             probe(model);
-            model.attach(new MicroBatcher(info.getVersion(), classifier::run, model.imageSize(),
+            model.attach(new MicroBatcher(info.getVersion(), model::run, model.imageSize(),
                     settings.maxBatch(), settings.maxWait(), settings.batchWorkers(), settings.queueCapacity(), batchSizes));
             return model;
         } catch (FetchFailure | RuntimeException e) {
@@ -55,49 +53,33 @@ final class ModelLoader {
         }
     }
 
-    private OrtSession.SessionOptions sessionOptions() throws OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        // Pinned: the service shares its cores with the request threads and the batcher; a session
-        // that sizes its pool to every core would fight them.
-        options.setIntraOpNumThreads(settings.intraOpThreads());
-        options.setInterOpNumThreads(1);
-        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        // Spinning threads burn the cores other processes on a small machine need between batches.
-        options.addConfigEntry("session.intra_op.allow_spinning", settings.allowSpinning() ? "1" : "0");
-        return options;
-    }
-
-    static void checkSignature(String version, OrtSession session, ImageSpec spec, int classes) throws FetchFailure {
-        try {
-            Map<String, NodeInfo> inputs = session.getInputInfo();
-            if (inputs.size() != 1 || !inputs.containsKey(OnnxClassifier.INPUT)) {
-                throw signature(version, "the graph must take exactly one input \"" + OnnxClassifier.INPUT
-                        + "\", it takes " + inputs.keySet());
-            }
-            long[] expectedIn = {-1, spec.getChannels(), spec.getHeight(), spec.getWidth()};
-            checkTensor(version, "input", OnnxClassifier.INPUT, inputs.get(OnnxClassifier.INPUT), expectedIn, true);
-            Map<String, NodeInfo> outputs = session.getOutputInfo();
-            if (!outputs.containsKey(OnnxClassifier.OUTPUT)) {
-                throw signature(version, "the graph has no output \"" + OnnxClassifier.OUTPUT + "\", only " + outputs.keySet());
-            }
-            checkTensor(version, "output", OnnxClassifier.OUTPUT, outputs.get(OnnxClassifier.OUTPUT),
-                    new long[] {-1, classes}, false);
-        } catch (OrtException e) {
-            throw new FetchFailure("signature", version + ": cannot read the graph's inputs and outputs: " + e.getMessage(), e);
+    static void checkSignature(String version, GraphSignature signature, ImageSpec spec, int classes) throws FetchFailure {
+        Map<String, GraphSignature.Tensor> inputs = signature.inputs();
+        if (inputs.size() != 1 || !inputs.containsKey(ServedModel.INPUT)) {
+            throw signature(version, "the graph must take exactly one input \"" + ServedModel.INPUT
+                    + "\", it takes " + inputs.keySet());
         }
+        long[] expectedIn = {-1, spec.getChannels(), spec.getHeight(), spec.getWidth()};
+        checkTensor(version, "input", ServedModel.INPUT, inputs.get(ServedModel.INPUT), expectedIn, true);
+        Map<String, GraphSignature.Tensor> outputs = signature.outputs();
+        if (!outputs.containsKey(ServedModel.OUTPUT)) {
+            throw signature(version, "the graph has no output \"" + ServedModel.OUTPUT + "\", only " + outputs.keySet());
+        }
+        checkTensor(version, "output", ServedModel.OUTPUT, outputs.get(ServedModel.OUTPUT),
+                new long[] {-1, classes}, false);
     }
 
     /**
      * The batch dimension of the input must be symbolic (the batcher varies it); other dimensions must
      * equal the expected ones, or be symbolic, in which case the probe run checks them.
      */
-    private static void checkTensor(String version, String role, String name, NodeInfo node, long[] expected,
-                                    boolean batchMustBeSymbolic) throws FetchFailure {
-        if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT) {
-            throw signature(version, role + " \"" + name + "\" must be a float32 tensor, it is " + node.getInfo());
+    private static void checkTensor(String version, String role, String name, GraphSignature.Tensor tensor,
+                                    long[] expected, boolean batchMustBeSymbolic) throws FetchFailure {
+        if (!tensor.float32()) {
+            throw signature(version, role + " \"" + name + "\" must be a float32 tensor, it is not (shape "
+                    + Arrays.toString(tensor.shape()) + ")");
         }
-        long[] dims = tensor.getShape();
+        long[] dims = tensor.shape();
         String want = Arrays.toString(expected).replace("-1", "N");
         if (dims.length != expected.length) {
             throw signature(version, role + " \"" + name + "\" has shape " + Arrays.toString(dims) + ", expected " + want);
@@ -121,7 +103,7 @@ final class ModelLoader {
         float[][] out;
         try {
             out = model.run(image, 1);
-        } catch (OrtException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new FetchFailure("probe", model.version() + ": the probe image does not run: " + e.getMessage(), e);
         }
         double sum = 0;
@@ -142,10 +124,10 @@ final class ModelLoader {
         return new FetchFailure("signature", version + ": " + message);
     }
 
-    private static void closeQuietly(OrtSession session) {
+    private static void closeQuietly(OnnxModel session) {
         try {
             session.close();
-        } catch (OrtException ignored) {
+        } catch (RuntimeException ignored) {
             // Already failing for a better reason.
         }
     }

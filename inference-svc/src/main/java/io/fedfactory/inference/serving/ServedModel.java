@@ -1,12 +1,12 @@
 package io.fedfactory.inference.serving;
 
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.fedfactory.inference.batching.MicroBatcher;
+import io.fedfactory.onnx.runtime.OnnxModel;
 import io.fedfactory.proto.v1.ImageSpec;
 import io.fedfactory.proto.v1.ModelVersionInfo;
 import org.jboss.logging.Logger;
 
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,22 +22,24 @@ public final class ServedModel {
 
     private static final Logger LOG = Logger.getLogger(ServedModel.class);
 
+    /** The classifier graph's input, [N,C,H,W] in the image spec's range, and output, [N,K] probabilities. */
+    static final String INPUT = "image";
+    static final String OUTPUT = "probabilities";
+
     private final ModelVersionInfo info;
     private final ImageSpec spec;
     private final List<String> labels;
-    private final OrtSession session;
-    private final OnnxClassifier classifier;
+    private final OnnxModel session;
     private volatile MicroBatcher batcher;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean retired = new AtomicBoolean();
     private volatile boolean closed;
 
-    ServedModel(ModelVersionInfo info, ImageSpec spec, List<String> labels, OrtSession session, OnnxClassifier classifier) {
+    ServedModel(ModelVersionInfo info, ImageSpec spec, List<String> labels, OnnxModel session) {
         this.info = info;
         this.spec = spec;
         this.labels = List.copyOf(labels);
         this.session = session;
-        this.classifier = classifier;
     }
 
     void attach(MicroBatcher batcher) {
@@ -101,8 +103,23 @@ public final class ServedModel {
     }
 
     /** Runs one batch straight on the session, without the batcher (the probe, benchmarks). */
-    public float[][] run(float[] pixels, int n) throws OrtException {
-        return classifier.run(java.nio.FloatBuffer.wrap(pixels), n);
+    public float[][] run(float[] pixels, int n) {
+        return run(FloatBuffer.wrap(pixels), n);
+    }
+
+    /**
+     * One call of the classifier graph, the batcher's runner: {@code n} images from position 0 of
+     * {@code pixels} (read in place when it is a direct buffer, as the batcher's are), one row of
+     * {@code labels().size()} probabilities per image.
+     */
+    float[][] run(FloatBuffer pixels, int n) {
+        float[][] rows = session.runRows(OUTPUT, new OnnxModel.Feed(INPUT, pixels.slice(0, n * imageSize()), n,
+                spec.getChannels(), spec.getHeight(), spec.getWidth()));
+        if (rows.length != n || (n > 0 && rows[0].length != labels.size())) {
+            throw new IllegalStateException("output " + OUTPUT + " has shape [" + rows.length + ", "
+                    + (rows.length == 0 ? 0 : rows[0].length) + "], expected [" + n + ", " + labels.size() + "]");
+        }
+        return rows;
     }
 
     boolean isClosed() {
@@ -116,7 +133,7 @@ public final class ServedModel {
         try {
             session.close();
             LOG.infof("closed the ONNX Runtime session of %s", version());
-        } catch (OrtException e) {
+        } catch (RuntimeException e) {
             LOG.warnf("closing the session of %s failed: %s", version(), e.getMessage());
         }
     }

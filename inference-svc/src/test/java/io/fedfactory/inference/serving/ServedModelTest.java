@@ -61,8 +61,11 @@ class ServedModelTest {
         f = assertThrows(FetchFailure.class, () -> load(renamed.toBytes("test", Map.of())));
         assertTrue(f.getMessage().contains("exactly one input \"image\", it takes [pixels]"), f.getMessage());
 
-        f = assertThrows(FetchFailure.class, () -> load(new byte[] {1, 2, 3}));
+        byte[] junk = {1, 2, 3};
+        f = assertThrows(FetchFailure.class, () -> load(junk));
         assertEquals("load", f.reason());
+        String version = TestClassifiers.info("fed-unit", 1, junk).getVersion();
+        assertTrue(f.getMessage().contains("model " + version + " (3 bytes)"), f.getMessage());
     }
 
     @Test
