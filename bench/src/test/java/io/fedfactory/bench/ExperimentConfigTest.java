@@ -128,6 +128,8 @@ class ExperimentConfigTest {
         assertMessage("classifier.augmentation must be one of [crop, crop-flip, none, recipe], got 'flip'",
                 props("classifier.augmentation", "flip"));
         assertMessage("evaluation must be one of [test, validation], got 'train'", props("evaluation", "train"));
+        assertMessage("fedavg.evaluateEveryRound=true reads the evaluation split after every round, which may only be the"
+                + " validation split (evaluation=validation), got evaluation=test", props("fedavg.evaluateEveryRound", "true"));
         Path file = dir.resolve("bad.properties");
         Files.writeString(file, "diffusion.samplerSteps=0\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExperimentConfig.load(file));
