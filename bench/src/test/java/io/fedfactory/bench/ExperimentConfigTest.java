@@ -96,9 +96,11 @@ class ExperimentConfigTest {
                 props("dataset", "idx", "dataset.path", "/x", "dataset.holdout", "0.95"));
         assertMessage("dataset.sizePolicy must be one of [refuse, resize], got 'crop'",
                 props("dataset", "idx", "dataset.path", "/x", "dataset.sizePolicy", "crop"));
-        // The committed experiments read the bundled data as before.
-        try (var configs = Files.list(Path.of("bench/configs"))) {
-            for (Path f : configs.filter(p -> p.toString().endsWith(".properties")).toList()) {
+        // The committed experiments and tuning runs parse, and read the bundled data as before.
+        try (var configs = Files.walk(Path.of("bench/configs"))) {
+            List<Path> files = configs.filter(p -> p.toString().endsWith(".properties")).toList();
+            assertTrue(files.stream().anyMatch(f -> f.getParent().endsWith("tuning")), "tuning runs are read too: " + files);
+            for (Path f : files) {
                 ExperimentConfig committed = ExperimentConfig.load(f);
                 assertTrue(Set.of("fashion-mnist", "mnist").contains(committed.dataset()), f.toString());
                 assertEquals("", committed.files().path(), f.toString());
