@@ -41,6 +41,8 @@ import java.util.TreeSet;
  * @param fedRounds         FedAvg/FedProx communication rounds
  * @param fedLocalEpochs    FedAvg/FedProx local epochs per round
  * @param fedProxMu         FedProx proximal strength
+ * @param fedEvaluateEveryRound FedAvg/FedProx: evaluate the global model after every round, for choosing the
+ *                          round budget; it reads the evaluation split every round, so only evaluation=validation
  * @param decoderEpochs     VAE epochs over its class's images
  * @param decoderHidden     VAE hidden width
  * @param decoderLatent     VAE latent size
@@ -72,6 +74,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                                double dirichletAlpha, List<String> methods, List<Long> seeds, String evaluation,
                                int validationSize, int trainPerClass, int evalPerClass, String recipe,
                                int classifierEpochs, String classifierAugmentation, int fedRounds, int fedLocalEpochs, float fedProxMu,
+                               boolean fedEvaluateEveryRound,
                                int decoderEpochs, int decoderHidden, int decoderLatent, float decoderKlWeight,
                                boolean decoderFittedPrior, float decoderPriorTemperature, int diffusionWidth,
                                int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
@@ -274,6 +277,10 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         range("fedavg.rounds", fedRounds, 1, 10_000);
         range("fedavg.localEpochs", fedLocalEpochs, 1, 1_000);
         if (!(fedProxMu > 0 && fedProxMu <= 100)) throw new IllegalArgumentException("fedprox.mu must be in (0, 100], got " + fedProxMu);
+        if (fedEvaluateEveryRound && !evaluation.equals("validation")) {
+            throw new IllegalArgumentException("fedavg.evaluateEveryRound=true reads the evaluation split after every round,"
+                    + " which may only be the validation split (evaluation=validation), got evaluation=" + evaluation);
+        }
         range("decoder.epochs", decoderEpochs, 1, 100_000);
         range("decoder.hiddenWidth", decoderHidden, 16, 8192);
         range("decoder.latentDim", decoderLatent, 1, 4096);
@@ -336,6 +343,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 integer(v, "data.evalPerClass"), v.get("classifier.recipe"), integer(v, "classifier.epochs"),
                 v.get("classifier.augmentation"),
                 integer(v, "fedavg.rounds"), integer(v, "fedavg.localEpochs"), (float) real(v, "fedprox.mu"),
+                bool(v, "fedavg.evaluateEveryRound"),
                 integer(v, "decoder.epochs"), integer(v, "decoder.hiddenWidth"), integer(v, "decoder.latentDim"),
                 (float) real(v, "decoder.klWeight"), bool(v, "decoder.fittedPrior"),
                 (float) real(v, "decoder.priorTemperature"),
@@ -360,7 +368,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
     public ExperimentConfig withSeeds(List<Long> newSeeds) {
         return new ExperimentConfig(name, dataset, split, sites, classesPerSite, dirichletAlpha, methods, newSeeds,
                 evaluation, validationSize, trainPerClass, evalPerClass, recipe, classifierEpochs, classifierAugmentation, fedRounds,
-                fedLocalEpochs, fedProxMu, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
+                fedLocalEpochs, fedProxMu, fedEvaluateEveryRound, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
                 decoderFittedPrior, decoderPriorTemperature, diffusionWidth, diffusionSteps,
                 diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass, latent, minImagesPerModule,
                 poeKind, poePerClass, privacy, decoderLayers, ffInputBlur, files);
@@ -395,6 +403,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("fedavg.rounds", Integer.toString(fedRounds));
         m.put("fedavg.localEpochs", Integer.toString(fedLocalEpochs));
         m.put("fedprox.mu", Float.toString(fedProxMu));
+        m.put("fedavg.evaluateEveryRound", Boolean.toString(fedEvaluateEveryRound));
         m.put("decoder.epochs", Integer.toString(decoderEpochs));
         m.put("decoder.hiddenWidth", Integer.toString(decoderHidden));
         m.put("decoder.latentDim", Integer.toString(decoderLatent));
@@ -466,6 +475,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("fedavg.rounds", "3");
         d.put("fedavg.localEpochs", "1");
         d.put("fedprox.mu", "0.1");
+        d.put("fedavg.evaluateEveryRound", "false");
         d.put("decoder.epochs", "5");
         d.put("decoder.hiddenWidth", "400");
         d.put("decoder.latentDim", "16");

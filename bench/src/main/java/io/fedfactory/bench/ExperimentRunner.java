@@ -5,6 +5,7 @@ import io.fedfactory.bench.baseline.CentralizedTraining;
 import io.fedfactory.bench.baseline.FedAvg;
 import io.fedfactory.bench.baseline.FedAvgConfig;
 import io.fedfactory.bench.baseline.FedAvgResult;
+import io.fedfactory.bench.baseline.RoundObserver;
 import io.fedfactory.classifier.Augmentation;
 import io.fedfactory.classifier.ClassifierRecipe;
 import io.fedfactory.classifier.ClassifierTrainer;
@@ -126,7 +127,11 @@ final class ExperimentRunner {
                 FedAvgConfig fc = method.equals("fedavg") ? FedAvgConfig.fedAvg(config.fedRounds(), config.fedLocalEpochs())
                         : FedAvgConfig.fedProx(config.fedRounds(), config.fedLocalEpochs(), config.fedProxMu());
                 progress.startPhase(label + " rounds", fedCost());
-                FedAvgResult r = new FedAvg(recipe, fc).run(sites, listener());
+                // For choosing the round budget on the validation split: the global model after each round.
+                List<Double> perRound = new ArrayList<>();
+                RoundObserver observer = config.fedEvaluateEveryRound()
+                        ? (stats, global) -> perRound.add(evaluate(global).accuracy()) : RoundObserver.NONE;
+                FedAvgResult r = new FedAvg(recipe, fc).run(sites, listener(), observer);
                 model = r.model();
                 phases.put("federatedTraining", seconds(r.wallTime()));
                 progress.endPhase("done in " + Progress.format(phases.get("federatedTraining")));
@@ -136,6 +141,9 @@ final class ExperimentRunner {
                 if (method.equals("fedprox")) details.put("proximalMu", (double) config.fedProxMu());
                 details.put("bytesPerUpload", r.bytesPerUpload());
                 details.put("bytesCounted", "uploads only (site to server), one model per round");
+                if (!perRound.isEmpty()) {
+                    details.put("evaluationAccuracyPerRound", perRound.stream().mapToDouble(Double::doubleValue).toArray());
+                }
             }
             case "ff-poe" -> {
                 // The paper's local mode: modules travel to the sites; each site trains the recipe on its own
@@ -236,10 +244,7 @@ final class ExperimentRunner {
         }
         progress.startPhase(label + " evaluation", data.eval().size() / EVAL_IPS);
         long t = System.nanoTime();
-        ClassificationReport report;
-        try (OnnxClassifier onnx = OnnxClassifier.load(model.toOnnx(), config.threads())) {
-            report = ClassificationReport.evaluate(data.eval().labels(), onnx.predict(data.eval()), data.eval().labelNames());
-        }
+        ClassificationReport report = evaluate(model);
         phases.put("evaluation", (System.nanoTime() - t) / 1e9);
         progress.endPhase(String.format(Locale.ROOT, "accuracy %.4f", report.accuracy()));
         details.put("classifierWeightsSha256", model.weightHash());
@@ -266,6 +271,13 @@ final class ExperimentRunner {
             case "k-classes" -> new ClassesPerSiteScheme(config.sites(), config.classesPerSite());
             default -> new DirichletScheme(config.sites(), config.dirichletAlpha());
         };
+    }
+
+    /** {@code model}, exported to ONNX, on the evaluation split. */
+    private ClassificationReport evaluate(TrainedClassifier model) {
+        try (OnnxClassifier onnx = OnnxClassifier.load(model.toOnnx(), config.threads())) {
+            return ClassificationReport.evaluate(data.eval().labels(), onnx.predict(data.eval()), data.eval().labelNames());
+        }
     }
 
     private TrainingListener listener() {

@@ -44,6 +44,8 @@ final class ResultsWriter {
         if (!methods().isEmpty()) chart().writePng(dir.resolve("accuracy.png"), 900, 520);
         BarChart privacy = privacyChart();
         if (privacy != null) privacy.writePng(dir.resolve("accuracy-vs-epsilon.png"), 900, 520);
+        BarChart rounds = roundsChart();
+        if (rounds != null) rounds.writePng(dir.resolve("accuracy-per-round.png"), 1200, 520);
     }
 
     /** The configured methods that finished under at least one seed, in table order. */
@@ -165,6 +167,7 @@ final class ResultsWriter {
         appendPrivacy(md);
         appendClassF1(md);
         appendSiteTimes(md);
+        appendRounds(md);
         md.append("\n## Per seed accuracy\n\n| method | seed | accuracy | balanced acc | macro AUROC | macro F1 |\n|---|---|---|---|---|---|\n");
         for (MethodRun r : runs) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.4f | %.4f |%n", r.method(), r.seed(),
@@ -224,6 +227,55 @@ final class ResultsWriter {
                     summary(m, r -> siteSeconds(r).average().orElse(0)).mean(),
                     summary(m, r -> r.phaseSeconds().getOrDefault("moduleTraining", 0.0)).mean()));
         }
+    }
+
+    /** The methods whose runs evaluated their global model after every round (fedavg.evaluateEveryRound). */
+    private List<String> roundMethods() {
+        return methods().stream().filter(m -> of(m).stream().allMatch(r -> perRound(r).length > 0)).toList();
+    }
+
+    private static double[] perRound(MethodRun r) {
+        return r.details().get("evaluationAccuracyPerRound") instanceof double[] d ? d : new double[0];
+    }
+
+    /** Accuracy after each round, mean over seeds (std in brackets): where the curve flattens is the budget. */
+    private void appendRounds(StringBuilder md) {
+        List<String> ms = roundMethods();
+        if (ms.isEmpty()) return;
+        md.append("\n## Accuracy after each round (").append(config.evaluation())
+                .append(" split; mean over seeds, std in brackets)\n\n| round |");
+        for (String m : ms) md.append(' ').append(m).append(" |");
+        md.append("\n|---|");
+        for (int i = 0; i < ms.size(); i++) md.append("---|");
+        md.append('\n');
+        for (int k = 0; k < config.fedRounds(); k++) {
+            final int round = k;
+            md.append("| ").append(k + 1).append(" |");
+            for (String m : ms) {
+                Summary s = summary(m, r -> perRound(r)[round]);
+                md.append(String.format(Locale.ROOT, " %.4f (%.4f) |", s.mean(), s.std()));
+            }
+            md.append('\n');
+        }
+    }
+
+    BarChart roundsChart() {
+        List<String> ms = roundMethods();
+        if (ms.isEmpty()) return null;
+        List<String> categories = new ArrayList<>();
+        for (int k = 1; k <= config.fedRounds(); k++) categories.add(Integer.toString(k));
+        double[][] values = new double[ms.size()][config.fedRounds()];
+        double[][] errors = new double[ms.size()][config.fedRounds()];
+        for (int i = 0; i < ms.size(); i++) {
+            for (int k = 0; k < config.fedRounds(); k++) {
+                final int round = k;
+                Summary s = summary(ms.get(i), r -> perRound(r)[round]);
+                values[i][k] = s.mean();
+                errors[i][k] = s.std();
+            }
+        }
+        return BarChart.of(config.name() + ": " + config.evaluation() + " accuracy after each round", categories, ms, values)
+                .withErrors(errors).withYLabel("accuracy").withValueFormat("%.2f");
     }
 
     private static String trim(double v) {

@@ -96,9 +96,11 @@ class ExperimentConfigTest {
                 props("dataset", "idx", "dataset.path", "/x", "dataset.holdout", "0.95"));
         assertMessage("dataset.sizePolicy must be one of [refuse, resize], got 'crop'",
                 props("dataset", "idx", "dataset.path", "/x", "dataset.sizePolicy", "crop"));
-        // The committed experiments read the bundled data as before.
-        try (var configs = Files.list(Path.of("bench/configs"))) {
-            for (Path f : configs.filter(p -> p.toString().endsWith(".properties")).toList()) {
+        // The committed experiments and tuning runs parse, and read the bundled data as before.
+        try (var configs = Files.walk(Path.of("bench/configs"))) {
+            List<Path> files = configs.filter(p -> p.toString().endsWith(".properties")).toList();
+            assertTrue(files.stream().anyMatch(f -> f.getParent().endsWith("tuning")), "tuning runs are read too: " + files);
+            for (Path f : files) {
                 ExperimentConfig committed = ExperimentConfig.load(f);
                 assertTrue(Set.of("fashion-mnist", "mnist").contains(committed.dataset()), f.toString());
                 assertEquals("", committed.files().path(), f.toString());
@@ -128,6 +130,8 @@ class ExperimentConfigTest {
         assertMessage("classifier.augmentation must be one of [crop, crop-flip, none, recipe], got 'flip'",
                 props("classifier.augmentation", "flip"));
         assertMessage("evaluation must be one of [test, validation], got 'train'", props("evaluation", "train"));
+        assertMessage("fedavg.evaluateEveryRound=true reads the evaluation split after every round, which may only be the"
+                + " validation split (evaluation=validation), got evaluation=test", props("fedavg.evaluateEveryRound", "true"));
         Path file = dir.resolve("bad.properties");
         Files.writeString(file, "diffusion.samplerSteps=0\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExperimentConfig.load(file));

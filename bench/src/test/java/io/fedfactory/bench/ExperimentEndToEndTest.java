@@ -139,6 +139,35 @@ class ExperimentEndToEndTest {
     }
 
     @Test
+    void theRoundBudgetIsChosenFromAccuracyAfterEveryRoundOnValidation(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("rounds.properties");
+        Files.writeString(config, String.join("\n",
+                "name=rounds", "split=silo", "sites=10", "methods=fedavg,fedprox", "seeds=5,6", "evaluation=validation",
+                "validation.size=100", "data.trainPerClass=20", "fedavg.rounds=3", "fedavg.evaluateEveryRound=true",
+                "grid.perClass=2", ""));
+        Path out = dir.resolve("out");
+        assertEquals(0, Experiment.run(new String[] {"--config", config.toString(), "--out", out.toString()},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        assertEquals(4, results.getAsJsonArray("runs").size());
+        for (var run : results.getAsJsonArray("runs")) {
+            JsonObject r = run.getAsJsonObject();
+            var perRound = r.getAsJsonObject("details").getAsJsonArray("evaluationAccuracyPerRound");
+            assertEquals(3, perRound.size(), r.get("method") + ": one figure per round");
+            // The model after the last round is the model the run returns and evaluates.
+            assertEquals(r.getAsJsonObject("report").get("accuracy").getAsDouble(), perRound.get(2).getAsDouble(), 1e-9,
+                    r.get("method") + " seed " + r.get("seed"));
+            for (var a : perRound) assertTrue(a.getAsDouble() >= 0 && a.getAsDouble() <= 1, perRound.toString());
+        }
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("## Accuracy after each round (validation split"), md);
+        assertTrue(md.contains("| 3 |"), md);
+        BufferedImage png = ImageIO.read(out.resolve("accuracy-per-round.png").toFile());
+        assertNotNull(png);
+        assertEquals(1200, png.getWidth());
+    }
+
+    @Test
     void aMethodThatFailsKeepsTheFiguresOfTheOthers(@TempDir Path dir) throws Exception {
         // No site holds 1,000 images of a class, so no module is trained and every class is uncovered:
         // FF-decoder fails under both seeds, centralized is still written.

@@ -53,7 +53,16 @@ public final class FedAvg {
     }
 
     public FedAvgResult run(List<Dataset> sites, TrainingListener listener) {
+        return run(sites, listener, RoundObserver.NONE);
+    }
+
+    /**
+     * Runs every round; after each, {@code observer} sees the round's figures and the global model as it
+     * stands (the same model the run returns after its last round).
+     */
+    public FedAvgResult run(List<Dataset> sites, TrainingListener listener, RoundObserver observer) {
         Sites.requireSameTask(sites);
+        Objects.requireNonNull(observer, "observer");
         long t0 = System.nanoTime();
         Dataset first = sites.get(0);
         ClassifierArchitecture architecture = new ClassifierArchitecture(recipe, first.spec(), first.numClasses());
@@ -97,13 +106,22 @@ public final class FedAvg {
             LOG.info("fedavg round {}/{}: {} sites, lr {}, mean local loss {}, {} s", round, config.rounds(),
                     participants.size(), String.format("%.5f", lr), String.format("%.4f", loss / weight),
                     String.format("%.1f", seconds));
+            if (observer != RoundObserver.NONE) {
+                observer.afterRound(rounds.get(rounds.size() - 1),
+                        model(sites, global, history, Duration.ofNanos(System.nanoTime() - t0), total, seen));
+            }
         }
         Duration wall = Duration.ofNanos(System.nanoTime() - t0);
+        return new FedAvgResult(model(sites, global, history, wall, total, seen), rounds, upload, sent, wall);
+    }
+
+    private TrainedClassifier model(List<Dataset> sites, ClassifierWeights global, List<EpochStats> history,
+                                    Duration wall, int total, long seen) {
+        Dataset first = sites.get(0);
         TrainingProvenance provenance = new TrainingProvenance(recipe.seed(), recipe.threads(),
                 DeterministicTorch.versions(), "fedavg(" + names(sites) + ")", total, seen);
-        TrainedClassifier model = new TrainedClassifier(recipe, first.spec(), first.labelNames(), global, history, wall,
+        return new TrainedClassifier(recipe, first.spec(), first.labelNames(), global, history, wall,
                 provenance);
-        return new FedAvgResult(model, rounds, upload, sent, wall);
     }
 
     /** Sites taking part in {@code round} (1-based), in increasing order: all, or a seeded draw. */
