@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -184,14 +185,21 @@ public final class HostNetwork implements AutoCloseable {
         if (r.rc != 0) throw new IllegalStateException(String.join(" ", command) + " failed (exit " + r.rc + "): " + r.output.trim());
     }
 
-    private record Result(int rc, String output) {
+    record Result(int rc, String output) {
     }
 
     private static Result sh(List<String> command) {
+        return sh(command, Map.of(), 30);
+    }
+
+    /** Runs {@code command} with {@code env} added, its output and errors together, for at most {@code seconds}. */
+    static Result sh(List<String> command, Map<String, String> env, int seconds) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return new Result(124, out + " (timed out)");
             }
@@ -204,7 +212,7 @@ public final class HostNetwork implements AutoCloseable {
         }
     }
 
-    private static Optional<Path> which(String command) {
+    static Optional<Path> which(String command) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
             Path p = Path.of(dir, command);
             if (Files.isExecutable(p)) return Optional.of(p);

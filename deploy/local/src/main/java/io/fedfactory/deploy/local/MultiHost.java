@@ -91,6 +91,11 @@ public final class MultiHost implements Callable<Integer> {
     @Option(names = "--cut-after-bytes", description = "Cut once the site has sent this many bytes more than before its upload "
             + "(default ${DEFAULT-VALUE}).")
     long cutAfterBytes = 96 * 1024;
+    @Option(names = "--runtime", description = "How the aggregator, the inference replicas and the sites run: images (the "
+            + "deploy/images tarballs under podman, each container joined to its host's namespace), jars, or auto: images where "
+            + "podman, runc and the tarballs are there, else jars (default ${DEFAULT-VALUE}). The Kafka nodes always run as jars; "
+            + "--single-host always runs jars.")
+    String runtime = "auto";
 
     /** What a run found. */
     public record Outcome(String ran, boolean multiHost, Map<String, Double> seconds, Map<String, Object> figures,
@@ -99,6 +104,10 @@ public final class MultiHost implements Callable<Integer> {
 
     private Outcome outcome;
     private final List<AutoCloseable> started = new ArrayList<>();
+    /** The images the services and sites run from; null: the packaged jars. */
+    private PodmanImages images;
+    /** The run's folder, bound into every container at the same path. */
+    private Path mount;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new MultiHost()).execute(args));
@@ -124,7 +133,26 @@ public final class MultiHost implements Callable<Integer> {
         }
         Path dir = root.resolve(runDir).normalize().resolve((singleHost ? "single-" : "hosts-") + System.currentTimeMillis());
         Files.createDirectories(dir);
-        say("ran: jars (the packaged aggregator, inference service, client node and Kafka nodes; no container images)");
+        if (!List.of("auto", "images", "jars").contains(runtime)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--runtime must be auto, images or jars, not " + runtime);
+        }
+        if (!singleHost && !runtime.equals("jars")) {
+            PodmanImages.Either found = PodmanImages.find(root);
+            if (found.images() != null) {
+                images = found.images();
+            } else if (runtime.equals("images")) {
+                throw new IllegalStateException("--runtime images: " + found.reason());
+            } else {
+                say("no images: %s; the jars run instead", found.reason());
+            }
+        }
+        if (images != null) {
+            for (String line : images.load()) say("image %s", line);
+            say("ran: images (the aggregator, inference-svc and client-node images under podman, each container joined to "
+                    + "its host's network namespace; the Kafka nodes as jars)");
+        } else {
+            say("ran: jars (the packaged aggregator, inference service, client node and Kafka nodes; no container images)");
+        }
         Thread hook = new Thread(this::stopAll, "stop-multi-host");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -192,6 +220,8 @@ public final class MultiHost implements Callable<Integer> {
                 "OMP_WAIT_POLICY", "PASSIVE");
         Path logs = dir.resolve("logs");
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        mount = dir;
+        if (images != null) PodmanImages.handOver(dir); // the certificates, the sites' images, the data folders
         ServiceProcess aggregator = service(aggHost, AGGREGATOR_GRPC, "aggregator", Map.of(
                 "kafka.bootstrap.servers", cluster.bootstrapServers(),
                 "fedfactory.aggregator.data-dir", dir.resolve("aggregator").toString(),
@@ -239,15 +269,21 @@ public final class MultiHost implements Callable<Integer> {
         List<ServiceProcess> sites = new ArrayList<>();
         for (int i = 0; i < siteDirs.size(); i++) {
             Path d = siteDirs.get(i);
-            sites.add(ServiceProcess.startOn(singleHost ? null : siteHosts.get(i), 0, 0, "site-" + siteIds.get(i),
-                    root.resolve("client-node/target/client-node.jar"), Map.of("java.io.tmpdir", tmp.toString(),
-                            "ai.djl.offline", "true", "ai.djl.pytorch.num_interop_threads", "1",
-                            // The uploader's "resumes at byte N of M" (INFO; the node logs warnings only by default).
-                            "org.slf4j.simpleLogger.log.io.fedfactory.client.upload.ModuleUploader", "info"), "768m", logs, env,
-                    tls.siteArgs(List.of("--site-id", siteIds.get(i), "--federation", fed, "--data", d.toString(), "--format", "idx",
-                            "--aggregator", aggregator.address() + ":" + aggregator.grpcPort(), "--kind", "decoder",
-                            "--decoder-epochs", String.valueOf(decoderEpochs), "--seed", String.valueOf(seed), "--threads", "1",
-                            "--chunk-kib", "16")), ServiceTls.plaintext(), null));
+            Map<String, String> siteConfig = Map.of("java.io.tmpdir", tmp.toString(),
+                    "ai.djl.offline", "true", "ai.djl.pytorch.num_interop_threads", "1",
+                    // The uploader's "resumes at byte N of M" (INFO; the node logs warnings only by default).
+                    "org.slf4j.simpleLogger.log.io.fedfactory.client.upload.ModuleUploader", "info");
+            List<String> siteArgs = tls.siteArgs(List.of("--site-id", siteIds.get(i), "--federation", fed, "--data", d.toString(),
+                    "--format", "idx", "--aggregator", aggregator.address() + ":" + aggregator.grpcPort(), "--kind", "decoder",
+                    "--decoder-epochs", String.valueOf(decoderEpochs), "--seed", String.valueOf(seed), "--threads", "1",
+                    "--chunk-kib", "16"));
+            String site = "site-" + siteIds.get(i);
+            sites.add(images != null
+                    ? ServiceProcess.startContainer(images, "client-node", siteHosts.get(i), 0, 0, site, dir, siteConfig, "768m",
+                            logs, containerEnv(env), siteArgs, ServiceTls.plaintext())
+                    : ServiceProcess.startOn(singleHost ? null : siteHosts.get(i), 0, 0, site,
+                            root.resolve("client-node/target/client-node.jar"), siteConfig, "768m", logs, env, siteArgs,
+                            ServiceTls.plaintext(), null));
             started.add(0, sites.get(i));
         }
         if (net != null) {
@@ -371,7 +407,7 @@ public final class MultiHost implements Callable<Integer> {
         seconds.put("total", secondsSince(t0));
         say("%s", acc);
         say("events lost %d, duplicated %d", acc.lost().size(), acc.duplicated());
-        String ran = "jars";
+        String ran = images != null ? "images" : "jars";
         outcome = new Outcome(ran, !singleHost, seconds, figures, List.copyOf(violations), acc.lost(), acc.duplicated(), acc.events());
         say("%s run (ran: %s): seconds %s; %s", singleHost ? "single-host" : "multi-host", ran, seconds, figures);
     }
@@ -383,10 +419,20 @@ public final class MultiHost implements Callable<Integer> {
         var identity = app.equals("aggregator") ? LocalIdentities.AGGREGATOR : LocalIdentities.INFERENCE;
         ServiceProcess p = host == null
                 ? ServiceProcess.start(name, jar, config, heap, logs, env, List.of(), tls.service(identity), null)
+                : images != null
+                ? ServiceProcess.startContainer(images, app, host, SERVICE_HTTPS, grpc, name, mount, config, heap, logs,
+                        containerEnv(env), List.of(), tls.service(identity))
                 : ServiceProcess.startOn(host, SERVICE_HTTPS, grpc, name, jar, config, heap, logs, env, List.of(),
                         tls.service(identity), null);
         started.add(0, p);
         return p;
+    }
+
+    /** A container's environment: the jars' without DJL_CACHE_DIR, since the images carry libtorch unpacked at /opt/djl. */
+    private static Map<String, String> containerEnv(Map<String, String> env) {
+        Map<String, String> e = new LinkedHashMap<>(env);
+        e.remove("DJL_CACHE_DIR");
+        return e;
     }
 
     /** Waits until every replica serves the same version other than {@code not}, and returns it. */

@@ -37,10 +37,16 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path workingDir;
     /** Where it listens: 127.0.0.1, or its host's address. */
     private final String address;
+    /** The podman container it runs in and the images that started it; null for a plain process. */
+    private final String container;
+    private final PodmanImages images;
     private double readySeconds = -1;
 
     private ServiceProcess(String name, Process process, int httpPort, int grpcPort, Path log, long startedNanos,
-                           ServiceTls tls, List<String> command, Map<String, String> env, Path workingDir, String address) {
+                           ServiceTls tls, List<String> command, Map<String, String> env, Path workingDir, String address,
+                           String container, PodmanImages images) {
+        this.container = container;
+        this.images = images;
         this.tls = tls;
         this.address = address;
         this.workingDir = workingDir;
@@ -121,11 +127,40 @@ public final class ServiceProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + name, e);
         }
         return launch(name, host == null ? cmd : host.wrap(cmd), env, http, grpc, logDir.resolve(name + ".log"), tls,
-                workingDir, address);
+                workingDir, address, null, null);
+    }
+
+    /**
+     * As {@link #startOn(HostNetwork.Host, int, int, String, Path, Map, String, Path, Map, List, ServiceTls, Path)},
+     * but the program is image {@code image} of {@code images}, run by podman in a container joined to
+     * {@code host}'s network namespace. {@code mount} (bound at the same path inside) must hold every
+     * file the configuration names. Its PID is podman's; stopping it stops and removes the container.
+     */
+    public static ServiceProcess startContainer(PodmanImages images, String image, HostNetwork.Host host, int http, int grpc,
+                                                String name, Path mount, Map<String, String> config, String heap, Path logDir,
+                                                Map<String, String> env, List<String> args, ServiceTls tls) {
+        Map<String, String> props = new TreeMap<>(config);
+        if (http > 0) {
+            props.put("quarkus.http.host", host.address());
+            props.put("quarkus.http.port", String.valueOf(http));
+            props.put("quarkus.grpc.server.host", host.address());
+            props.put("quarkus.grpc.server.port", String.valueOf(grpc));
+            props.putAll(tls.properties(http));
+        }
+        String container = PodmanImages.container(name);
+        images.remove(container);
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+        return launch(name, images.run(image, container, host.namespace(), mount, heap, props, env, args), images.podmanEnv(),
+                http, grpc, logDir.resolve(name + ".log"), tls, null, host.address(), container, images);
     }
 
     private static ServiceProcess launch(String name, List<String> cmd, Map<String, String> env, int http, int grpc,
-                                         Path log, ServiceTls tls, Path workingDir, String address) {
+                                         Path log, ServiceTls tls, Path workingDir, String address, String container,
+                                         PodmanImages images) {
         try {
             long t0 = System.nanoTime();
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -134,7 +169,7 @@ public final class ServiceProcess implements AutoCloseable {
             if (workingDir != null) pb.directory(workingDir.toFile());
             pb.environment().putAll(env);
             Process p = pb.start();
-            return new ServiceProcess(name, p, http, grpc, log, t0, tls, cmd, env, workingDir, address);
+            return new ServiceProcess(name, p, http, grpc, log, t0, tls, cmd, env, workingDir, address, container, images);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -142,6 +177,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** SIGKILL, as a crash would: no shutdown hook runs. Waits until the process is gone. */
     public void kill() {
+        if (container != null) images.kill(container); // SIGKILL to podman alone would leave the container running
         process.destroyForcibly();
         try {
             process.waitFor(30, TimeUnit.SECONDS);
@@ -153,7 +189,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** The same command again, on the same ports and data (after {@link #kill()}), its output appended to the same log. */
     public ServiceProcess restart() {
         if (process.isAlive()) throw new IllegalStateException(name + " is still running");
-        return launch(name, command, env, httpPort, grpcPort, log, tls, workingDir, address);
+        return launch(name, command, env, httpPort, grpcPort, log, tls, workingDir, address, container, images);
     }
 
     /** Waits until /q/health/ready answers 200, or fails with the log's tail. */
@@ -238,9 +274,17 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM to this process's PID, then SIGKILL after 20 s. */
+    /** SIGTERM to this process's PID, then SIGKILL after 20 s; a container is removed after that. */
     @Override
     public void close() {
+        try {
+            stop();
+        } finally {
+            if (container != null) images.remove(container);
+        }
+    }
+
+    private void stop() {
         if (!process.isAlive()) return;
         process.destroy();
         try {
