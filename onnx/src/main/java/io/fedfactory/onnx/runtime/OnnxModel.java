@@ -72,7 +72,22 @@ public final class OnnxModel implements AutoCloseable {
     public record FloatTensor(long[] shape, float[] values) {
     }
 
-    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+    private static final OrtEnvironment ENV = environment();
+
+    /**
+     * The process's environment, with ONNX Runtime's telemetry off: no site, hospital or coordinator
+     * sends usage events anywhere. (The environment variable {@code ORT_DISABLE_TELEMETRY=1}, which the
+     * launchers and images set, also stops the device-id probe it runs when the environment is created.)
+     */
+    private static OrtEnvironment environment() {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try {
+            env.setTelemetry(false);
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IllegalStateException("ONNX Runtime refused to turn its telemetry off: " + e.getMessage(), e);
+        }
+        return env;
+    }
 
     private final String name;
     private final OrtSession session;

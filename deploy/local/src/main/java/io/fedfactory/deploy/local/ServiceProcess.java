@@ -167,6 +167,8 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             if (workingDir != null) pb.directory(workingDir.toFile());
+            // ONNX Runtime's telemetry off in every process started here, as in the images.
+            pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
             pb.environment().putAll(env);
             Process p = pb.start();
             return new ServiceProcess(name, p, http, grpc, log, t0, tls, cmd, env, workingDir, address, container, images);
