@@ -66,8 +66,9 @@ import java.util.TreeSet;
  *                          settings of the {@code ff-<kind>-dp<epsilon>} methods
  * @param decoderLayers     the autoencoder's architecture (decoder and latent-diffusion modules) and the
  *                          number of Gaussians in the decoder's fitted prior
- * @param ffInputBlur       FF server-mode methods: sigma in pixels of a Gaussian blur applied to the synthetic
- *                          training images and to every image the classifier is evaluated on; 0: none
+ * @param ffInputBlur       FF methods (server mode's global classifier and ff-poe's site classifiers): sigma in
+ *                          pixels of a Gaussian blur applied to the classifier's training images and to every
+ *                          image it is evaluated on; 0: none
  * @param files             where and how a dataset of a site's format is read (unused by the bundled ones)
  */
 public record ExperimentConfig(String name, String dataset, String split, int sites, int classesPerSite,

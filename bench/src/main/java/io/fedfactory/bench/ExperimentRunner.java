@@ -181,8 +181,9 @@ final class ExperimentRunner {
                         local = io.fedfactory.data.Datasets.concat(siteId + "-real-and-synthetic", List.of(local, synthetic));
                     }
                     synthSeconds += (System.nanoTime() - t0) / 1e9;
-                    TrainedClassifier site = new ClassifierTrainer(recipe.withSeed(SplitMix64.derive(recipe.seed(), "poe", siteId)))
+                    TrainedClassifier site = new ClassifierTrainer(ffRecipe(recipe).withSeed(SplitMix64.derive(recipe.seed(), "poe", siteId)))
                             .train(local, listener());
+                    if (site.recipe().inputBlur() > 0) details.put("inputBlurSigma", (double) site.recipe().inputBlur());
                     siteClassifierSeconds[s] = seconds(site.wallTime());
                     classifierSeconds += siteClassifierSeconds[s];
                     byte[] onnx = site.toOnnx();
@@ -225,12 +226,9 @@ final class ExperimentRunner {
                 if (!o.privacy().isEmpty()) details.put("privacy", o.privacy());
                 phases.put("moduleTraining", o.trainSeconds());
                 phases.put("synthesis", o.synthSeconds());
-                // With an input low-pass the classifier trains on blurred synthetic images and its ONNX graph
-                // blurs every image it is asked about, the evaluation's real images included.
-                ClassifierRecipe ffRecipe = config.ffInputBlur() > 0 ? recipe.withInputBlur((float) config.ffInputBlur()) : recipe;
-                if (config.ffInputBlur() > 0) details.put("inputBlurSigma", config.ffInputBlur());
                 progress.startPhase(label + " classifier on synthetic", classifierCost(o.synthetic().size()));
-                model = new ClassifierTrainer(ffRecipe).train(o.synthetic(), listener());
+                model = new ClassifierTrainer(ffRecipe(recipe)).train(o.synthetic(), listener());
+                if (model.recipe().inputBlur() > 0) details.put("inputBlurSigma", (double) model.recipe().inputBlur());
                 phases.put("classifierTraining", seconds(model.wallTime()));
                 progress.endPhase("done in " + Progress.format(phases.get("classifierTraining")));
                 bytes = o.bytesSentPerSite();
@@ -249,6 +247,15 @@ final class ExperimentRunner {
         progress.endPhase(String.format(Locale.ROOT, "accuracy %.4f", report.accuracy()));
         details.put("classifierWeightsSha256", model.weightHash());
         return new MethodRun(method, seed, report, bytes, phases, details);
+    }
+
+    /**
+     * The recipe of a classifier that learns from synthetic images (server mode's global classifier, local
+     * mode's site classifiers): with {@code ff.inputBlur} it trains on blurred images and its ONNX graph
+     * blurs every image it is asked about, the evaluation's real images included.
+     */
+    private ClassifierRecipe ffRecipe(ClassifierRecipe recipe) {
+        return config.ffInputBlur() > 0 ? recipe.withInputBlur((float) config.ffInputBlur()) : recipe;
     }
 
     private ClassifierRecipe recipe(long seed) {

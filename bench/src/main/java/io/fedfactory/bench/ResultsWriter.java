@@ -371,7 +371,7 @@ final class ResultsWriter {
 
     private String label(String m) {
         String base = baseLabel(m);
-        boolean blurred = config.ffInputBlur() > 0 && m.startsWith("ff-") && !m.equals("ff-poe");
+        boolean blurred = config.ffInputBlur() > 0 && m.startsWith("ff-");
         return blurred ? base + ", input blur sigma " + trim(config.ffInputBlur()) + " px" : base;
     }
 

@@ -168,6 +168,33 @@ class ExperimentEndToEndTest {
     }
 
     @Test
+    void theInputLowPassReachesServerModeAndTheLocalModesSiteClassifiersButNotTheBaselines(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("blur.properties");
+        Files.writeString(config, String.join("\n",
+                "name=blur", "split=silo", "sites=10", "methods=centralized,ff-decoder,ff-poe", "seeds=9",
+                "modules.minImages=5", "poe.perClass=3", "data.trainPerClass=20", "data.evalPerClass=5",
+                "classifier.epochs=1", "decoder.epochs=1", "decoder.hiddenWidth=32", "decoder.latentDim=4",
+                "synthesis.decoderPerClass=10", "grid.perClass=2", "ff.inputBlur=1.5", ""));
+        Path out = dir.resolve("out");
+        assertEquals(0, Experiment.run(new String[] {"--config", config.toString(), "--out", out.toString()},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        assertEquals(3, results.getAsJsonArray("runs").size());
+        for (var run : results.getAsJsonArray("runs")) {
+            JsonObject r = run.getAsJsonObject();
+            JsonObject details = r.getAsJsonObject("details");
+            // Read from the recipe each classifier was trained with, not from the config.
+            if (r.get("method").getAsString().equals("centralized")) {
+                assertTrue(!details.has("inputBlurSigma"), "the upper bound trains on raw images: " + details);
+            } else {
+                assertEquals(1.5, details.get("inputBlurSigma").getAsDouble(), 1e-6, r.get("method").getAsString());
+            }
+        }
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("product of site classifiers), input blur sigma 1.5 px"), md);
+    }
+
+    @Test
     void aMethodThatFailsKeepsTheFiguresOfTheOthers(@TempDir Path dir) throws Exception {
         // No site holds 1,000 images of a class, so no module is trained and every class is uncovered:
         // FF-decoder fails under both seeds, centralized is still written.
