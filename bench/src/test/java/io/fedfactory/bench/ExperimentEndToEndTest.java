@@ -140,14 +140,9 @@ class ExperimentEndToEndTest {
 
     @Test
     void theRoundBudgetIsChosenFromAccuracyAfterEveryRoundOnValidation(@TempDir Path dir) throws Exception {
-        Path config = dir.resolve("rounds.properties");
-        Files.writeString(config, String.join("\n",
-                "name=rounds", "split=silo", "sites=10", "methods=fedavg,fedprox", "seeds=5,6", "evaluation=validation",
-                "validation.size=100", "data.trainPerClass=20", "fedavg.rounds=3", "fedavg.evaluateEveryRound=true",
-                "grid.perClass=2", ""));
-        Path out = dir.resolve("out");
-        assertEquals(0, Experiment.run(new String[] {"--config", config.toString(), "--out", out.toString()},
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        Path out = runTo(dir, "name=rounds", "split=silo", "sites=10", "methods=fedavg,fedprox", "seeds=5,6",
+                "evaluation=validation", "validation.size=100", "data.trainPerClass=20", "fedavg.rounds=3",
+                "fedavg.evaluateEveryRound=true", "grid.perClass=2");
         JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
         assertEquals(4, results.getAsJsonArray("runs").size());
         for (var run : results.getAsJsonArray("runs")) {
@@ -169,15 +164,10 @@ class ExperimentEndToEndTest {
 
     @Test
     void theInputLowPassReachesServerModeAndTheLocalModesSiteClassifiersButNotTheBaselines(@TempDir Path dir) throws Exception {
-        Path config = dir.resolve("blur.properties");
-        Files.writeString(config, String.join("\n",
-                "name=blur", "split=silo", "sites=10", "methods=centralized,ff-decoder,ff-poe", "seeds=9",
+        Path out = runTo(dir, "name=blur", "split=silo", "sites=10", "methods=centralized,ff-decoder,ff-poe", "seeds=9",
                 "modules.minImages=5", "poe.perClass=3", "data.trainPerClass=20", "data.evalPerClass=5",
                 "classifier.epochs=1", "decoder.epochs=1", "decoder.hiddenWidth=32", "decoder.latentDim=4",
-                "synthesis.decoderPerClass=10", "grid.perClass=2", "ff.inputBlur=1.5", ""));
-        Path out = dir.resolve("out");
-        assertEquals(0, Experiment.run(new String[] {"--config", config.toString(), "--out", out.toString()},
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+                "synthesis.decoderPerClass=10", "grid.perClass=2", "ff.inputBlur=1.5");
         JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
         assertEquals(3, results.getAsJsonArray("runs").size());
         for (var run : results.getAsJsonArray("runs")) {
@@ -231,5 +221,15 @@ class ExperimentEndToEndTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> Experiment.run(new String[] {"--config", "/nonexistent/x.properties"}, System.out));
         assertTrue(e.getMessage().contains("/nonexistent/x.properties does not exist"));
+    }
+
+    /** Runs the experiment these settings describe through the command entry point; its output folder. */
+    private static Path runTo(Path dir, String... settings) throws Exception {
+        Path config = dir.resolve("experiment.properties");
+        Files.writeString(config, String.join("\n", settings) + "\n");
+        Path out = dir.resolve("out");
+        assertEquals(0, Experiment.run(new String[] {"--config", config.toString(), "--out", out.toString()},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        return out;
     }
 }
