@@ -238,10 +238,23 @@ final class ResultsWriter {
         return r.details().get("evaluationAccuracyPerRound") instanceof double[] d ? d : new double[0];
     }
 
+    /** {@code [method][round]}: accuracy after each round over seeds, for each of {@code methods}. */
+    private Summary[][] perRoundSummaries(List<String> methods) {
+        Summary[][] out = new Summary[methods.size()][config.fedRounds()];
+        for (int i = 0; i < methods.size(); i++) {
+            for (int k = 0; k < config.fedRounds(); k++) {
+                final int round = k;
+                out[i][k] = summary(methods.get(i), r -> perRound(r)[round]);
+            }
+        }
+        return out;
+    }
+
     /** Accuracy after each round, mean over seeds (std in brackets): where the curve flattens is the budget. */
     private void appendRounds(StringBuilder md) {
         List<String> ms = roundMethods();
         if (ms.isEmpty()) return;
+        Summary[][] perRound = perRoundSummaries(ms);
         md.append("\n## Accuracy after each round (").append(config.evaluation())
                 .append(" split; mean over seeds, std in brackets)\n\n| round |");
         for (String m : ms) md.append(' ').append(m).append(" |");
@@ -249,11 +262,9 @@ final class ResultsWriter {
         for (int i = 0; i < ms.size(); i++) md.append("---|");
         md.append('\n');
         for (int k = 0; k < config.fedRounds(); k++) {
-            final int round = k;
             md.append("| ").append(k + 1).append(" |");
-            for (String m : ms) {
-                Summary s = summary(m, r -> perRound(r)[round]);
-                md.append(String.format(Locale.ROOT, " %.4f (%.4f) |", s.mean(), s.std()));
+            for (int i = 0; i < ms.size(); i++) {
+                md.append(String.format(Locale.ROOT, " %.4f (%.4f) |", perRound[i][k].mean(), perRound[i][k].std()));
             }
             md.append('\n');
         }
@@ -264,14 +275,13 @@ final class ResultsWriter {
         if (ms.isEmpty()) return null;
         List<String> categories = new ArrayList<>();
         for (int k = 1; k <= config.fedRounds(); k++) categories.add(Integer.toString(k));
+        Summary[][] perRound = perRoundSummaries(ms);
         double[][] values = new double[ms.size()][config.fedRounds()];
         double[][] errors = new double[ms.size()][config.fedRounds()];
         for (int i = 0; i < ms.size(); i++) {
             for (int k = 0; k < config.fedRounds(); k++) {
-                final int round = k;
-                Summary s = summary(ms.get(i), r -> perRound(r)[round]);
-                values[i][k] = s.mean();
-                errors[i][k] = s.std();
+                values[i][k] = perRound[i][k].mean();
+                errors[i][k] = perRound[i][k].std();
             }
         }
         return BarChart.of(config.name() + ": " + config.evaluation() + " accuracy after each round", categories, ms, values)

@@ -199,11 +199,7 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Runs the graph and returns output {@code output} as a flat array. */
     public float[] run(String output, Feed... feeds) {
-        return execute(output, feeds, (values, shape) -> {
-            float[] out = new float[values.remaining()];
-            values.get(0, out);
-            return out;
-        });
+        return runTensor(output, feeds).values();
     }
 
     /** Runs the graph and returns output {@code output} with its shape (to check a shape the graph leaves open). */

@@ -107,13 +107,8 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(app)) {
             throw new IllegalStateException(name + ": " + app + " does not exist; build it first (./mvnw package -DskipTests)");
         }
-        Map<String, String> props = new TreeMap<>(config);
         String address = host == null ? "127.0.0.1" : host.address();
-        props.put("quarkus.http.host", address);
-        props.put("quarkus.http.port", String.valueOf(http));
-        props.put("quarkus.grpc.server.host", address);
-        props.put("quarkus.grpc.server.port", String.valueOf(grpc));
-        props.putAll(tls.properties(http));
+        Map<String, String> props = listening(config, address, http, grpc, tls);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
@@ -121,12 +116,7 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(app.toAbsolutePath().toString());
         cmd.addAll(args);
-        try {
-            Files.createDirectories(logDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name, e);
-        }
-        return launch(name, host == null ? cmd : host.wrap(cmd), env, http, grpc, logDir.resolve(name + ".log"), tls,
+        return launch(name, host == null ? cmd : host.wrap(cmd), env, http, grpc, logFile(logDir, name), tls,
                 workingDir, address, null, null);
     }
 
@@ -139,23 +129,33 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess startContainer(PodmanImages images, String image, HostNetwork.Host host, int http, int grpc,
                                                 String name, Path mount, Map<String, String> config, String heap, Path logDir,
                                                 Map<String, String> env, List<String> args, ServiceTls tls) {
-        Map<String, String> props = new TreeMap<>(config);
-        if (http > 0) {
-            props.put("quarkus.http.host", host.address());
-            props.put("quarkus.http.port", String.valueOf(http));
-            props.put("quarkus.grpc.server.host", host.address());
-            props.put("quarkus.grpc.server.port", String.valueOf(grpc));
-            props.putAll(tls.properties(http));
-        }
+        Map<String, String> props = http > 0 ? listening(config, host.address(), http, grpc, tls) : new TreeMap<>(config);
         String container = PodmanImages.container(name);
         images.remove(container);
+        return launch(name, images.run(image, container, host.namespace(), mount, heap, props, env, args), images.podmanEnv(),
+                http, grpc, logFile(logDir, name), tls, null, host.address(), container, images);
+    }
+
+    /** {@code config} with the service's HTTP and gRPC servers on {@code address} and its TLS settings. */
+    private static Map<String, String> listening(Map<String, String> config, String address, int http, int grpc,
+                                                 ServiceTls tls) {
+        Map<String, String> props = new TreeMap<>(config);
+        props.put("quarkus.http.host", address);
+        props.put("quarkus.http.port", String.valueOf(http));
+        props.put("quarkus.grpc.server.host", address);
+        props.put("quarkus.grpc.server.port", String.valueOf(grpc));
+        props.putAll(tls.properties(http));
+        return props;
+    }
+
+    /** The log of service {@code name} in {@code logDir}, which is created if missing. */
+    private static Path logFile(Path logDir, String name) {
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
-        return launch(name, images.run(image, container, host.namespace(), mount, heap, props, env, args), images.podmanEnv(),
-                http, grpc, logDir.resolve(name + ".log"), tls, null, host.address(), container, images);
+        return logDir.resolve(name + ".log");
     }
 
     private static ServiceProcess launch(String name, List<String> cmd, Map<String, String> env, int http, int grpc,
