@@ -16,7 +16,8 @@ import java.util.Map;
  * One part of the performance run ({@code bench/perf}): figures of a hot path next to its bare
  * engine, measured in alternating rounds so that the machine's load hits both, and written as
  * {@code <dir>/<name>.json}. Every row keeps the per-round figures; its ratio (ours / bare) is the
- * median of the per-round ratios. {@code bench/perf} renders all parts into one table.
+ * median of the per-round ratios. A scale part keeps {@link #point points} of curves instead.
+ * {@code bench/perf} renders all parts into one table.
  */
 public final class PerfPart {
 
@@ -26,6 +27,7 @@ public final class PerfPart {
     private final String name;
     private final Map<String, Object> settings = new LinkedHashMap<>();
     private final List<Map<String, Object>> rows = new ArrayList<>();
+    private final List<Map<String, Object>> points = new ArrayList<>();
     private final String loadBefore = loadAverage();
     private final long started = System.nanoTime();
 
@@ -75,6 +77,24 @@ public final class PerfPart {
         rows.add(row);
     }
 
+    /**
+     * A point of a scale curve: how a cost grows with {@code x} (modules, concurrent sites...). Points of
+     * one {@code chart} share its unit and are drawn together, one series per {@code curve}; the value is
+     * the median of {@code rounds}.
+     */
+    public void point(String chart, String curve, String xLabel, long x, String unit, double[] rounds) {
+        if (rounds.length == 0) throw new IllegalArgumentException(curve + " at " + xLabel + "=" + x + ": no rounds");
+        Map<String, Object> point = new LinkedHashMap<>();
+        point.put("chart", chart);
+        point.put("curve", curve);
+        point.put("xLabel", xLabel);
+        point.put("x", x);
+        point.put("unit", unit);
+        point.put("value", median(rounds));
+        point.put("rounds", rounds);
+        points.add(point);
+    }
+
     private static Map<String, Object> row(String what, String metric, String unit) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("what", what);
@@ -94,6 +114,7 @@ public final class PerfPart {
         doc.put("seconds", (System.nanoTime() - started) / 1e9);
         doc.put("settings", settings);
         doc.put("rows", rows);
+        if (!points.isEmpty()) doc.put("points", points);
         try {
             Files.createDirectories(dir);
             Path file = dir.resolve(name + ".json");

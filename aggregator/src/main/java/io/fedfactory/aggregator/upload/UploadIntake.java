@@ -28,6 +28,12 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static io.fedfactory.aggregator.upload.UploadRefusedException.invalid;
@@ -60,6 +66,13 @@ public class UploadIntake {
     int maxInboundMessageSize;
 
     private final UploadSlots slots = new UploadSlots();
+    /** Final flushes of parts, each beside its upload's admission (idle threads end after a minute). */
+    private final ExecutorService flushes = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "fedfactory-upload-flush");
+                t.setDaemon(true);
+                return t;
+            });
     private final SiteUploads inFlight = new SiteUploads();
 
     @PostConstruct
@@ -160,6 +173,17 @@ public class UploadIntake {
         }
     }
 
+    /** Waits for a part's final flush; its failure is this upload's, as if the flush had run on this thread. */
+    private static void awaitFlush(CompletableFuture<Void> flushed) {
+        try {
+            flushed.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
+    }
+
     /** Ends a stream that stopped early: flushes what arrived and keeps it for resumption. */
     void suspend(ReceivingUpload upload) {
         try {
@@ -171,26 +195,39 @@ public class UploadIntake {
         LOG.infof("upload %s suspended at %d of %d bytes", upload.uploadId(), upload.stored(), upload.header.getTotalBytes());
     }
 
-    /** The client sent its last chunk: admit, store, announce, then answer with the receipt. */
+    /**
+     * The client sent its last chunk: admit, store, announce, then answer with the receipt. The part's
+     * final flush to disk runs while admission checks the bytes (they are the same bytes whether or not
+     * they are on disk yet); the module is stored and the receipt sent only after both have finished.
+     */
     UploadReceipt finish(ReceivingUpload u) {
         UploadHeader h = u.header;
         try {
-            u.part().close();
-            if (u.stored() != h.getTotalBytes()) {
-                throw invalid("truncated", "upload ended after " + u.stored() + " of header.total_bytes "
-                        + h.getTotalBytes() + " bytes; resume from offset " + u.stored()).with(TypedErrors.FIELD, "data")
-                        .with(TypedErrors.VALUE, u.stored()).with(TypedErrors.LIMIT, "header.total_bytes=" + h.getTotalBytes());
-            }
-            List<String> passed;
+            CompletableFuture<Void> flushed = CompletableFuture.runAsync(u.part()::close, flushes);
+            List<String> passed = null;
+            ModuleRejectedException rejected = null;
             try {
-                passed = metrics.admissionTimer().record(() -> admission.admit(u.spec, h.getManifest(), u.part().file(), u.part().sha256()));
-            } catch (ModuleRejectedException e) {
-                reject(h, e);
+                if (u.stored() != h.getTotalBytes()) {
+                    throw invalid("truncated", "upload ended after " + u.stored() + " of header.total_bytes "
+                            + h.getTotalBytes() + " bytes; resume from offset " + u.stored()).with(TypedErrors.FIELD, "data")
+                            .with(TypedErrors.VALUE, u.stored()).with(TypedErrors.LIMIT, "header.total_bytes=" + h.getTotalBytes());
+                }
+                try {
+                    passed = metrics.admissionTimer().record(() -> admission.admit(u.spec, h.getManifest(), u.part().file(), u.part().sha256()));
+                } catch (ModuleRejectedException e) {
+                    rejected = e;
+                }
+            } finally {
+                awaitFlush(flushed);
+            }
+            if (rejected != null) {
+                reject(h, rejected);
                 return null;
             }
+            List<String> checks = passed;
             UploadReceipt receipt;
             try {
-                receipt = federations.commitWhileOpen(h.getFederationId(), federation -> commit(u, passed));
+                receipt = federations.commitWhileOpen(h.getFederationId(), federation -> commit(u, checks));
             } catch (FederationClosedException e) {
                 store.discardUpload(h.getUploadId());
                 throw new UploadRefusedException(Status.Code.FAILED_PRECONDITION, "federation", "FEDERATION_NOT_OPEN",

@@ -165,7 +165,7 @@ class UploadThroughputBenchmark {
                 CHUNK / 1024));
         part.setting("transport", "mutual TLS on loopback, client and server in one JVM, client sends only when isReady");
         part.setting("fsyncPolicy", syncInterval == 0 ? "fdatasync after every chunk, and before the receipt"
-                : "fdatasync every " + syncInterval + " bytes and at the end of the stream, before admission and the receipt");
+                : "fdatasync every " + syncInterval + " bytes and at the end of the stream (beside admission), before the receipt");
         part.setting("bare", "grpc-java server appending chunks to a file, one fsync at the end, then a reply");
         part.setting("rounds", rounds);
         part.compare("module upload, durable (admission included)", "throughput", "MB/s", bareRates, ourRates, true, 0.8);
@@ -285,11 +285,16 @@ class UploadThroughputBenchmark {
 
     /** z[N,8] -> 2048 -> 2048 -> 2048 -> 2048 -> 64 -> [N,1,8,8]: about 50.5 MB of float weights. */
     static byte[] bigDecoder(long seed) {
+        return decoder(seed, HIDDEN);
+    }
+
+    /** z[N,8] -> hidden x4 -> 64 -> [N,1,8,8]: 12 * hidden^2 bytes and a little more of float weights. */
+    static byte[] decoder(long seed, int hidden) {
         OnnxGraphBuilder g = new OnnxGraphBuilder("big-decoder");
         SplittableRandom r = new SplittableRandom(seed);
         String h = g.input("z", -1, ModuleFixtures.LATENT);
         int in = ModuleFixtures.LATENT;
-        for (int out : new int[] {HIDDEN, HIDDEN, HIDDEN, HIDDEN, 64}) {
+        for (int out : new int[] {hidden, hidden, hidden, hidden, 64}) {
             float[] w = new float[in * out];
             float scale = (float) (1 / Math.sqrt(in));
             for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian() * scale;

@@ -75,20 +75,26 @@ final class EnginePerf {
 
     /** The benchmark's decoder module (hidden 400, latent 16), weights as initialized: sampled like a trained one. */
     static Module decoder() {
-        Vae vae = new Vae(SPEC, 400, 16);
-        byte[] onnx = DecoderGraph.export(vae, SPEC, vae.layout().initialize(1));
-        return new Module(onnx, manifest(ModuleKind.DECODER, new DecoderSampling(16), onnx));
+        return decoder(new Vae(SPEC, 400, 16), 16, 1, 0, LABELS.get(0));
+    }
+
+    /** A decoder module of {@code vae}'s shape, weights as initialized from {@code seed}, covering one class. */
+    static Module decoder(Vae vae, int latent, long seed, int classIndex, String label) {
+        byte[] onnx = DecoderGraph.export(vae, SPEC, vae.layout().initialize(seed));
+        return new Module(onnx, manifest(ModuleKind.DECODER, new DecoderSampling(latent), onnx, new ClassLabel(classIndex, label)));
     }
 
     /** The benchmark's diffusion module (UNet width 8), weights as initialized. */
     static Module diffusion() {
         UNet net = new UNet(SPEC, 8, 0.5);
         byte[] onnx = DenoiserGraph.export(net, SPEC, net.layout().initialize(1));
-        return new Module(onnx, manifest(ModuleKind.DIFFUSION, DiffusionSampling.edmDefaults(), onnx));
+        return new Module(onnx, manifest(ModuleKind.DIFFUSION, DiffusionSampling.edmDefaults(), onnx,
+                new ClassLabel(0, LABELS.get(0))));
     }
 
-    private static ModuleManifest manifest(ModuleKind kind, io.fedfactory.generative.SamplerParameters sampler, byte[] onnx) {
-        return new ModuleManifest(kind, List.of(new ClassLabel(0, LABELS.get(0))), SPEC, sampler,
+    private static ModuleManifest manifest(ModuleKind kind, io.fedfactory.generative.SamplerParameters sampler, byte[] onnx,
+                                           ClassLabel label) {
+        return new ModuleManifest(kind, List.of(label), SPEC, sampler,
                 new TrainingProvenance(0, 0, 0, 0, 1, 1, 0, Map.of(), Map.of("init", "only")), "site-perf",
                 ContentHash.sha256Hex(onnx));
     }
