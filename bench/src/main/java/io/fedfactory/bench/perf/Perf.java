@@ -151,7 +151,8 @@ public final class Perf {
         }
     }
 
-    static final List<String> ORDER = List.of("serving", "synthesis", "training", "upload");
+    static final List<String> ORDER = List.of("serving", "synthesis", "training", "upload", "upload-fsync-every-chunk",
+            "scale", "scale-upload");
 
     /** Every part under {@code dir}, in {@link #ORDER} (others, such as the scale parts, after). */
     static List<JsonObject> parts(Path dir) throws IOException {
