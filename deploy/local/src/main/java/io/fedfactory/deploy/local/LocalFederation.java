@@ -98,18 +98,6 @@ public final class LocalFederation implements Callable<Integer> {
     boolean keepOpen;
     @Option(names = "--root", defaultValue = ".", description = "Project root holding the packaged services (default: ${DEFAULT-VALUE}).")
     Path root;
-    @Option(names = "--runtime", defaultValue = "jars",
-            description = "What the aggregator, the inference service and the sites run from: jars (the packaged programs) "
-                    + "or images (the deploy/images tarballs under podman with runc, on this machine's network; needs root, "
-                    + "and ./mvnw -B -ntp -Pimages package -DskipTests first; the run and certificate folders are handed to "
-                    + "the images' user 10001). The broker and the console are jars either way (default: ${DEFAULT-VALUE}).")
-    Source runtime;
-
-    /** What the programs run from. */
-    enum Source { jars, images }
-
-    /** The images the programs run from (--runtime images); null: the packaged jars. */
-    private PodmanImages images;
 
     private final Map<String, Object> summary = new LinkedHashMap<>();
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -153,29 +141,25 @@ public final class LocalFederation implements Callable<Integer> {
         summary.put("tls", !plaintext);
 
         step("2. Kafka broker, aggregator, inference service");
-        if (runtime == Source.images) {
-            useImages();
-        } else {
-            say("ran: jars (the packaged aggregator, inference service, client node and broker)");
-        }
-        summary.put("runtime", runtime.name());
         BrokerProcess broker = BrokerProcess.start(runDir.resolve("kafka"), Duration.ofSeconds(90));
         started.add(broker);
         say("Kafka broker PID %d at %s, ready in %.1f s", broker.pid(), broker.bootstrapServers(), broker.readySeconds());
         Map<String, String> env = mlEnvironment();
-        ServiceProcess aggregator = program("aggregator", "aggregator", Map.of(
+        ServiceProcess aggregator = ServiceProcess.start("aggregator", app("aggregator"), Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "fedfactory.aggregator.data-dir", runDir.resolve("aggregator").toString(),
                 "fedfactory.synthesis.diffusion-steps", String.valueOf(diffusionSamplerSteps),
                 "java.io.tmpdir", tmp().toString(), "ai.djl.offline", "true",
-                "ai.djl.pytorch.num_interop_threads", "1"), "3g", env, List.of(), tls.service(LocalIdentities.AGGREGATOR));
+                "ai.djl.pytorch.num_interop_threads", "1"), "3g", runDir.resolve("logs"), env, List.of(),
+                tls.service(LocalIdentities.AGGREGATOR));
         started.add(aggregator);
-        ServiceProcess inference = program("inference-svc", "inference-svc", Map.of(
+        ServiceProcess inference = ServiceProcess.start("inference-svc", app("inference-svc"), Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "fedfactory.aggregator.grpc-port", String.valueOf(aggregator.grpcPort()),
                 "fedfactory.inference.cache-dir", runDir.resolve("inference").toString(),
                 "fedfactory.inference.require-application-credential", String.valueOf(!plaintext),
-                "java.io.tmpdir", tmp().toString()), "768m", env, List.of(), tls.service(LocalIdentities.INFERENCE));
+                "java.io.tmpdir", tmp().toString()), "768m", runDir.resolve("logs"), env, List.of(),
+                tls.service(LocalIdentities.INFERENCE));
         started.add(inference);
         aggregator.awaitReady(Duration.ofSeconds(180));
         inference.awaitReady(Duration.ofSeconds(180));
@@ -213,10 +197,10 @@ public final class LocalFederation implements Callable<Integer> {
 
         step("3. Sites train their modules and upload them once");
         long tSites = System.nanoTime();
-        SiteRuns.run(siteDirs, parallelSites, dir -> program("client-" + dir.getFileName(), "client-node",
+        SiteRuns.run(siteDirs, parallelSites, dir -> ServiceProcess.start("client-" + dir.getFileName(), app("client-node"),
                 Map.of("java.io.tmpdir", tmp().toString(), "ai.djl.offline", "true",
                         "ai.djl.pytorch.num_interop_threads", "1"),
-                "1g", env, tls.siteArgs(List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
+                "1g", runDir.resolve("logs"), env, tls.siteArgs(List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
                         "--data", dir.toString(), "--format", "idx", "--aggregator", "127.0.0.1:" + aggregator.grpcPort(),
                         "--kind", kind, "--decoder-epochs", String.valueOf(decoderEpochs),
                         "--diffusion-steps", String.valueOf(diffusionSteps), "--seed", String.valueOf(seed),
@@ -239,9 +223,9 @@ public final class LocalFederation implements Callable<Integer> {
         summary.put("model_v1", eval1);
         inspect.showPngPredictions(6);
         long tEval = System.nanoTime();
-        SiteRuns.run(siteDirs.subList(0, Math.min(3, siteDirs.size())), parallelSites, dir -> program(
-                "evaluate-" + dir.getFileName(), "client-node", Map.of("java.io.tmpdir", tmp().toString()), "512m",
-                env, tls.siteArgs(List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
+        SiteRuns.run(siteDirs.subList(0, Math.min(3, siteDirs.size())), parallelSites, dir -> ServiceProcess.start(
+                "evaluate-" + dir.getFileName(), app("client-node"), Map.of("java.io.tmpdir", tmp().toString()), "512m",
+                runDir.resolve("logs"), env, tls.siteArgs(List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
                         "--data", dir.toString(), "--format", "idx", "--aggregator", "127.0.0.1:" + aggregator.grpcPort(),
                         "--evaluate-only")), ServiceTls.plaintext()), this::say);
         admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build()).getSiteMetricsMap()
@@ -334,37 +318,6 @@ public final class LocalFederation implements Callable<Integer> {
             if (p.site(s).siteId().equals(siteId)) return s;
         }
         throw new IllegalArgumentException("--delete-site: no site '" + siteId + "' among " + p.siteCount() + " sites");
-    }
-
-    /** Loads the images (--runtime images) and hands the run's and the certificates' folders to their user. */
-    private void useImages() {
-        PodmanImages.Either found = PodmanImages.find(root);
-        if (found.images() == null) throw new IllegalStateException("--runtime images: " + found.reason());
-        images = found.images();
-        for (String line : images.load()) say("image %s", line);
-        tmp();
-        for (Path m : mounts()) PodmanImages.handOver(m);
-        say("ran: images (the aggregator, inference-svc and client-node images under podman, on this machine's network; "
-                + "the broker%s as jars)", withConsole || keepOpen ? " and the console" : "");
-    }
-
-    /** The folders a container needs at their own paths: the run's, and the certificates' (if any). */
-    private List<Path> mounts() {
-        Path pki = root.resolve(pkiDir).normalize();
-        return plaintext || !Files.isDirectory(pki) ? List.of(runDir) : List.of(runDir, pki);
-    }
-
-    /**
-     * Starts {@code module}'s program as {@code name}: its packaged jar on free loopback ports, or with
-     * --runtime images its image under podman (a site, which listens on nothing, without ports).
-     */
-    private ServiceProcess program(String name, String module, Map<String, String> config, String heap, Map<String, String> env,
-                                   List<String> args, ServiceTls tls) {
-        if (images == null) return ServiceProcess.start(name, app(module), config, heap, runDir.resolve("logs"), env, args, tls);
-        boolean site = module.equals("client-node");
-        return ServiceProcess.startContainer(images, module, null, site ? 0 : ServiceProcess.freePort(),
-                site ? 0 : ServiceProcess.freePort(), name, mounts(), config, heap, runDir.resolve("logs"),
-                PodmanImages.containerEnv(env), args, tls);
     }
 
     private Map<String, String> mlEnvironment() {

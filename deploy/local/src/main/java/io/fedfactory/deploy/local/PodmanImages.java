@@ -76,7 +76,7 @@ record PodmanImages(Path root, String podman, String version) {
 
     /**
      * The container's name for a program called {@code name}: ffmh-aggregator, ... in a host's namespace (the
-     * multi-host run), fflocal-aggregator, ... on this machine's network (the local launcher).
+     * multi-host run), fflocal-aggregator, ... on this machine's network.
      */
     static String container(String name, boolean ownHost) {
         return (ownHost ? "ffmh-" : "fflocal-") + name;
