@@ -418,13 +418,20 @@ public final class CrashTrials implements Callable<Integer> {
                         "OMP_NUM_THREADS", "1"), List.of(), tls.service(LocalIdentities.AGGREGATOR), null);
     }
 
+    /**
+     * The classifier of a run that tests the system, not learning: width 4, one stage, one epoch on the
+     * {@link #TINY_SAMPLES_PER_CLASS} samples per class drawn from the modules (the trials, the broker
+     * failover, the multi-host run).
+     */
+    static final ClassifierRecipe TINY_RECIPE = ClassifierRecipe.newBuilder().setBaseWidth(4).addBlocksPerStage(1).setEpochs(1)
+            .setBatchSize(16).setLearningRate(0.05f).setMomentum(0.9f).setWeightDecay(1e-4f).setThreads(1).build();
+    static final int TINY_SAMPLES_PER_CLASS = 16;
+
     /** The trials' federation: three one-class sites of tiny decoders, a one-epoch classifier, closed by hand. */
     static FederationSpec spec(String fed, long seed) {
         return FederationSpec.newBuilder().setFederationId(fed).addAllLabelNames(LABELS).setImageSpec(IMAGE)
-                .addAcceptedKinds(ModuleKind.MODULE_KIND_DECODER).setSamplesPerClass(16).setSeed(seed)
-                .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(4).addBlocksPerStage(1).setEpochs(1).setBatchSize(16)
-                        .setLearningRate(0.05f).setMomentum(0.9f).setWeightDecay(1e-4f).setThreads(1))
-                .setClosePolicy(ClosePolicy.newBuilder().setManual(true)).addAllEnrolledSiteIds(SITES).build();
+                .addAcceptedKinds(ModuleKind.MODULE_KIND_DECODER).setSamplesPerClass(TINY_SAMPLES_PER_CLASS).setSeed(seed)
+                .setRecipe(TINY_RECIPE).setClosePolicy(ClosePolicy.newBuilder().setManual(true)).addAllEnrolledSiteIds(SITES).build();
     }
 
     /** Site {@code s}'s manifest for the tiny decoder {@code onnx} of its one class. */

@@ -143,6 +143,11 @@ public final class HostNetwork implements AutoCloseable {
                 "burst", "16kb", "latency", "500ms");
     }
 
+    /** Lifts the limit {@link #shape} set. */
+    public void unshape(Host h) {
+        run(IP, "netns", "exec", h.namespace(), TC, "qdisc", "del", "dev", "eth0", "root");
+    }
+
     /** Bytes the host has sent over its link so far (counted on the bridge side). */
     public long sentBytes(Host h) {
         try {

@@ -65,6 +65,11 @@ public final class LocalFederation implements Callable<Integer> {
     int samplesPerClass;
     @Option(names = "--classifier-epochs", defaultValue = "3", description = "Global classifier epochs (default: ${DEFAULT-VALUE}).")
     int classifierEpochs;
+    @Option(names = "--input-blur", defaultValue = "1.5",
+            description = "Sigma in pixels of the Gaussian low-pass the global classifier reads every image through: "
+                    + "its synthetic training images, and the real images it is asked about, inside its ONNX graph "
+                    + "(bench/results/NOTES.md, round 5); 0: none (default: ${DEFAULT-VALUE}).")
+    float inputBlur;
     @Option(names = "--seed", defaultValue = "1", description = "Federation seed (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--delete-site", defaultValue = "site-03", description = "Site whose modules are deleted at the end (default: ${DEFAULT-VALUE}).")
@@ -185,7 +190,7 @@ public final class LocalFederation implements Callable<Integer> {
                 .setSamplesPerClass(samplesPerClass).setSeed(seed)
                 .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(8).addBlocksPerStage(1).addBlocksPerStage(1)
                         .addBlocksPerStage(1).setEpochs(classifierEpochs).setBatchSize(128).setLearningRate(0.1f)
-                        .setMomentum(0.9f).setWeightDecay(1e-4f).setAugment(false).setThreads(2))
+                        .setMomentum(0.9f).setWeightDecay(1e-4f).setAugment(false).setThreads(2).setInputBlur(inputBlur))
                 .setClosePolicy(ClosePolicy.newBuilder().setExpectedSites(sites))
                 .addAllEnrolledSiteIds(siteIds)
                 .setPrivacyPolicy(SitePrivacy.policy(maxCopyRate, maxEpsilon))

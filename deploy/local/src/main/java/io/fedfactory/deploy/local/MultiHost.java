@@ -7,7 +7,6 @@ import io.fedfactory.data.Split;
 import io.fedfactory.deploy.pki.LocalIdentities;
 import io.fedfactory.partition.Partition;
 import io.fedfactory.partition.SiloScheme;
-import io.fedfactory.proto.v1.ClassifierRecipe;
 import io.fedfactory.proto.v1.ClosePolicy;
 import io.fedfactory.proto.v1.CreateFederationRequest;
 import io.fedfactory.proto.v1.DeleteModulesRequest;
@@ -53,9 +52,11 @@ import java.util.regex.Pattern;
  * packaged jars, each in its own namespace; the services' certificates carry their hosts' addresses as
  * subject alternative names. A site has a route to the aggregator's address only: it cannot reach the
  * broker. One site's uplink is slowed and, in the middle of its upload, cut ({@code ip link set down})
- * and restored; its upload must resume from the bytes the aggregator stored. Then training, serving on
- * both replicas, the deletion of a site with both replicas refusing the revoked version, the retrained
- * version served, the certificate; finally the topics are replayed: no event lost, none duplicated.
+ * and restored; its upload must resume from the bytes the aggregator stored (then the limit is lifted).
+ * Then training, serving on both replicas, the deletion of a site with both replicas refusing the revoked
+ * version, the retrained version served, the certificate; finally the topics are replayed: no event lost,
+ * none duplicated. The run tests networking, resumption, revocation and accounting, not learning, so its
+ * training budgets are small.
  *
  * <p>{@code --single-host} runs the same federation with every party on this machine's 127.0.0.1 (no cut,
  * no slowed link), for the comparison. Without root or iproute2 the multi-host run is skipped with the reason.
@@ -81,10 +82,14 @@ public final class MultiHost implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the federation and the sites' training (default ${DEFAULT-VALUE}).")
     long seed = 3;
     @Option(names = "--images-per-class", description = "Fashion-MNIST training images per class a site holds (default ${DEFAULT-VALUE}).")
-    int imagesPerClass = 200;
+    int imagesPerClass = 60;
     @Option(names = "--decoder-epochs", description = "Epochs of each site's decoder (default ${DEFAULT-VALUE}).")
-    int decoderEpochs = 2;
-    @Option(names = "--uplink", description = "Rate of the cut site's uplink, tc's units (default ${DEFAULT-VALUE}).")
+    int decoderEpochs = 1;
+    @Option(names = "--audit-samples", description = "Samples each site's memorization audit draws from a module (default "
+            + "${DEFAULT-VALUE}).")
+    int auditSamples = 64;
+    @Option(names = "--uplink", description = "Rate of the cut site's uplink until its upload has resumed, tc's units; then the "
+            + "limit is lifted (default ${DEFAULT-VALUE}).")
     String uplink = "1mbit";
     @Option(names = "--cut-seconds", description = "How long the site's link stays down (default ${DEFAULT-VALUE}).")
     int cutSeconds = 20;
@@ -252,10 +257,8 @@ public final class MultiHost implements Callable<Integer> {
         String fed = "hosts-" + seed;
         FederationSpec spec = FederationSpec.newBuilder().setFederationId(fed).addAllLabelNames(train.labelNames())
                 .setImageSpec(ImageSpec.newBuilder().setChannels(1).setHeight(28).setWidth(28).setValueMin(0).setValueMax(1))
-                .addAcceptedKinds(ModuleKind.MODULE_KIND_DECODER).setSamplesPerClass(100).setSeed(seed)
-                .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(8).addBlocksPerStage(1).addBlocksPerStage(1)
-                        .addBlocksPerStage(1).setEpochs(1).setBatchSize(128).setLearningRate(0.1f).setMomentum(0.9f)
-                        .setWeightDecay(1e-4f).setAugment(false).setThreads(1))
+                .addAcceptedKinds(ModuleKind.MODULE_KIND_DECODER).setSamplesPerClass(CrashTrials.TINY_SAMPLES_PER_CLASS)
+                .setSeed(seed).setRecipe(CrashTrials.TINY_RECIPE)
                 .setClosePolicy(ClosePolicy.newBuilder().setExpectedSites(siteIds.size())).addAllEnrolledSiteIds(siteIds)
                 .build();
         long tFed = System.nanoTime();
@@ -275,12 +278,12 @@ public final class MultiHost implements Callable<Integer> {
                     "org.slf4j.simpleLogger.log.io.fedfactory.client.upload.ModuleUploader", "info");
             List<String> siteArgs = tls.siteArgs(List.of("--site-id", siteIds.get(i), "--federation", fed, "--data", d.toString(),
                     "--format", "idx", "--aggregator", aggregator.address() + ":" + aggregator.grpcPort(), "--kind", "decoder",
-                    "--decoder-epochs", String.valueOf(decoderEpochs), "--seed", String.valueOf(seed), "--threads", "1",
-                    "--chunk-kib", "16"));
+                    "--decoder-epochs", String.valueOf(decoderEpochs), "--audit-samples", String.valueOf(auditSamples),
+                    "--seed", String.valueOf(seed), "--threads", "1", "--chunk-kib", "16"));
             String site = "site-" + siteIds.get(i);
             sites.add(images != null
-                    ? ServiceProcess.startContainer(images, "client-node", siteHosts.get(i), 0, 0, site, dir, siteConfig, "768m",
-                            logs, containerEnv(env), siteArgs, ServiceTls.plaintext())
+                    ? ServiceProcess.startContainer(images, "client-node", siteHosts.get(i), 0, 0, site, List.of(dir), siteConfig,
+                            "768m", logs, PodmanImages.containerEnv(env), siteArgs, ServiceTls.plaintext())
                     : ServiceProcess.startOn(singleHost ? null : siteHosts.get(i), 0, 0, site,
                             root.resolve("client-node/target/client-node.jar"), siteConfig, "768m", logs, env, siteArgs,
                             ServiceTls.plaintext(), null));
@@ -323,6 +326,9 @@ public final class MultiHost implements Callable<Integer> {
             } else {
                 violations.add(site.name() + " never resumed its upload after the link came back:\n" + site.logTail(20));
             }
+            // The slow uplink was there to place the cut inside a module; the rest of the site's modules go at full rate.
+            net.unshape(victim);
+            say("lifted the %s limit on %s's uplink", uplink, victim.name());
         }
         Set<String> printed = new LinkedHashSet<>();
         for (ServiceProcess s : sites) {
@@ -420,19 +426,12 @@ public final class MultiHost implements Callable<Integer> {
         ServiceProcess p = host == null
                 ? ServiceProcess.start(name, jar, config, heap, logs, env, List.of(), tls.service(identity), null)
                 : images != null
-                ? ServiceProcess.startContainer(images, app, host, SERVICE_HTTPS, grpc, name, mount, config, heap, logs,
-                        containerEnv(env), List.of(), tls.service(identity))
+                ? ServiceProcess.startContainer(images, app, host, SERVICE_HTTPS, grpc, name, List.of(mount), config, heap, logs,
+                        PodmanImages.containerEnv(env), List.of(), tls.service(identity))
                 : ServiceProcess.startOn(host, SERVICE_HTTPS, grpc, name, jar, config, heap, logs, env, List.of(),
                         tls.service(identity), null);
         started.add(0, p);
         return p;
-    }
-
-    /** A container's environment: the jars' without DJL_CACHE_DIR, since the images carry libtorch unpacked at /opt/djl. */
-    private static Map<String, String> containerEnv(Map<String, String> env) {
-        Map<String, String> e = new LinkedHashMap<>(env);
-        e.remove("DJL_CACHE_DIR");
-        return e;
     }
 
     /** Waits until every replica serves the same version other than {@code not}, and returns it. */

@@ -13,12 +13,12 @@ import java.util.stream.Collectors;
 
 /**
  * The OCI images of {@code deploy/images} (aggregator, inference-svc, client-node) run with podman and
- * runc, each container joined to a host's network namespace: the command line that runs one, and the
- * tarballs loaded into podman's store once. The images are configured the way an operator would
- * configure them, through environment variables: the JVM options (heap and the same system
- * properties as a jar gets) in {@code JAVA_TOOL_OPTIONS}. {@code mount} is bound at the same path
- * inside, so the paths in that configuration (certificates, data folders, a site's images) hold there
- * too; it must be readable and writable by the images' user 10001.
+ * runc, each container joined to a host's network namespace, or to this machine's network: the command
+ * line that runs one, and the tarballs loaded into podman's store once. The images are configured the
+ * way an operator would configure them, through environment variables: the JVM options (heap and the
+ * same system properties as a jar gets) in {@code JAVA_TOOL_OPTIONS}. The folders given as mounts are
+ * bound at the same paths inside, so the paths in that configuration (certificates, data folders, a
+ * site's images) hold there too; they must be readable and writable by the images' user 10001.
  *
  * @param root    the project root (the tarballs are under deploy/images/target/images)
  * @param podman  the podman program
@@ -74,19 +74,34 @@ record PodmanImages(Path root, String podman, String version) {
         return "fedfactory/" + name + ":" + version;
     }
 
-    /** The container's name for a service called {@code name} (ffmh-aggregator, ...). */
-    static String container(String name) {
-        return "ffmh-" + name;
+    /**
+     * The container's name for a program called {@code name}: ffmh-aggregator, ... in a host's namespace (the
+     * multi-host run), fflocal-aggregator, ... on this machine's network.
+     */
+    static String container(String name, boolean ownHost) {
+        return (ownHost ? "ffmh-" : "fflocal-") + name;
+    }
+
+    /** A container's environment: a jar's without DJL_CACHE_DIR, since the images carry libtorch unpacked at /opt/djl. */
+    static Map<String, String> containerEnv(Map<String, String> env) {
+        Map<String, String> e = new TreeMap<>(env);
+        e.remove("DJL_CACHE_DIR");
+        return e;
     }
 
     /**
      * {@code podman run} of image {@code name} in the foreground (its output is the container's; a
-     * SIGTERM to it is passed on to the container), joined to {@code namespace}.
+     * SIGTERM to it is passed on to the container), joined to {@code namespace}, or, if it is null, to
+     * this machine's network; each of {@code mounts} bound at its own path.
      */
-    List<String> run(String name, String container, String namespace, Path mount, String heap, Map<String, String> properties,
-                     Map<String, String> env, List<String> args) {
+    List<String> run(String name, String container, String namespace, List<Path> mounts, String heap,
+                     Map<String, String> properties, Map<String, String> env, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(podman, "run", "--rm", "--runtime", "runc", "--name", container,
-                "--network", "ns:/run/netns/" + namespace, "-v", mount + ":" + mount));
+                "--network", namespace == null ? "host" : "ns:/run/netns/" + namespace));
+        for (Path m : mounts) {
+            cmd.add("-v");
+            cmd.add(m + ":" + m);
+        }
         Map<String, String> all = new TreeMap<>(env);
         all.put("JAVA_TOOL_OPTIONS", "-Xmx" + heap + new TreeMap<>(properties).entrySet().stream()
                 .map(e -> " -D" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining()));

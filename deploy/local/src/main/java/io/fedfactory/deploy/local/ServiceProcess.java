@@ -123,17 +123,20 @@ public final class ServiceProcess implements AutoCloseable {
     /**
      * As {@link #startOn(HostNetwork.Host, int, int, String, Path, Map, String, Path, Map, List, ServiceTls, Path)},
      * but the program is image {@code image} of {@code images}, run by podman in a container joined to
-     * {@code host}'s network namespace. {@code mount} (bound at the same path inside) must hold every
-     * file the configuration names. Its PID is podman's; stopping it stops and removes the container.
+     * {@code host}'s network namespace (null: this machine's network, on 127.0.0.1). {@code mounts} (each
+     * bound at the same path inside) must hold every file the configuration names. A program with no
+     * ports ({@code http} 0, a site) gets {@code config} as it is. Its PID is podman's; stopping it stops
+     * and removes the container.
      */
     public static ServiceProcess startContainer(PodmanImages images, String image, HostNetwork.Host host, int http, int grpc,
-                                                String name, Path mount, Map<String, String> config, String heap, Path logDir,
-                                                Map<String, String> env, List<String> args, ServiceTls tls) {
-        Map<String, String> props = http > 0 ? listening(config, host.address(), http, grpc, tls) : new TreeMap<>(config);
-        String container = PodmanImages.container(name);
+                                                String name, List<Path> mounts, Map<String, String> config, String heap,
+                                                Path logDir, Map<String, String> env, List<String> args, ServiceTls tls) {
+        String address = host == null ? "127.0.0.1" : host.address();
+        Map<String, String> props = http > 0 ? listening(config, address, http, grpc, tls) : new TreeMap<>(config);
+        String container = PodmanImages.container(name, host != null);
         images.remove(container);
-        return launch(name, images.run(image, container, host.namespace(), mount, heap, props, env, args), images.podmanEnv(),
-                http, grpc, logFile(logDir, name), tls, null, host.address(), container, images);
+        return launch(name, images.run(image, container, host == null ? null : host.namespace(), mounts, heap, props, env, args),
+                images.podmanEnv(), http, grpc, logFile(logDir, name), tls, null, address, container, images);
     }
 
     /** {@code config} with the service's HTTP and gRPC servers on {@code address} and its TLS settings. */

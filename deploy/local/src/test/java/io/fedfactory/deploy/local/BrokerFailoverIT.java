@@ -15,9 +15,6 @@ class BrokerFailoverIT {
 
     @Test
     void aFederationCompletesWhileBrokersAreKilledAndNoEventIsLostOrDuplicated() {
-        // Opt-in (-Dfedfactory.broker-failover=true): about 4 minutes when the machine is not overloaded.
-        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("fedfactory.broker-failover"),
-                "broker failover run not asked for (-Dfedfactory.broker-failover=true)");
         BrokerFailover run = new BrokerFailover();
         int rc = new CommandLine(run).execute("--root", EventPathIT.ROOT.toString(), "--run-dir", "target/broker-failover",
                 "--pki-dir", EventPathIT.PKI.toString());
