@@ -114,7 +114,16 @@ public class EventFeed {
             q.addLast(f);
             while (q.size() > keep) q.removeFirst();
         }
-        for (Consumer<FeedEvent> l : listeners) l.accept(f);
+        for (Consumer<FeedEvent> l : listeners) {
+            // One page's stream must not stop the feed for every other page: a listener that throws
+            // (a browser that went away between the sink's closed check and the send) is dropped.
+            try {
+                l.accept(f);
+            } catch (RuntimeException ex) {
+                listeners.remove(l);
+                LOG.debugf("a page's event stream dropped: %s", ex.toString());
+            }
+        }
     }
 
     public void listen(Consumer<FeedEvent> l) {

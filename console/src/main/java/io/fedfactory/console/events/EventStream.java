@@ -45,10 +45,15 @@ public class EventStream {
                 return;
             }
             if (!f.federationId().equals(id) || !feed.visible(f, who)) return;
-            send(sink, sse, f).exceptionally(t -> {
+            try {
+                send(sink, sse, f).exceptionally(t -> {
+                    feed.unlisten(self[0]);
+                    return null;
+                });
+            } catch (IllegalStateException closedMeanwhile) {
+                // the page went away after the isClosed check above
                 feed.unlisten(self[0]);
-                return null;
-            });
+            }
         };
         feed.listen(self[0]);
         synchronized (sink) {

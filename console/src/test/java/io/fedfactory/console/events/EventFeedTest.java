@@ -64,4 +64,19 @@ class EventFeedTest {
         assertTrue(feed.visible(other, coordinator));
         assertEquals("module rejected from site-01: : ", other.line().substring(other.line().indexOf("module")));
     }
+
+    @Test
+    void aPageWhoseStreamClosedDoesNotStopTheFeedForTheOthers() {
+        java.util.List<String> delivered = new java.util.ArrayList<>();
+        int[] gone = {0};
+        feed.listen(f -> {
+            gone[0]++;
+            throw new IllegalStateException("Already closed");
+        });
+        feed.listen(f -> delivered.add(f.event().getHeader().getId()));
+        feed.accept(event("1", "fed-a", Event.newBuilder().setTrainingProgress(TrainingProgress.newBuilder().setPercent(10))));
+        feed.accept(event("2", "fed-a", Event.newBuilder().setTrainingProgress(TrainingProgress.newBuilder().setPercent(20))));
+        assertEquals(List.of("1", "2"), delivered);
+        assertEquals(1, gone[0], "the closed stream is dropped after its first failure");
+    }
 }
