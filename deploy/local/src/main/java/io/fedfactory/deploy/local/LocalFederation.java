@@ -78,10 +78,18 @@ public final class LocalFederation implements Callable<Integer> {
     int parallelSites;
     @Option(names = "--run-dir", defaultValue = "run/local", description = "Where data, logs and the summary go (default: ${DEFAULT-VALUE}).")
     Path runDir;
-    @Option(names = "--pki-dir", defaultValue = "run/pki",
+    @Option(names = "--pki-dir",
             description = "The federation's certificates, made here on first run by the same code as deploy/pki "
-                    + "(relative to --root; default: ${DEFAULT-VALUE}).")
+                    + "(relative to --root; default: run/pki, or <run-dir>/pki with --runtime images, a folder "
+                    + "handed to the images' user).")
     Path pkiDir;
+    @Option(names = "--runtime", defaultValue = "jars",
+            description = "How the aggregator, the inference service and the client nodes run: jars (the packaged "
+                    + "programs as child processes) or images (the OCI images of deploy/images under podman and runc, "
+                    + "on this machine's network; needs root, podman, runc and the tarballs, which deploy/run-local "
+                    + "builds with -Pimages). The Kafka broker and the console run as jars either way "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String runtime;
     @Option(names = "--plaintext", description = "Run every connection without TLS and predictions without credentials "
             + "(fedfactory.tls.enabled=false): only to measure what TLS costs.")
     boolean plaintext;
@@ -104,7 +112,12 @@ public final class LocalFederation implements Callable<Integer> {
     @Option(names = "--root", defaultValue = ".", description = "Project root holding the packaged services (default: ${DEFAULT-VALUE}).")
     Path root;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private final Map<String, Object> summary = new LinkedHashMap<>();
+    /** The images the services and sites run from; null: the packaged jars. */
+    private PodmanImages images;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final long t0 = System.nanoTime();
 
@@ -116,6 +129,22 @@ public final class LocalFederation implements Callable<Integer> {
     public Integer call() throws Exception {
         runDir = runDir.toAbsolutePath().normalize();
         root = root.toAbsolutePath().normalize();
+        if (!List.of("jars", "images").contains(runtime)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--runtime must be jars or images, not " + runtime);
+        }
+        if (runtime.equals("images")) {
+            if (!"root".equals(System.getProperty("user.name"))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--runtime images needs root: the run's folders "
+                        + "are handed to the images' user " + PodmanImages.USER + " (user is " + System.getProperty("user.name") + ")");
+            }
+            PodmanImages.Either found = PodmanImages.find(root);
+            if (found.images() == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--runtime images: " + found.reason());
+            }
+            images = found.images();
+        }
+        pkiDir = pkiDir != null ? root.resolve(pkiDir).normalize()
+                : images != null ? runDir.resolve("pki") : root.resolve("run/pki");
         Files.createDirectories(runDir);
         // Every run starts from nothing: a fresh broker, store and site folders under the run directory.
         for (String owned : List.of("kafka", "aggregator", "inference", "console", "sites", "logs", "tmp")) {
@@ -141,30 +170,38 @@ public final class LocalFederation implements Callable<Integer> {
         List<Path> siteDirs = SiteFiles.write(train, test, partition, runDir.resolve("sites"));
         List<String> siteIds = siteDirs.stream().map(d -> d.getFileName().toString()).toList();
         say("%d sites under %s", siteDirs.size(), runDir.resolve("sites"));
-        LocalTls tls = plaintext ? LocalTls.plaintext(this::say)
-                : LocalTls.ensure(root.resolve(pkiDir).normalize(), siteIds, this::say);
+        LocalTls tls = plaintext ? LocalTls.plaintext(this::say) : LocalTls.ensure(pkiDir, siteIds, this::say);
         summary.put("tls", !plaintext);
+        summary.put("runtime", runtime);
+        if (images != null) {
+            for (String line : images.load()) say("image %s", line);
+            tmp();
+            PodmanImages.handOver(runDir); // the sites' images, the data folders, and (by default) the certificates
+            if (!pkiDir.startsWith(runDir) && !plaintext) PodmanImages.handOver(pkiDir);
+            say("ran: images (the aggregator, inference-svc and client-node images under podman, on this machine's network; "
+                    + "the Kafka broker%s as jars)", withConsole || keepOpen ? " and the console" : "");
+        } else {
+            say("ran: jars (the packaged aggregator, inference service and client node as child processes)");
+        }
 
         step("2. Kafka broker, aggregator, inference service");
         BrokerProcess broker = BrokerProcess.start(runDir.resolve("kafka"), Duration.ofSeconds(90));
         started.add(broker);
         say("Kafka broker PID %d at %s, ready in %.1f s", broker.pid(), broker.bootstrapServers(), broker.readySeconds());
         Map<String, String> env = mlEnvironment();
-        ServiceProcess aggregator = ServiceProcess.start("aggregator", app("aggregator"), Map.of(
+        ServiceProcess aggregator = program("aggregator", "aggregator", Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "fedfactory.aggregator.data-dir", runDir.resolve("aggregator").toString(),
                 "fedfactory.synthesis.diffusion-steps", String.valueOf(diffusionSamplerSteps),
                 "java.io.tmpdir", tmp().toString(), "ai.djl.offline", "true",
-                "ai.djl.pytorch.num_interop_threads", "1"), "3g", runDir.resolve("logs"), env, List.of(),
-                tls.service(LocalIdentities.AGGREGATOR));
+                "ai.djl.pytorch.num_interop_threads", "1"), "3g", env, List.of(), tls.service(LocalIdentities.AGGREGATOR));
         started.add(aggregator);
-        ServiceProcess inference = ServiceProcess.start("inference-svc", app("inference-svc"), Map.of(
+        ServiceProcess inference = program("inference-svc", "inference-svc", Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "fedfactory.aggregator.grpc-port", String.valueOf(aggregator.grpcPort()),
                 "fedfactory.inference.cache-dir", runDir.resolve("inference").toString(),
                 "fedfactory.inference.require-application-credential", String.valueOf(!plaintext),
-                "java.io.tmpdir", tmp().toString()), "768m", runDir.resolve("logs"), env, List.of(),
-                tls.service(LocalIdentities.INFERENCE));
+                "java.io.tmpdir", tmp().toString()), "768m", env, List.of(), tls.service(LocalIdentities.INFERENCE));
         started.add(inference);
         aggregator.awaitReady(Duration.ofSeconds(180));
         inference.awaitReady(Duration.ofSeconds(180));
@@ -202,10 +239,10 @@ public final class LocalFederation implements Callable<Integer> {
 
         step("3. Sites train their modules and upload them once");
         long tSites = System.nanoTime();
-        SiteRuns.run(siteDirs, parallelSites, dir -> ServiceProcess.start("client-" + dir.getFileName(), app("client-node"),
+        SiteRuns.run(siteDirs, parallelSites, dir -> program("client-node", "client-" + dir.getFileName(),
                 Map.of("java.io.tmpdir", tmp().toString(), "ai.djl.offline", "true",
                         "ai.djl.pytorch.num_interop_threads", "1"),
-                "1g", runDir.resolve("logs"), env, tls.siteArgs(List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
+                "1g", env, tls.siteArgs(List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
                         "--data", dir.toString(), "--format", "idx", "--aggregator", "127.0.0.1:" + aggregator.grpcPort(),
                         "--kind", kind, "--decoder-epochs", String.valueOf(decoderEpochs),
                         "--diffusion-steps", String.valueOf(diffusionSteps), "--seed", String.valueOf(seed),
@@ -228,9 +265,8 @@ public final class LocalFederation implements Callable<Integer> {
         summary.put("model_v1", eval1);
         inspect.showPngPredictions(6);
         long tEval = System.nanoTime();
-        SiteRuns.run(siteDirs.subList(0, Math.min(3, siteDirs.size())), parallelSites, dir -> ServiceProcess.start(
-                "evaluate-" + dir.getFileName(), app("client-node"), Map.of("java.io.tmpdir", tmp().toString()), "512m",
-                runDir.resolve("logs"), env, tls.siteArgs(List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
+        SiteRuns.run(siteDirs.subList(0, Math.min(3, siteDirs.size())), parallelSites, dir -> program("client-node",
+                "evaluate-" + dir.getFileName(), Map.of("java.io.tmpdir", tmp().toString()), "512m", env, tls.siteArgs(List.of("--site-id", dir.getFileName().toString(), "--federation", fed,
                         "--data", dir.toString(), "--format", "idx", "--aggregator", "127.0.0.1:" + aggregator.grpcPort(),
                         "--evaluate-only")), ServiceTls.plaintext()), this::say);
         admin.getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(fed).build()).getSiteMetricsMap()
@@ -338,6 +374,22 @@ public final class LocalFederation implements Callable<Integer> {
             throw new java.io.UncheckedIOException(e);
         }
         return t;
+    }
+
+    /**
+     * Program {@code module} (aggregator, inference-svc, client-node) started as {@code name}: its jar as a
+     * child process, or its image under podman on this machine's network with the run directory (and the
+     * certificates) bound at the same paths; a service on free loopback ports either way.
+     */
+    private ServiceProcess program(String module, String name, Map<String, String> config, String heap,
+                                   Map<String, String> env, List<String> args, ServiceTls tls) {
+        Path logs = runDir.resolve("logs");
+        if (images == null) return ServiceProcess.start(name, app(module), config, heap, logs, env, args, tls);
+        boolean service = !module.equals("client-node");
+        List<Path> mounts = pkiDir.startsWith(runDir) || plaintext ? List.of(runDir) : List.of(runDir, pkiDir);
+        return ServiceProcess.startContainer(images, module, null, service ? ServiceProcess.freePort() : 0,
+                service ? ServiceProcess.freePort() : 0, name, mounts, config, heap, logs, PodmanImages.containerEnv(env),
+                args, tls);
     }
 
     private Path app(String module) {

@@ -100,8 +100,8 @@ class ConsoleIT {
                         "ai.djl.offline", "true", "ai.djl.pytorch.num_interop_threads", "1",
                         "fedfactory.limits.requests-per-second", "1000", "fedfactory.limits.burst", "1000",
                         "fedfactory.progress.interval-seconds", "0.2"),
-                "1g", EventPathIT.LOGS, Map.of("DJL_CACHE_DIR", root.resolve(".cache/djl").toString(), "OMP_NUM_THREADS", "1",
-                        "MKL_CBWR", "AUTO,STRICT"), List.of(), ServiceTls.of(pki.files(LocalIdentities.AGGREGATOR)));
+                "1g", EventPathIT.LOGS, Map.of("DJL_CACHE_DIR", root.resolve(".cache/djl").toString(), "OMP_NUM_THREADS", "1"),
+                List.of(), ServiceTls.of(pki.files(LocalIdentities.AGGREGATOR)));
         aggregator.awaitReady(Duration.ofSeconds(180));
         console = ServiceProcess.start("console", root.resolve("console/target/quarkus-app/quarkus-run.jar"),
                 Map.of("kafka.bootstrap.servers", kafka, "fedfactory.console.aggregator", "127.0.0.1:" + aggregator.grpcPort(),
