@@ -45,15 +45,11 @@ public class EventStream {
                 return;
             }
             if (!f.federationId().equals(id) || !feed.visible(f, who)) return;
-            try {
-                send(sink, sse, f).exceptionally(t -> {
-                    feed.unlisten(self[0]);
-                    return null;
-                });
-            } catch (IllegalStateException closedMeanwhile) {
-                // the page went away after the isClosed check above
+            // A page that goes away after the check above makes send throw; the feed then drops this listener.
+            send(sink, sse, f).exceptionally(t -> {
                 feed.unlisten(self[0]);
-            }
+                return null;
+            });
         };
         feed.listen(self[0]);
         synchronized (sink) {

@@ -56,9 +56,8 @@ public final class HostNetwork implements AutoCloseable {
      * Tries to create and delete one namespace, so a container without CAP_NET_ADMIN is told apart too.
      */
     public static Optional<String> unavailable() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return Optional.of("not root (user " + System.getProperty("user.name") + "): network namespaces need root");
-        }
+        Optional<String> notRoot = notRoot("network namespaces need root");
+        if (notRoot.isPresent()) return notRoot;
         if (which("ip").isEmpty()) return Optional.of("no 'ip' command (iproute2) on PATH");
         if (which("tc").isEmpty()) return Optional.of("no 'tc' command (iproute2) on PATH");
         String probe = "ffprobe" + ProcessHandle.current().pid();
@@ -66,6 +65,12 @@ public final class HostNetwork implements AutoCloseable {
         if (add.rc != 0) return Optional.of("'ip netns add' refused: " + add.output.trim());
         sh(List.of(IP, "netns", "del", probe));
         return Optional.empty();
+    }
+
+    /** Why not, when this process does not run as root: "not root (user NAME): " and {@code needs}; empty as root. */
+    static Optional<String> notRoot(String needs) {
+        String user = System.getProperty("user.name");
+        return "root".equals(user) ? Optional.empty() : Optional.of("not root (user " + user + "): " + needs);
     }
 
     /**

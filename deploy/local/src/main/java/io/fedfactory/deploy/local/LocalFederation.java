@@ -118,6 +118,8 @@ public final class LocalFederation implements Callable<Integer> {
     private final Map<String, Object> summary = new LinkedHashMap<>();
     /** The images the services and sites run from; null: the packaged jars. */
     private PodmanImages images;
+    /** The folders bound into every container at their own paths: the run folder, and the certificates' if apart. */
+    private List<Path> containerFolders;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final long t0 = System.nanoTime();
 
@@ -133,10 +135,6 @@ public final class LocalFederation implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--runtime must be jars or images, not " + runtime);
         }
         if (runtime.equals("images")) {
-            if (!"root".equals(System.getProperty("user.name"))) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--runtime images needs root: the run's folders "
-                        + "are handed to the images' user " + PodmanImages.USER + " (user is " + System.getProperty("user.name") + ")");
-            }
             PodmanImages.Either found = PodmanImages.find(root);
             if (found.images() == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--runtime images: " + found.reason());
@@ -145,6 +143,7 @@ public final class LocalFederation implements Callable<Integer> {
         }
         pkiDir = pkiDir != null ? root.resolve(pkiDir).normalize()
                 : images != null ? runDir.resolve("pki") : root.resolve("run/pki");
+        containerFolders = pkiDir.startsWith(runDir) || plaintext ? List.of(runDir) : List.of(runDir, pkiDir);
         Files.createDirectories(runDir);
         // Every run starts from nothing: a fresh broker, store and site folders under the run directory.
         for (String owned : List.of("kafka", "aggregator", "inference", "console", "sites", "logs", "tmp")) {
@@ -176,8 +175,7 @@ public final class LocalFederation implements Callable<Integer> {
         if (images != null) {
             for (String line : images.load()) say("image %s", line);
             tmp();
-            PodmanImages.handOver(runDir); // the sites' images, the data folders, and (by default) the certificates
-            if (!pkiDir.startsWith(runDir) && !plaintext) PodmanImages.handOver(pkiDir);
+            containerFolders.forEach(PodmanImages::handOver); // the sites' images, the data folders, the certificates
             say("ran: images (the aggregator, inference-svc and client-node images under podman, on this machine's network; "
                     + "the Kafka broker%s as jars)", withConsole || keepOpen ? " and the console" : "");
         } else {
@@ -386,9 +384,8 @@ public final class LocalFederation implements Callable<Integer> {
         Path logs = runDir.resolve("logs");
         if (images == null) return ServiceProcess.start(name, app(module), config, heap, logs, env, args, tls);
         boolean service = !module.equals("client-node");
-        List<Path> mounts = pkiDir.startsWith(runDir) || plaintext ? List.of(runDir) : List.of(runDir, pkiDir);
         return ServiceProcess.startContainer(images, module, null, service ? ServiceProcess.freePort() : 0,
-                service ? ServiceProcess.freePort() : 0, name, mounts, config, heap, logs, PodmanImages.containerEnv(env),
+                service ? ServiceProcess.freePort() : 0, name, containerFolders, config, heap, logs, PodmanImages.containerEnv(env),
                 args, tls);
     }
 

@@ -30,7 +30,10 @@ record PodmanImages(Path root, String podman, String version) {
     /** The images' non-root user. */
     static final int USER = 10001;
 
-    /** Podman ready to run the three images of the project at {@code root}, or why not (nothing installed, nothing built). */
+    /**
+     * Podman ready to run the three images of the project at {@code root}, or why not (nothing installed,
+     * nothing built, or not root: the folders a container uses are handed to {@link #USER} with chown).
+     */
     static Either find(Path root) {
         Optional<Path> podman = HostNetwork.which("podman");
         if (podman.isEmpty()) return Either.not("podman is not installed");
@@ -40,6 +43,9 @@ record PodmanImages(Path root, String podman, String version) {
                 return Either.not("no image tarball " + tarball(root, n) + " (./mvnw -B -ntp -Pimages package -DskipTests builds them)");
             }
         }
+        Optional<String> notRoot = HostNetwork.notRoot("the folders the containers use are handed to the images' user "
+                + USER + " with chown");
+        if (notRoot.isPresent()) return Either.not(notRoot.get());
         String version = projectVersion(root);
         return new Either(new PodmanImages(root, podman.get().toString(), version), null);
     }
