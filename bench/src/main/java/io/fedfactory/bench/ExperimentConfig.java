@@ -226,7 +226,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
     }
 
     public static final Set<String> METHODS = Set.of("centralized", "fedavg", "fedprox", "ff-decoder", "ff-diffusion",
-            "ff-latent-diffusion", "ff-poe");
+            "ff-latent-diffusion", "ff-ensemble", "ff-poe");
     public static final int MAX_SEEDS = 100;
 
     private static final Map<String, String> DEFAULTS = defaults();

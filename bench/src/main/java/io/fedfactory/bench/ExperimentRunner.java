@@ -213,12 +213,12 @@ final class ExperimentRunner {
                 return new MethodRun(method, seed, report, bytes, phases, details);
             }
             default -> {
-                ModuleKind kind = kindOf(method);
                 java.util.OptionalDouble epsilon = ExperimentConfig.targetEpsilon(method);
-                FactoryMethod ff = new FactoryMethod(config, kind, epsilon.isPresent() ? epsilon.getAsDouble() : null);
+                FactoryMethod ff = method.equals(ENSEMBLE) ? FactoryMethod.ensemble(config)
+                        : new FactoryMethod(config, kindOf(method), epsilon.isPresent() ? epsilon.getAsDouble() : null);
                 double dpFactor = epsilon.isPresent() ? DP_SGD_COST_RATIO : 1;
                 FactoryMethod.Outcome o = ff.run(data.train(), partition, seed, label, outDir.resolve("work"), progress,
-                        moduleCost(kind) * dpFactor, synthCost(kind));
+                        moduleCost(kindsOf(method)) * dpFactor, synthCost(kindsOf(method)));
                 if (firstSeed) {
                     new SampleGrid(o.synthetic().spec(), o.synthetic().labelNames(), firstImages(o.synthetic()), 3)
                             .writePng(outDir.resolve("samples-" + method.substring("ff-".length()) + ".png"));
@@ -316,7 +316,7 @@ final class ExperimentRunner {
                     perSeed += moduleCost(k) + classifierCost(images);
                 }
                 default -> {
-                    ModuleKind k = kindOf(m);
+                    List<ModuleKind> k = kindsOf(m);
                     int perClass = FactoryMethod.perClass(config, k);
                     double dpFactor = ExperimentConfig.targetEpsilon(m).isPresent() ? DP_SGD_COST_RATIO : 1;
                     perSeed += moduleCost(k) * dpFactor + synthCost(k) + classifierCost(perClass * data.train().numClasses());
@@ -346,7 +346,9 @@ final class ExperimentRunner {
      */
     static void checkShapes(ExperimentConfig config, io.fedfactory.data.ImageSpec spec) {
         for (String m : config.methods()) {
-            ModuleKind kind = m.equals("ff-poe") ? ModuleKind.fromWireName(config.poeKind()) : m.startsWith("ff-") ? kindOf(m) : null;
+            // The ensemble's two kinds share the autoencoder, which the decoder kind's check builds.
+            ModuleKind kind = m.equals("ff-poe") ? ModuleKind.fromWireName(config.poeKind())
+                    : m.equals(ENSEMBLE) ? ModuleKind.DECODER : m.startsWith("ff-") ? kindOf(m) : null;
             if (kind == null) continue;
             try {
                 if (kind == ModuleKind.DIFFUSION) {
@@ -365,9 +367,28 @@ final class ExperimentRunner {
         }
     }
 
-    /** The module kind a FederatedFactory method name stands for. */
+    /** The method whose sites train a module of each of {@link FactoryMethod#ENSEMBLE_KINDS} per class. */
+    static final String ENSEMBLE = "ff-ensemble";
+
+    /** The module kind a single-kind FederatedFactory method name stands for. */
     static ModuleKind kindOf(String method) {
         return ModuleKind.fromWireName(ExperimentConfig.baseMethod(method).substring("ff-".length()));
+    }
+
+    /** The module kinds a server-mode FederatedFactory method trains at every site. */
+    static List<ModuleKind> kindsOf(String method) {
+        return method.equals(ENSEMBLE) ? FactoryMethod.ENSEMBLE_KINDS : List.of(kindOf(method));
+    }
+
+    private double moduleCost(List<ModuleKind> kinds) {
+        double cost = 0;
+        for (ModuleKind k : kinds) cost += moduleCost(k);
+        return cost;
+    }
+
+    /** The ensemble samples its budget from both kinds; the latent kind's sampler steps dominate. */
+    private double synthCost(List<ModuleKind> kinds) {
+        return kinds.size() == 1 ? synthCost(kinds.get(0)) : synthCost(ModuleKind.LATENT_DIFFUSION);
     }
 
     private double moduleCost(ModuleKind k) {

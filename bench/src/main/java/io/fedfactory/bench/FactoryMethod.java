@@ -43,6 +43,11 @@ import java.util.stream.Stream;
  * holds on its own images only; the server plans a class-balanced synthesis over all modules and
  * samples it with ONNX Runtime. What each site sends is the ONNX bytes of its modules, once.
  *
+ * <p>The ensemble ({@code ff-ensemble}) trains a module of each of two kinds (decoder and latent diffusion) per
+ * class at every site, each from the seed the single-kind method gives it, so its modules are exactly the
+ * union of {@code ff-decoder}'s and {@code ff-latent-diffusion}'s; the plan splits each class's budget evenly
+ * over them, as the aggregator does for any class that several modules cover.
+ *
  * <p>With {@code privacy.audit} each site first holds out a seeded share of every class, trains on the
  * rest, and audits and attacks each module against the two; with a target epsilon every module trains
  * under DP-SGD with the noise calibrated for that epsilon.
@@ -54,7 +59,8 @@ final class FactoryMethod {
                    double[] secondsPerSite, List<String> skipped, List<Map<String, Object>> privacy) {}
 
     private final ExperimentConfig config;
-    private final ModuleKind kind;
+    /** The kinds every site trains a module of, for each class it holds: one, or the ensemble's two. */
+    private final List<ModuleKind> kinds;
     /** DP-SGD's target epsilon for every module; null: plain training. */
     private final Double targetEpsilon;
 
@@ -63,16 +69,41 @@ final class FactoryMethod {
     }
 
     FactoryMethod(ExperimentConfig config, ModuleKind kind, Double targetEpsilon) {
-        this.config = config;
-        this.kind = kind;
-        this.targetEpsilon = targetEpsilon;
+        this(config, List.of(kind), targetEpsilon);
         if (targetEpsilon != null && kind != ModuleKind.DECODER) {
             throw new IllegalArgumentException("DP-SGD methods are built for decoder modules, not " + kind.wireName());
         }
     }
 
+    private FactoryMethod(ExperimentConfig config, List<ModuleKind> kinds, Double targetEpsilon) {
+        this.config = config;
+        this.kinds = List.copyOf(kinds);
+        this.targetEpsilon = targetEpsilon;
+    }
+
+    /** The kinds of {@code ff-ensemble}: every site trains a decoder and a latent-diffusion module per class. */
+    static final List<ModuleKind> ENSEMBLE_KINDS = List.of(ModuleKind.DECODER, ModuleKind.LATENT_DIFFUSION);
+
+    /** {@code ff-ensemble}'s pipeline. */
+    static FactoryMethod ensemble(ExperimentConfig config) {
+        return new FactoryMethod(config, ENSEMBLE_KINDS, null);
+    }
+
+    /** The method's name after {@code ff-}: its kind's wire name, or {@code ensemble}. */
+    String name() {
+        return kinds.size() == 1 ? kinds.get(0).wireName() : "ensemble";
+    }
+
     int perClass() {
-        return perClass(config, kind);
+        return perClass(config, kinds);
+    }
+
+    /**
+     * Synthetic samples per class of a method training {@code kinds}; the ensemble's is the latent kind's
+     * ({@code synthesis.latentPerClass}), split over its two modules of the class.
+     */
+    static int perClass(ExperimentConfig config, List<ModuleKind> kinds) {
+        return kinds.size() == 1 ? perClass(config, kinds.get(0)) : config.latent().perClass();
     }
 
     /** Synthetic samples per class from modules of {@code kind}. */
@@ -94,8 +125,8 @@ final class FactoryMethod {
         SiteModules trained = trainModules(train, partition, seed, label, progress, trainCost);
         progress.startPhase(label + " synthesis", synthCost);
         long t1 = System.nanoTime();
-        Dataset synthetic = synthesize(train, trained.modules().values(), perClass(), seed, "synthesis/" + kind.wireName(),
-                EvenSplitPlanner.UncoveredClasses.FAIL, workDir, "synthetic-" + kind.wireName() + "-seed" + seed, progress);
+        Dataset synthetic = synthesize(train, trained.modules().values(), perClass(), seed, "synthesis/" + name(),
+                EvenSplitPlanner.UncoveredClasses.FAIL, workDir, "synthetic-" + name() + "-seed" + seed, progress);
         double synthSeconds = (System.nanoTime() - t1) / 1e9;
         progress.endPhase(synthetic.size() + " samples, " + Progress.format(synthSeconds));
         return new Outcome(synthetic, trained.bytesPerSite(), trained.modules().size(), trained.trainSeconds(), synthSeconds,
@@ -104,7 +135,6 @@ final class FactoryMethod {
 
     SiteModules trainModules(Dataset train, Partition partition, long seed, String label, Progress progress,
                              double trainCost) {
-        String tag = kind.wireName();
         progress.startPhase(label + " modules", trainCost);
         long t0 = System.nanoTime();
         List<Dataset> sites = partition.siteDatasets(train);
@@ -131,7 +161,7 @@ final class FactoryMethod {
                 }
             }
             trained.add(classes);
-            total += classes.size();
+            total += classes.size() * kinds.size();
         }
         if (!skipped.isEmpty()) progress.note(label + ": no module for " + skipped.size() + " small site classes: " + skipped);
         int done = 0;
@@ -139,34 +169,36 @@ final class FactoryMethod {
             String siteId = partition.site(s).siteId();
             long siteStart = System.nanoTime();
             for (int c : trained.get(s)) {
-                Dataset wholeClass = Datasets.filterClasses(sites.get(s), siteId + "-class" + c, c);
-                long moduleSeed = SplitMix64.derive(seed, "module/" + tag + "/" + siteId + "/" + c);
-                Dataset oneClass = wholeClass;
-                Dataset heldOut = null;
-                if (config.privacy().audit()) {
-                    HoldOut h = HoldOut.split(wholeClass.size(), config.privacy().holdOut(),
-                            SplitMix64.derive(seed, "audit-hold-out", siteId, c));
-                    oneClass = wholeClass.subset(wholeClass.name() + "/training", h.training());
-                    heldOut = wholeClass.subset(wholeClass.name() + "/held-out", h.heldOut());
-                }
-                Dataset trainOn = oneClass;
-                GenerativeModuleTrainer trainer = trainer(moduleSeed, oneClass.size());
-                long steps = steps(oneClass.size());
-                final int index = done;
-                final int count = total;
-                TrainedModule m = DeterministicTorch.call(config.threads(), moduleSeed,
-                        () -> trainer.train(trainOn, siteId, (step, loss) -> progress.update(
-                                (index + (step + 1.0) / steps) / count,
-                                String.format(java.util.Locale.ROOT, "module %d/%d (%s, class %d) step %d/%d loss %.4f",
-                                        index + 1, count, siteId, c, step + 1, steps, loss))));
-                modules.put(m.id(), m);
-                siteOf.put(m.id(), siteId);
-                bytes[s] += m.onnx().length;
-                done++;
-                if (heldOut != null) {
-                    long a0 = System.nanoTime();
-                    privacy.add(audit(m, siteId, c, trainOn, heldOut, moduleSeed));
-                    auditSeconds += (System.nanoTime() - a0) / 1e9;
+                for (ModuleKind kind : kinds) {
+                    Dataset wholeClass = Datasets.filterClasses(sites.get(s), siteId + "-class" + c, c);
+                    long moduleSeed = SplitMix64.derive(seed, "module/" + kind.wireName() + "/" + siteId + "/" + c);
+                    Dataset oneClass = wholeClass;
+                    Dataset heldOut = null;
+                    if (config.privacy().audit()) {
+                        HoldOut h = HoldOut.split(wholeClass.size(), config.privacy().holdOut(),
+                                SplitMix64.derive(seed, "audit-hold-out", siteId, c));
+                        oneClass = wholeClass.subset(wholeClass.name() + "/training", h.training());
+                        heldOut = wholeClass.subset(wholeClass.name() + "/held-out", h.heldOut());
+                    }
+                    Dataset trainOn = oneClass;
+                    GenerativeModuleTrainer trainer = trainer(kind, moduleSeed, oneClass.size());
+                    long steps = steps(kind, oneClass.size());
+                    final int index = done;
+                    final int count = total;
+                    TrainedModule m = DeterministicTorch.call(config.threads(), moduleSeed,
+                            () -> trainer.train(trainOn, siteId, (step, loss) -> progress.update(
+                                    (index + (step + 1.0) / steps) / count,
+                                    String.format(java.util.Locale.ROOT, "module %d/%d (%s, class %d) step %d/%d loss %.4f",
+                                            index + 1, count, siteId, c, step + 1, steps, loss))));
+                    modules.put(m.id(), m);
+                    siteOf.put(m.id(), siteId);
+                    bytes[s] += m.onnx().length;
+                    done++;
+                    if (heldOut != null) {
+                        long a0 = System.nanoTime();
+                        privacy.add(audit(m, siteId, c, trainOn, heldOut, moduleSeed));
+                        auditSeconds += (System.nanoTime() - a0) / 1e9;
+                    }
                 }
             }
             siteSeconds[s] = (System.nanoTime() - siteStart) / 1e9;
@@ -227,11 +259,8 @@ final class FactoryMethod {
         }
         SynthesisPlan plan = new EvenSplitPlanner(uncovered).plan(train.labelNames(), train.spec(), perClass, SplitMix64.derive(seed, purpose), manifests);
         SamplingOptions options = SamplingOptions.defaults().withThreads(config.threads())
-                .withDiffusionSteps(switch (kind) {
-                    case DIFFUSION -> config.samplerSteps();
-                    case LATENT_DIFFUSION -> config.latent().samplerSteps();
-                    case DECODER -> 0;
-                });
+                .withDiffusionSteps(kinds.contains(ModuleKind.DIFFUSION) ? config.samplerSteps()
+                        : kinds.contains(ModuleKind.LATENT_DIFFUSION) ? config.latent().samplerSteps() : 0);
         Path shards = workDir.resolve(name);
         SynthesisResult result = new Synthesizer(options).synthesize(plan, id -> byId.get(id).onnx(), shards,
                 p -> progress.update(p.done() / (double) Math.max(1, p.total()), "sampled " + p.done() + "/" + p.total()));
@@ -240,11 +269,11 @@ final class FactoryMethod {
         return synthetic;
     }
 
-    private GenerativeModuleTrainer trainer(long moduleSeed, int images) {
+    private GenerativeModuleTrainer trainer(ModuleKind kind, long moduleSeed, int images) {
         if (targetEpsilon != null) {
             // The private decoder samples the standard-normal prior: a fitted one would read the images outside DP-SGD.
             DpSgdConfig dp = DpSgdConfig.forEpsilon(targetEpsilon, config.privacy().dpClip(), config.privacy().dpMicrobatch(),
-                    config.privacy().dpDelta(), Math.min(1.0, 64.0 / images), steps(images));
+                    config.privacy().dpDelta(), Math.min(1.0, 64.0 / images), steps(kind, images));
             return new DecoderTrainer(config.decoderLayers().applyTo(new DecoderTrainingConfig(config.decoderHidden(),
                     config.decoderLatent(), config.decoderEpochs(), 64, 1e-3f, moduleSeed, config.threads())
                     .withKlWeight(config.decoderKlWeight())), dp);
@@ -269,7 +298,7 @@ final class FactoryMethod {
                 d.pMean(), d.pStd(), d.sampling().withSteps(config.samplerSteps()), moduleSeed, config.threads()));
     }
 
-    private long steps(int images) {
+    private long steps(ModuleKind kind, int images) {
         if (kind == ModuleKind.DECODER) return (long) ((images + 63) / 64) * config.decoderEpochs();
         if (kind == ModuleKind.LATENT_DIFFUSION) {
             return (long) ((images + 63) / 64) * config.decoderEpochs() + config.latent().denoiserSteps();

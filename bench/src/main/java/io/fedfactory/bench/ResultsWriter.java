@@ -401,6 +401,8 @@ final class ResultsWriter {
             case "ff-latent-diffusion" -> "FF-latent-diffusion (EDM on VAE latents, denoiser w" + config.latent().denoiserWidth()
                     + ", " + config.latent().denoiserSteps() + " steps, " + config.latent().samplerSteps() + " Heun steps, "
                     + config.latent().perClass() + " synthetic/class)";
+            case "ff-ensemble" -> "FF-ensemble (a decoder and a latent-diffusion module per class at every site, "
+                    + config.latent().perClass() + " synthetic/class split evenly over them)";
             case "ff-poe" -> "FF-PoE, local mode (" + config.poeKind() + " modules; each site: its real images + "
                     + config.poePerClass() + " synthetic per missing class; product of site classifiers)";
             case "ff-diffusion" -> "FF-diffusion (UNet w" + config.diffusionWidth() + ", " + config.diffusionSteps()

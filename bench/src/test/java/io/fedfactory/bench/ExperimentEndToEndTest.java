@@ -25,7 +25,7 @@ class ExperimentEndToEndTest {
     void tinyRunWritesParseableResults(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("tiny.properties");
         Files.writeString(config, String.join("\n",
-                "name=tiny", "split=silo", "sites=10", "methods=centralized,fedavg,ff-decoder,ff-diffusion,ff-latent-diffusion,ff-poe",
+                "name=tiny", "split=silo", "sites=10", "methods=centralized,fedavg,ff-decoder,ff-diffusion,ff-latent-diffusion,ff-ensemble,ff-poe",
                 "seeds=7,8", "modules.minImages=5", "latent.denoiserWidth=16", "latent.denoiserSteps=2",
                 "latent.samplerSteps=2", "synthesis.latentPerClass=10", "poe.perClass=3",
                 "data.trainPerClass=20", "data.evalPerClass=10", "classifier.epochs=1", "fedavg.rounds=1",
@@ -40,13 +40,14 @@ class ExperimentEndToEndTest {
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("ETA"), "progress lines carry an ETA");
 
         JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
-        assertEquals(12, results.getAsJsonArray("runs").size(), "6 methods x 2 seeds");
+        assertEquals(14, results.getAsJsonArray("runs").size(), "7 methods x 2 seeds");
         JsonObject first = results.getAsJsonArray("runs").get(0).getAsJsonObject();
         JsonObject report = first.getAsJsonObject("report");
         assertEquals(100, report.get("examples").getAsInt());
         assertEquals(10, report.getAsJsonArray("confusion").size());
         JsonObject summary = results.getAsJsonObject("summary");
-        for (String m : new String[] {"centralized", "fedavg", "ff-decoder", "ff-diffusion", "ff-latent-diffusion", "ff-poe"}) {
+        for (String m : new String[] {"centralized", "fedavg", "ff-decoder", "ff-diffusion", "ff-latent-diffusion", "ff-ensemble",
+                "ff-poe"}) {
             JsonObject s = summary.getAsJsonObject(m);
             // Each run's accuracy is what its confusion matrix says, and the summary is their mean.
             double sum = 0;
@@ -77,6 +78,22 @@ class ExperimentEndToEndTest {
         }
         assertTrue(summary.getAsJsonObject("ff-decoder").getAsJsonObject("bytesSentPerSite").get("mean").getAsDouble() > 0);
         assertTrue(summary.getAsJsonObject("fedavg").getAsJsonObject("bytesSentPerSite").get("mean").getAsDouble() > 0);
+        // The ensemble's modules are exactly the union of the decoder and latent-diffusion methods' modules of
+        // the same seed (each module from the seed its single-kind method gives it): counts and bytes add up.
+        for (String seed : new String[] {"7", "8"}) {
+            JsonObject decoder = run(results, "ff-decoder", seed);
+            JsonObject latent = run(results, "ff-latent-diffusion", seed);
+            JsonObject ensemble = run(results, "ff-ensemble", seed);
+            assertEquals(modules(decoder) + modules(latent), modules(ensemble), "ensemble modules, seed " + seed);
+            var d = decoder.getAsJsonArray("bytesSentPerSite");
+            var l = latent.getAsJsonArray("bytesSentPerSite");
+            var e = ensemble.getAsJsonArray("bytesSentPerSite");
+            for (int s = 0; s < e.size(); s++) {
+                assertEquals(d.get(s).getAsLong() + l.get(s).getAsLong(), e.get(s).getAsLong(), "site " + s + " bytes, seed " + seed);
+            }
+            assertEquals(10 * 10, ensemble.getAsJsonObject("details").get("syntheticImages").getAsInt(),
+                    "synthesis.latentPerClass per class, split over the class's two modules");
+        }
         // Local mode moves more than server mode: modules come down to every site and classifiers go up.
         assertTrue(summary.getAsJsonObject("ff-poe").getAsJsonObject("bytesSentPerSite").get("mean").getAsDouble()
                 > summary.getAsJsonObject("ff-decoder").getAsJsonObject("bytesSentPerSite").get("mean").getAsDouble());
@@ -86,13 +103,25 @@ class ExperimentEndToEndTest {
         assertTrue(md.contains("FedAvg (1 rounds × 1 local epoch)"), md);
         assertTrue(md.contains("--config " + config), "the command is recorded");
         for (String png : new String[] {"accuracy.png", "samples-real.png", "samples-decoder.png", "samples-diffusion.png",
-                "samples-latent-diffusion.png"}) {
+                "samples-latent-diffusion.png", "samples-ensemble.png"}) {
             BufferedImage img = ImageIO.read(out.resolve(png).toFile());
             assertNotNull(img, png);
             assertTrue(img.getWidth() > 50 && img.getHeight() > 50, png);
         }
         assertTrue(Files.exists(out.resolve("config.properties")) && Files.exists(out.resolve("command.txt")));
         assertTrue(!Files.exists(out.resolve("work")), "shards are cleaned up");
+    }
+
+    private static JsonObject run(JsonObject results, String method, String seed) {
+        for (var r : results.getAsJsonArray("runs")) {
+            JsonObject o = r.getAsJsonObject();
+            if (o.get("method").getAsString().equals(method) && o.get("seed").getAsString().equals(seed)) return o;
+        }
+        throw new AssertionError("no run of " + method + " with seed " + seed);
+    }
+
+    private static int modules(JsonObject run) {
+        return run.getAsJsonObject("details").get("modules").getAsInt();
     }
 
     @Test
