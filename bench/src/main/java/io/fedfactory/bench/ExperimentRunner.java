@@ -217,8 +217,9 @@ final class ExperimentRunner {
                 FactoryMethod ff = method.equals(ENSEMBLE) ? FactoryMethod.ensemble(config)
                         : new FactoryMethod(config, kindOf(method), epsilon.isPresent() ? epsilon.getAsDouble() : null);
                 double dpFactor = epsilon.isPresent() ? DP_SGD_COST_RATIO : 1;
+                List<ModuleKind> kinds = kindsOf(method);
                 FactoryMethod.Outcome o = ff.run(data.train(), partition, seed, label, outDir.resolve("work"), progress,
-                        moduleCost(kindsOf(method)) * dpFactor, synthCost(kindsOf(method)));
+                        moduleCost(kinds) * dpFactor, synthCost(kinds));
                 if (firstSeed) {
                     new SampleGrid(o.synthetic().spec(), o.synthetic().labelNames(), firstImages(o.synthetic()), 3)
                             .writePng(outDir.resolve("samples-" + method.substring("ff-".length()) + ".png"));
@@ -346,23 +347,23 @@ final class ExperimentRunner {
      */
     static void checkShapes(ExperimentConfig config, io.fedfactory.data.ImageSpec spec) {
         for (String m : config.methods()) {
-            // The ensemble's two kinds share the autoencoder, which the decoder kind's check builds.
-            ModuleKind kind = m.equals("ff-poe") ? ModuleKind.fromWireName(config.poeKind())
-                    : m.equals(ENSEMBLE) ? ModuleKind.DECODER : m.startsWith("ff-") ? kindOf(m) : null;
-            if (kind == null) continue;
-            try {
-                if (kind == ModuleKind.DIFFUSION) {
-                    new io.fedfactory.generative.diffusion.UNet(spec, config.diffusionWidth(), 0.5);
-                } else {
-                    var layers = config.decoderLayers();
-                    new io.fedfactory.generative.decoder.Vae(spec, config.decoderHidden(), config.decoderLatent(),
-                            io.fedfactory.generative.decoder.Vae.Architecture.parse("decoder.architecture", layers.architecture()),
-                            layers.convWidth(), 0);
+            List<ModuleKind> kinds = m.equals("ff-poe") ? List.of(ModuleKind.fromWireName(config.poeKind()))
+                    : m.startsWith("ff-") ? kindsOf(m) : List.of();
+            for (ModuleKind kind : kinds) {
+                try {
+                    if (kind == ModuleKind.DIFFUSION) {
+                        new io.fedfactory.generative.diffusion.UNet(spec, config.diffusionWidth(), 0.5);
+                    } else {
+                        var layers = config.decoderLayers();
+                        new io.fedfactory.generative.decoder.Vae(spec, config.decoderHidden(), config.decoderLatent(),
+                                io.fedfactory.generative.decoder.Vae.Architecture.parse("decoder.architecture", layers.architecture()),
+                                layers.convWidth(), 0);
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("method " + m + " cannot be built for images of " + spec + ": "
+                            + e.getMessage() + "; resize the images (dataset.imageSpec=CxHxW and dataset.sizePolicy=resize) "
+                            + "or leave " + m + " out of methods");
                 }
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("method " + m + " cannot be built for images of " + spec + ": "
-                        + e.getMessage() + "; resize the images (dataset.imageSpec=CxHxW and dataset.sizePolicy=resize) "
-                        + "or leave " + m + " out of methods");
             }
         }
     }

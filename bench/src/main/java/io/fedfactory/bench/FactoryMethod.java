@@ -169,20 +169,21 @@ final class FactoryMethod {
             String siteId = partition.site(s).siteId();
             long siteStart = System.nanoTime();
             for (int c : trained.get(s)) {
+                // The class's images (and its audit hold-out) are the same for every kind trained on them.
+                Dataset wholeClass = Datasets.filterClasses(sites.get(s), siteId + "-class" + c, c);
+                Dataset oneClass = wholeClass;
+                Dataset heldOut = null;
+                if (config.privacy().audit()) {
+                    HoldOut h = HoldOut.split(wholeClass.size(), config.privacy().holdOut(),
+                            SplitMix64.derive(seed, "audit-hold-out", siteId, c));
+                    oneClass = wholeClass.subset(wholeClass.name() + "/training", h.training());
+                    heldOut = wholeClass.subset(wholeClass.name() + "/held-out", h.heldOut());
+                }
+                Dataset trainOn = oneClass;
                 for (ModuleKind kind : kinds) {
-                    Dataset wholeClass = Datasets.filterClasses(sites.get(s), siteId + "-class" + c, c);
                     long moduleSeed = SplitMix64.derive(seed, "module/" + kind.wireName() + "/" + siteId + "/" + c);
-                    Dataset oneClass = wholeClass;
-                    Dataset heldOut = null;
-                    if (config.privacy().audit()) {
-                        HoldOut h = HoldOut.split(wholeClass.size(), config.privacy().holdOut(),
-                                SplitMix64.derive(seed, "audit-hold-out", siteId, c));
-                        oneClass = wholeClass.subset(wholeClass.name() + "/training", h.training());
-                        heldOut = wholeClass.subset(wholeClass.name() + "/held-out", h.heldOut());
-                    }
-                    Dataset trainOn = oneClass;
-                    GenerativeModuleTrainer trainer = trainer(kind, moduleSeed, oneClass.size());
-                    long steps = steps(kind, oneClass.size());
+                    GenerativeModuleTrainer trainer = trainer(kind, moduleSeed, trainOn.size());
+                    long steps = steps(kind, trainOn.size());
                     final int index = done;
                     final int count = total;
                     TrainedModule m = DeterministicTorch.call(config.threads(), moduleSeed,
