@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,7 +51,8 @@ public final class Experiment {
                 + "--config is given.")
         boolean quick;
 
-        @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default bench/results/<name>).")
+        @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default bench/results/<name>, or "
+                + "bench/results/tuning/<name> for a config in a folder named tuning).")
         Path outDir;
 
         @Option(names = "--seeds", paramLabel = "LIST", split = ",",
@@ -66,32 +66,23 @@ public final class Experiment {
     private Experiment() {}
 
     public static void main(String[] args) throws Exception {
-        int code;
-        try {
-            code = run(args, System.out);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            code = 2;
-        }
-        System.exit(code);
+        Commands.exit(Experiment::run, args);
     }
 
     /** The usage text, as {@code --help} prints it. */
     static String usage() {
-        return new CommandLine(new Options()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+        return Commands.usage(new Options());
     }
 
     private static Options parse(String[] args) {
-        Options o = new Options();
-        CommandLine cl = new CommandLine(o);
-        try {
-            cl.parseArgs(args);
-        } catch (CommandLine.UnmatchedArgumentException e) {
-            throw new IllegalArgumentException("unknown argument '" + e.getUnmatched().get(0) + "'\n" + usage());
-        } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage() + "\n" + usage());
-        }
-        return o;
+        return Commands.parse(new Options(), args);
+    }
+
+    /** Where a run of {@code configFile} writes by default: validation runs of tuning/ configs beside each other. */
+    static Path defaultOut(Path configFile, String name) {
+        Path parent = configFile.toAbsolutePath().normalize().getParent();
+        boolean tuning = parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("tuning");
+        return Path.of("bench/results").resolve(tuning ? Path.of("tuning", name) : Path.of(name));
     }
 
     /** Runs the command; returns the exit status (0 on success). */
@@ -110,7 +101,7 @@ public final class Experiment {
         if (!Files.isRegularFile(configFile)) throw new IllegalArgumentException("config file " + configFile + " does not exist");
         ExperimentConfig config = ExperimentConfig.load(configFile);
         if (options.seeds != null) config = config.withSeeds(options.seeds);
-        if (outDir == null) outDir = Path.of("bench/results").resolve(config.name());
+        if (outDir == null) outDir = defaultOut(configFile, config.name());
         Files.createDirectories(outDir);
         String command = System.getProperty("bench.command", "io.fedfactory.bench.Experiment " + String.join(" ", args));
 

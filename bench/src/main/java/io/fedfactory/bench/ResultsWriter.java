@@ -380,12 +380,17 @@ final class ResultsWriter {
     }
 
     private String label(String m) {
-        String base = baseLabel(m);
+        return label(config, m);
+    }
+
+    /** What method {@code m} of an experiment with these settings is, in words (the tables' first column). */
+    static String label(ExperimentConfig config, String m) {
+        String base = baseLabel(config, m);
         boolean blurred = config.ffInputBlur() > 0 && m.startsWith("ff-");
         return blurred ? base + ", input blur sigma " + trim(config.ffInputBlur()) + " px" : base;
     }
 
-    private String baseLabel(String m) {
+    private static String baseLabel(ExperimentConfig config, String m) {
         var epsilon = ExperimentConfig.targetEpsilon(m);
         if (epsilon.isPresent()) {
             return String.format(Locale.ROOT, "FF-%s with DP-SGD, epsilon %s at delta %s (clip %s, microbatch %d)",
@@ -396,7 +401,7 @@ final class ResultsWriter {
             case "fedavg" -> "FedAvg (" + config.fedRounds() + " rounds × " + config.fedLocalEpochs() + " local epoch"
                     + (config.fedLocalEpochs() > 1 ? "s" : "") + ")";
             case "fedprox" -> "FedProx (mu " + config.fedProxMu() + ", " + config.fedRounds() + " rounds × "
-                    + config.fedLocalEpochs() + " local epochs)";
+                    + config.fedLocalEpochs() + " local epoch" + (config.fedLocalEpochs() > 1 ? "s" : "") + ")";
             case "ff-decoder" -> "FF-decoder (VAE, " + config.decoderPerClass() + " synthetic/class)";
             case "ff-latent-diffusion" -> "FF-latent-diffusion (EDM on VAE latents, denoiser w" + config.latent().denoiserWidth()
                     + ", " + config.latent().denoiserSteps() + " steps, " + config.latent().samplerSteps() + " Heun steps, "
@@ -412,7 +417,11 @@ final class ResultsWriter {
     }
 
     private String bytesCell(String m) {
-        double b = summary(m, MethodRun::meanBytesPerSite).mean();
+        return bytesCell(m, summary(m, MethodRun::meanBytesPerSite).mean());
+    }
+
+    /** Mean bytes a site of method {@code m} sends, with how they travel (once, per round, or not at all). */
+    static String bytesCell(String m, double b) {
         if (m.equals("centralized")) return "n/a (raw images)";
         String size = b >= 1 << 20 ? String.format(Locale.ROOT, "%.2f MB", b / (1 << 20)) : String.format(Locale.ROOT, "%.1f KB", b / 1024);
         return m.startsWith("ff-") ? size + " (once)" : size + " (upload)";

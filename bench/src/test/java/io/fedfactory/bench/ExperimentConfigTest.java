@@ -25,6 +25,13 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void validationRunsOfTuningConfigsWriteUnderTuning() {
+        assertEquals(Path.of("bench/results/tuning/ens-a"), Experiment.defaultOut(Path.of("bench/configs/tuning/ens-a.properties"), "ens-a"));
+        assertEquals(Path.of("bench/results/fmnist"), Experiment.defaultOut(Path.of("bench/configs/fmnist.properties"), "fmnist"));
+        assertEquals(Path.of("bench/results/x"), Experiment.defaultOut(Path.of("x.properties"), "x"));
+    }
+
+    @Test
     void readsEveryKeyAndFillsDefaults(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("e.properties");
         Files.writeString(file, "name=x1\nsplit=dirichlet\nsplit.alpha=0.5\nsites=4\nseeds=3, 4,5\n"
