@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Properties;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,6 +59,22 @@ class ModuleTrainingTest {
         long estimate = plan.estimatedBytes(side * side);
         System.out.printf("decoder module: %d bytes, the dry run says %d%n", actual, estimate);
         assertTrue(Math.abs(actual - estimate) < 0.02 * actual, "estimate " + estimate + " vs " + actual + " bytes");
+    }
+
+    @Test
+    void theSitesLatentDiffusionModuleIsTheBenchmarksCommittedOne() throws Exception {
+        Properties bench = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of("../bench/configs/fmnist-silo10-latent-blur.properties"))) {
+            bench.load(r);
+        }
+        var c = new ModuleTraining.Plan("latent-diffusion", 15, 1, 8, 1, 1).latentDiffusion(7);
+        assertEquals(Float.parseFloat(bench.getProperty("latent.klWeight")), c.autoencoder().klWeight(), "latent.klWeight");
+        assertEquals(Integer.parseInt(bench.getProperty("latent.denoiserSteps")), c.steps(), "latent.denoiserSteps");
+        assertEquals(Integer.parseInt(bench.getProperty("latent.denoiserWidth")), c.width(), "latent.denoiserWidth");
+        assertEquals(Integer.parseInt(bench.getProperty("latent.denoiserBlocks")), c.blocks(), "latent.denoiserBlocks");
+        assertEquals(Integer.parseInt(bench.getProperty("latent.samplerSteps")), c.sampling().diffusion().steps(), "latent.samplerSteps");
+        assertEquals(Integer.parseInt(bench.getProperty("decoder.hiddenWidth")), c.autoencoder().hiddenWidth(), "decoder.hiddenWidth");
+        assertEquals(Integer.parseInt(bench.getProperty("decoder.latentDim")), c.autoencoder().latentDim(), "decoder.latentDim");
     }
 
     @Test
