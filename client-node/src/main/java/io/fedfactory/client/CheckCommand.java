@@ -2,6 +2,7 @@ package io.fedfactory.client;
 
 import io.fedfactory.data.site.SiteDataset;
 import io.fedfactory.client.training.ModuleTraining;
+import io.fedfactory.lineage.WireManifests;
 import io.fedfactory.proto.v1.FederationSpec;
 import io.fedfactory.proto.v1.ModuleKind;
 import io.grpc.ManagedChannel;
@@ -43,7 +44,7 @@ public final class CheckCommand implements Callable<Integer> {
             out.printf("[%s] federation %s: labels %s, images %dx%dx%d in [%s, %s], %d synthetic samples per class%n", id,
                     spec.getFederationId(), spec.getLabelNamesList(), is.getChannels(), is.getHeight(), is.getWidth(),
                     is.getValueMin(), is.getValueMax(), spec.getSamplesPerClass());
-            ModuleKind kind = plan.kind().equals("decoder") ? ModuleKind.MODULE_KIND_DECODER : ModuleKind.MODULE_KIND_DIFFUSION;
+            ModuleKind kind = WireManifests.wireKind(io.fedfactory.generative.ModuleKind.fromWireName(plan.kind()));
             if (!spec.getAcceptedKindsList().contains(kind)) {
                 throw new IllegalArgumentException("--kind " + plan.kind() + ": federation " + spec.getFederationId()
                         + " accepts " + spec.getAcceptedKindsList());

@@ -55,6 +55,15 @@ public final class WireManifests {
         return new ModuleManifest(kind, classes, spec, sampler, provenance, m.getSiteId(), m.getContentSha256());
     }
 
+    /** The wire's name of a module kind (what a federation spec's accepted kinds list). */
+    public static io.fedfactory.proto.v1.ModuleKind wireKind(ModuleKind kind) {
+        return switch (kind) {
+            case DIFFUSION -> io.fedfactory.proto.v1.ModuleKind.MODULE_KIND_DIFFUSION;
+            case DECODER -> io.fedfactory.proto.v1.ModuleKind.MODULE_KIND_DECODER;
+            case LATENT_DIFFUSION -> io.fedfactory.proto.v1.ModuleKind.MODULE_KIND_LATENT_DIFFUSION;
+        };
+    }
+
     /** A trained module's manifest as the upload contract carries it. */
     public static io.fedfactory.proto.v1.ModuleManifest toWire(ModuleManifest m) {
         var spec = m.spec();

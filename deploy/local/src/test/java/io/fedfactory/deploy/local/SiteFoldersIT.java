@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -118,6 +119,12 @@ class SiteFoldersIT {
                 "768m", WORK.resolve("logs"), ml(), all, ServiceTls.plaintext(), cwd);
     }
 
+    private static List<String> concat(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all;
+    }
+
     @Test
     void sitesHoldingOneTwoAndAllClassesJoinWithTheirFoldersAndEvaluateOnlyTheirTestImages() throws Exception {
         Dataset train = FashionMnist.load(Split.TRAIN);
@@ -155,7 +162,8 @@ class SiteFoldersIT {
             admin.get().createFederation(CreateFederationRequest.newBuilder().setSpec(FederationSpec.newBuilder().setFederationId(FED)
                     .addAllLabelNames(LABELS)
                     .setImageSpec(ImageSpec.newBuilder().setChannels(1).setHeight(8).setWidth(8).setValueMin(0).setValueMax(1))
-                    .addAcceptedKinds(ModuleKind.MODULE_KIND_DECODER).setSamplesPerClass(40).setSeed(3)
+                    .addAcceptedKinds(ModuleKind.MODULE_KIND_DECODER).addAcceptedKinds(ModuleKind.MODULE_KIND_LATENT_DIFFUSION)
+                    .setSamplesPerClass(40).setSeed(3)
                     .setRecipe(ClassifierRecipe.newBuilder().setBaseWidth(8).addBlocksPerStage(1).addBlocksPerStage(1)
                             .addBlocksPerStage(1).setEpochs(1).setBatchSize(32).setLearningRate(0.1f).setMomentum(0.9f)
                             .setWeightDecay(1e-4f).setAugment(false).setThreads(1))
@@ -189,6 +197,20 @@ class SiteFoldersIT {
             assertTrue(checkLog.contains("resized to 8x8"), checkLog);
             assertTrue(checkLog.contains("dry run: nothing trained, nothing uploaded"), checkLog);
             assertEquals(0, admin.get().getFederationStatus(FederationStatusRequest.newBuilder().setFederationId(FED).build()).getModules());
+
+            // The dry run of the other kind the federation accepts, and of one it does not: refused, naming both.
+            List<String> checkArgs = List.of("check", "--site-id", "site-01", "--federation", FED, "--data", s1.toString(),
+                    "--aggregator", agg, "--tls-dir", PKI.toString(), "--size-policy", "resize", "--min-images-per-class", "3");
+            ServiceProcess latent = site("check-latent-site-01", WORK, concat(checkArgs, "--kind", "latent-diffusion"));
+            assertEquals(0, latent.awaitExit(Duration.ofMinutes(3)), latent.logTail(30));
+            String latentLog = Files.readString(latent.log());
+            assertTrue(latentLog.contains("would train a latent-diffusion module for 'trouser' on 16 images"), latentLog);
+            ServiceProcess pixel = site("check-pixel-site-01", WORK, concat(checkArgs, "--kind", "diffusion"));
+            assertNotEquals(0, pixel.awaitExit(Duration.ofMinutes(3)), pixel.logTail(30));
+            String pixelLog = Files.readString(pixel.log());
+            assertTrue(pixelLog.contains("--kind diffusion: federation " + FED
+                    + " accepts [MODULE_KIND_DECODER, MODULE_KIND_LATENT_DIFFUSION]"), pixelLog);
+            assertTrue(!pixelLog.contains("would train"), pixelLog);
 
             // site-02's kit, unpacked into an empty folder; its README's command is what runs.
             Path kit = Files.createDirectories(WORK.resolve("kit-site-02"));
