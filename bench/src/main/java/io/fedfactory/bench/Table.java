@@ -11,11 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -109,11 +110,13 @@ public final class Table {
         List<Row> rows = new ArrayList<>();
         List<String> sources = new ArrayList<>();
         Row central = null;
+        ExperimentConfig firstConfig = null;
         for (int i = 0; i < folders.size(); i++) {
             String name = folders.get(i).getFileName().toString();
             JsonObject r = results.get(i);
             if (i > 0) checkShared(name, folders.get(0).getFileName().toString(), first, r);
             ExperimentConfig config = config(name, r);
+            if (i == 0) firstConfig = config;
             int expected = config.methods().size() * config.seeds().size();
             int done = r.getAsJsonArray("runs").size() + r.getAsJsonArray("failures").size();
             boolean partial = done < expected;
@@ -150,7 +153,6 @@ public final class Table {
                 rows.add(row);
             }
         }
-        ExperimentConfig firstConfig = config(folders.get(0).getFileName().toString(), first);
         JsonObject train = first.getAsJsonObject("train");
         StringBuilder md = new StringBuilder("# ").append(title).append("\n\n");
         md.append(String.format(Locale.ROOT, "Dataset %s, split %s; %d training images; evaluated on %s. Seeds %s. "
@@ -255,11 +257,10 @@ public final class Table {
         }
     }
 
-    private static List<String> union(JsonObject a, JsonObject b) {
-        Map<String, Boolean> keys = new LinkedHashMap<>();
-        for (String k : a.keySet()) keys.put(k, true);
-        for (String k : b.keySet()) keys.put(k, true);
-        return new ArrayList<>(keys.keySet());
+    private static Set<String> union(JsonObject a, JsonObject b) {
+        Set<String> keys = new LinkedHashSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        return keys;
     }
 
     private static void same(String name, String firstName, String field, JsonElement a, JsonElement b) {

@@ -207,13 +207,14 @@ public final class AdminCli {
                     .setClosePolicy(ClosePolicy.newBuilder().setExpectedSites(expectedSites).setManual(expectedSites == 0))
                     .addAllEnrolledSiteIds(sites);
             for (String k : kinds) {
-                spec.addAcceptedKinds(switch (k.trim()) {
-                    case "decoder" -> ModuleKind.MODULE_KIND_DECODER;
-                    case "diffusion" -> ModuleKind.MODULE_KIND_DIFFUSION;
-                    case "latent-diffusion" -> ModuleKind.MODULE_KIND_LATENT_DIFFUSION;
-                    default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                io.fedfactory.generative.ModuleKind kind;
+                try {
+                    kind = io.fedfactory.generative.ModuleKind.fromWireName(k.trim());
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(new CommandLine(this),
                             "--kinds: unknown kind '" + k + "' (decoder, diffusion, latent-diffusion)");
-                });
+                }
+                spec.addAcceptedKinds(io.fedfactory.lineage.WireManifests.wireKind(kind));
             }
             return print(cli.call(COORDINATOR, s -> s.createFederation(CreateFederationRequest.newBuilder().setSpec(spec).build())));
         }
