@@ -57,7 +57,8 @@ import java.util.TreeSet;
  * @param diffusionPerClass synthetic samples per class from diffusion modules
  * @param threads           PyTorch and ONNX Runtime threads
  * @param gridPerClass      images per class in the sample grids
- * @param latent            latent-diffusion modules (their autoencoder takes decoder.epochs, hiddenWidth, latentDim)
+ * @param latent            latent-diffusion modules (their autoencoder takes decoder.epochs and hiddenWidth, and its
+ *                          own KL weight and latent size)
  * @param minImagesPerModule a site trains a module for a class only if it holds at least this many of its
  *                          images; smaller holdings are reported and left to the sites that hold more
  * @param poeKind           module kind of ff-poe (the paper's local mode)
@@ -202,18 +203,20 @@ public record ExperimentConfig(String name, String dataset, String split, int si
      * Latent-diffusion modules.
      *
      * @param klWeight        KL weight of the module's autoencoder
+     * @param latentDim       latent size of the module's autoencoder (the space its denoiser works in)
      * @param denoiserWidth   hidden width of the latent denoiser (multiple of 16)
      * @param denoiserBlocks  residual blocks of the latent denoiser
      * @param denoiserSteps   denoiser optimizer steps per module
      * @param samplerSteps    Heun steps when sampling
      * @param perClass        synthetic samples per class
      */
-    public record LatentSettings(float klWeight, int denoiserWidth, int denoiserBlocks, int denoiserSteps,
+    public record LatentSettings(float klWeight, int latentDim, int denoiserWidth, int denoiserBlocks, int denoiserSteps,
                                  int samplerSteps, int perClass) {
         public LatentSettings {
             if (!(klWeight > 0 && klWeight <= 100)) {
                 throw new IllegalArgumentException("latent.klWeight must be in (0, 100], got " + klWeight);
             }
+            range("latent.latentDim", latentDim, 1, 4096);
             if (denoiserWidth < 16 || denoiserWidth > 4096 || denoiserWidth % 16 != 0) {
                 throw new IllegalArgumentException("latent.denoiserWidth must be a multiple of 16 in [16, 4096], got "
                         + denoiserWidth);
@@ -351,7 +354,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 integer(v, "diffusion.width"), integer(v, "diffusion.steps"), integer(v, "diffusion.batchSize"),
                 integer(v, "diffusion.samplerSteps"), integer(v, "synthesis.decoderPerClass"),
                 integer(v, "synthesis.diffusionPerClass"), integer(v, "threads"), integer(v, "grid.perClass"),
-                new LatentSettings((float) real(v, "latent.klWeight"), integer(v, "latent.denoiserWidth"),
+                new LatentSettings((float) real(v, "latent.klWeight"), integer(v, "latent.latentDim"),
+                        integer(v, "latent.denoiserWidth"),
                         integer(v, "latent.denoiserBlocks"), integer(v, "latent.denoiserSteps"),
                         integer(v, "latent.samplerSteps"), integer(v, "synthesis.latentPerClass")),
                 integer(v, "modules.minImages"), v.get("poe.kind"), integer(v, "poe.perClass"),
@@ -424,6 +428,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("threads", Integer.toString(threads));
         m.put("grid.perClass", Integer.toString(gridPerClass));
         m.put("latent.klWeight", Float.toString(latent.klWeight()));
+        m.put("latent.latentDim", Integer.toString(latent.latentDim()));
         m.put("latent.denoiserWidth", Integer.toString(latent.denoiserWidth()));
         m.put("latent.denoiserBlocks", Integer.toString(latent.denoiserBlocks()));
         m.put("latent.denoiserSteps", Integer.toString(latent.denoiserSteps()));
@@ -495,6 +500,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("threads", "2");
         d.put("grid.perClass", "8");
         d.put("latent.klWeight", "0.1");
+        d.put("latent.latentDim", "16");
         d.put("latent.denoiserWidth", "256");
         d.put("latent.denoiserBlocks", "2");
         d.put("latent.denoiserSteps", "4000");

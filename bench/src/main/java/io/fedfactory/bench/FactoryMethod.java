@@ -287,7 +287,7 @@ final class FactoryMethod {
         if (kind == ModuleKind.LATENT_DIFFUSION) {
             ExperimentConfig.LatentSettings l = config.latent();
             DecoderTrainingConfig autoencoder = config.decoderLayers().applyTo(new DecoderTrainingConfig(
-                    config.decoderHidden(), config.decoderLatent(), config.decoderEpochs(), 64, 1e-3f, moduleSeed,
+                    config.decoderHidden(), l.latentDim(), config.decoderEpochs(), 64, 1e-3f, moduleSeed,
                     config.threads()).withKlWeight(l.klWeight()));
             LatentDiffusionTrainingConfig c = LatentDiffusionTrainingConfig.defaults(autoencoder)
                     .withDenoiser(l.denoiserWidth(), l.denoiserBlocks(), l.denoiserSteps());

@@ -74,7 +74,8 @@ class ModuleTrainingTest {
         assertEquals(Integer.parseInt(bench.getProperty("latent.denoiserBlocks")), c.blocks(), "latent.denoiserBlocks");
         assertEquals(Integer.parseInt(bench.getProperty("latent.samplerSteps")), c.sampling().diffusion().steps(), "latent.samplerSteps");
         assertEquals(Integer.parseInt(bench.getProperty("decoder.hiddenWidth")), c.autoencoder().hiddenWidth(), "decoder.hiddenWidth");
-        assertEquals(Integer.parseInt(bench.getProperty("decoder.latentDim")), c.autoencoder().latentDim(), "decoder.latentDim");
+        // The bench's latent.latentDim defaults to 16, the decoder kind's latent size.
+        assertEquals(Integer.parseInt(bench.getProperty("latent.latentDim", "16")), c.autoencoder().latentDim(), "latent.latentDim");
     }
 
     @Test
