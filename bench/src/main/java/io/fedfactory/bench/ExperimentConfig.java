@@ -70,6 +70,8 @@ import java.util.TreeSet;
  * @param ffInputBlur       FF methods (server mode's global classifier and ff-poe's site classifiers): sigma in
  *                          pixels of a Gaussian blur applied to the classifier's training images and to every
  *                          image it is evaluated on; 0: none
+ * @param centralizedInputBlur the same low-pass for the centralized method (a diagnostic: the ceiling of a
+ *                          classifier that sees images through it); 0: none, the upper bound on raw images
  * @param files             where and how a dataset of a site's format is read (unused by the bundled ones)
  */
 public record ExperimentConfig(String name, String dataset, String split, int sites, int classesPerSite,
@@ -82,7 +84,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                                int diffusionSteps, int diffusionBatch, int samplerSteps, int decoderPerClass,
                                int diffusionPerClass, int threads, int gridPerClass, LatentSettings latent,
                                int minImagesPerModule, String poeKind, int poePerClass, PrivacySettings privacy,
-                               DecoderLayers decoderLayers, double ffInputBlur,
+                               DecoderLayers decoderLayers, double ffInputBlur, double centralizedInputBlur,
                                DatasetFiles files) {
 
     /** The formats a site keeps its data in, as {@code dataset} names them. */
@@ -299,6 +301,10 @@ public record ExperimentConfig(String name, String dataset, String split, int si
             throw new IllegalArgumentException("ff.inputBlur must be " + io.fedfactory.data.GaussianBlur.SIGMA_OR_NONE
                     + ", got " + ffInputBlur);
         }
+        if (!io.fedfactory.data.GaussianBlur.isSigmaOrNone(centralizedInputBlur)) {
+            throw new IllegalArgumentException("centralized.inputBlur must be " + io.fedfactory.data.GaussianBlur.SIGMA_OR_NONE
+                    + ", got " + centralizedInputBlur);
+        }
         if (!decoderFittedPrior && decoderLayers.priorComponents() != 1) {
             throw new IllegalArgumentException("decoder.priorComponents needs decoder.fittedPrior=true, got "
                     + decoderLayers.priorComponents() + " without it");
@@ -364,7 +370,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                         real(v, "dp.delta")),
                 new DecoderLayers(v.get("decoder.architecture"), integer(v, "decoder.convWidth"),
                         integer(v, "decoder.priorComponents")),
-                real(v, "ff.inputBlur"),
+                real(v, "ff.inputBlur"), real(v, "centralized.inputBlur"),
                 new DatasetFiles(v.get("dataset.path"), list(v, "dataset.labels"), v.get("dataset.imageSpec"),
                         v.get("dataset.sizePolicy"), real(v, "dataset.holdout"), longValue(v, "dataset.holdoutSeed")));
     }
@@ -376,7 +382,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 fedLocalEpochs, fedProxMu, fedEvaluateEveryRound, decoderEpochs, decoderHidden, decoderLatent, decoderKlWeight,
                 decoderFittedPrior, decoderPriorTemperature, diffusionWidth, diffusionSteps,
                 diffusionBatch, samplerSteps, decoderPerClass, diffusionPerClass, threads, gridPerClass, latent, minImagesPerModule,
-                poeKind, poePerClass, privacy, decoderLayers, ffInputBlur, files);
+                poeKind, poePerClass, privacy, decoderLayers, ffInputBlur, centralizedInputBlur, files);
     }
 
     /** Every setting (defaults filled in) as key = value lines, in a fixed order. */
@@ -419,6 +425,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("decoder.convWidth", Integer.toString(decoderLayers.convWidth()));
         m.put("decoder.priorComponents", Integer.toString(decoderLayers.priorComponents()));
         m.put("ff.inputBlur", Double.toString(ffInputBlur));
+        m.put("centralized.inputBlur", Double.toString(centralizedInputBlur));
         m.put("diffusion.width", Integer.toString(diffusionWidth));
         m.put("diffusion.steps", Integer.toString(diffusionSteps));
         m.put("diffusion.batchSize", Integer.toString(diffusionBatch));
@@ -510,6 +517,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("poe.kind", "decoder");
         d.put("poe.perClass", "600");
         d.put("ff.inputBlur", "0");
+        d.put("centralized.inputBlur", "0");
         d.put("privacy.audit", "false");
         d.put("privacy.holdOut", "0.1");
         d.put("privacy.auditSamples", "500");

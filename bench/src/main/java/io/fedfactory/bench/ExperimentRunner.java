@@ -117,11 +117,14 @@ final class ExperimentRunner {
         switch (method) {
             case "centralized" -> {
                 progress.startPhase(label + " training", classifierCost(data.train().size()));
-                model = new CentralizedTraining(recipe).train(sites, listener());
+                ClassifierRecipe central = config.centralizedInputBlur() > 0
+                        ? recipe.withInputBlur((float) config.centralizedInputBlur()) : recipe;
+                model = new CentralizedTraining(central).train(sites, listener());
                 phases.put("classifierTraining", seconds(model.wallTime()));
                 progress.endPhase("done in " + Progress.format(phases.get("classifierTraining")));
                 bytes = new long[sites.size()];
                 details.put("trainingImages", data.train().size());
+                if (model.recipe().inputBlur() > 0) details.put("inputBlurSigma", (double) model.recipe().inputBlur());
             }
             case "fedavg", "fedprox" -> {
                 FedAvgConfig fc = method.equals("fedavg") ? FedAvgConfig.fedAvg(config.fedRounds(), config.fedLocalEpochs())

@@ -386,8 +386,8 @@ final class ResultsWriter {
     /** What method {@code m} of an experiment with these settings is, in words (the tables' first column). */
     static String label(ExperimentConfig config, String m) {
         String base = baseLabel(config, m);
-        boolean blurred = config.ffInputBlur() > 0 && m.startsWith("ff-");
-        return blurred ? base + ", input blur sigma " + trim(config.ffInputBlur()) + " px" : base;
+        double sigma = m.startsWith("ff-") ? config.ffInputBlur() : m.equals("centralized") ? config.centralizedInputBlur() : 0;
+        return sigma > 0 ? base + ", input blur sigma " + trim(sigma) + " px" : base;
     }
 
     private static String baseLabel(ExperimentConfig config, String m) {
