@@ -58,15 +58,14 @@ import java.util.TreeSet;
  * @param threads           PyTorch and ONNX Runtime threads
  * @param gridPerClass      images per class in the sample grids
  * @param latent            latent-diffusion modules (their autoencoder takes decoder.epochs and hiddenWidth, and its
- *                          own KL weight and latent size)
+ *                          own KL weight, latent size and architecture)
  * @param minImagesPerModule a site trains a module for a class only if it holds at least this many of its
  *                          images; smaller holdings are reported and left to the sites that hold more
  * @param poeKind           module kind of ff-poe (the paper's local mode)
  * @param poePerClass       ff-poe: synthetic images per class a site lacks, added to its real images
  * @param privacy           the memorization audit and membership attack of every module, and DP-SGD
  *                          settings of the {@code ff-<kind>-dp<epsilon>} methods
- * @param decoderLayers     the autoencoder's architecture (decoder and latent-diffusion modules) and the
- *                          number of Gaussians in the decoder's fitted prior
+ * @param decoderLayers     the decoder module's architecture and the number of Gaussians in its fitted prior
  * @param ffInputBlur       FF methods (server mode's global classifier and ff-poe's site classifiers): sigma in
  *                          pixels of a Gaussian blur applied to the classifier's training images and to every
  *                          image it is evaluated on; 0: none
@@ -206,19 +205,25 @@ public record ExperimentConfig(String name, String dataset, String split, int si
      *
      * @param klWeight        KL weight of the module's autoencoder
      * @param latentDim       latent size of the module's autoencoder (the space its denoiser works in)
+     * @param architecture    the autoencoder's layers: mlp or conv
+     * @param convWidth       with conv: channels of its first convolution (a multiple of 4)
      * @param denoiserWidth   hidden width of the latent denoiser (multiple of 16)
      * @param denoiserBlocks  residual blocks of the latent denoiser
      * @param denoiserSteps   denoiser optimizer steps per module
      * @param samplerSteps    Heun steps when sampling
      * @param perClass        synthetic samples per class
      */
-    public record LatentSettings(float klWeight, int latentDim, int denoiserWidth, int denoiserBlocks, int denoiserSteps,
-                                 int samplerSteps, int perClass) {
+    public record LatentSettings(float klWeight, int latentDim, String architecture, int convWidth, int denoiserWidth,
+                                 int denoiserBlocks, int denoiserSteps, int samplerSteps, int perClass) {
         public LatentSettings {
             if (!(klWeight > 0 && klWeight <= 100)) {
                 throw new IllegalArgumentException("latent.klWeight must be in (0, 100], got " + klWeight);
             }
             range("latent.latentDim", latentDim, 1, 4096);
+            io.fedfactory.generative.decoder.Vae.Architecture.parse("latent.architecture", architecture);
+            if (convWidth < 4 || convWidth > 1024 || convWidth % 4 != 0) {
+                throw new IllegalArgumentException("latent.convWidth must be a multiple of 4 in [4, 1024], got " + convWidth);
+            }
             if (denoiserWidth < 16 || denoiserWidth > 4096 || denoiserWidth % 16 != 0) {
                 throw new IllegalArgumentException("latent.denoiserWidth must be a multiple of 16 in [16, 4096], got "
                         + denoiserWidth);
@@ -227,6 +232,12 @@ public record ExperimentConfig(String name, String dataset, String split, int si
             range("latent.denoiserSteps", denoiserSteps, 1, 10_000_000);
             range("latent.samplerSteps", samplerSteps, 1, 1000);
             range("synthesis.latentPerClass", perClass, 1, 10_000_000);
+        }
+
+        /** {@code base} with this architecture. */
+        public io.fedfactory.generative.decoder.DecoderTrainingConfig applyTo(
+                io.fedfactory.generative.decoder.DecoderTrainingConfig base) {
+            return "conv".equals(architecture) ? base.withConvolutions(convWidth) : base;
         }
     }
 
@@ -361,6 +372,7 @@ public record ExperimentConfig(String name, String dataset, String split, int si
                 integer(v, "diffusion.samplerSteps"), integer(v, "synthesis.decoderPerClass"),
                 integer(v, "synthesis.diffusionPerClass"), integer(v, "threads"), integer(v, "grid.perClass"),
                 new LatentSettings((float) real(v, "latent.klWeight"), integer(v, "latent.latentDim"),
+                        v.get("latent.architecture"), integer(v, "latent.convWidth"),
                         integer(v, "latent.denoiserWidth"),
                         integer(v, "latent.denoiserBlocks"), integer(v, "latent.denoiserSteps"),
                         integer(v, "latent.samplerSteps"), integer(v, "synthesis.latentPerClass")),
@@ -436,6 +448,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         m.put("grid.perClass", Integer.toString(gridPerClass));
         m.put("latent.klWeight", Float.toString(latent.klWeight()));
         m.put("latent.latentDim", Integer.toString(latent.latentDim()));
+        m.put("latent.architecture", latent.architecture());
+        m.put("latent.convWidth", Integer.toString(latent.convWidth()));
         m.put("latent.denoiserWidth", Integer.toString(latent.denoiserWidth()));
         m.put("latent.denoiserBlocks", Integer.toString(latent.denoiserBlocks()));
         m.put("latent.denoiserSteps", Integer.toString(latent.denoiserSteps()));
@@ -508,6 +522,8 @@ public record ExperimentConfig(String name, String dataset, String split, int si
         d.put("grid.perClass", "8");
         d.put("latent.klWeight", "0.1");
         d.put("latent.latentDim", "16");
+        d.put("latent.architecture", "mlp");
+        d.put("latent.convWidth", "32");
         d.put("latent.denoiserWidth", "256");
         d.put("latent.denoiserBlocks", "2");
         d.put("latent.denoiserSteps", "4000");

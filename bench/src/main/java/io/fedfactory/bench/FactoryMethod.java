@@ -286,7 +286,7 @@ final class FactoryMethod {
         }
         if (kind == ModuleKind.LATENT_DIFFUSION) {
             ExperimentConfig.LatentSettings l = config.latent();
-            DecoderTrainingConfig autoencoder = config.decoderLayers().applyTo(new DecoderTrainingConfig(
+            DecoderTrainingConfig autoencoder = l.applyTo(new DecoderTrainingConfig(
                     config.decoderHidden(), l.latentDim(), config.decoderEpochs(), 64, 1e-3f, moduleSeed,
                     config.threads()).withKlWeight(l.klWeight()));
             LatentDiffusionTrainingConfig c = LatentDiffusionTrainingConfig.defaults(autoencoder)

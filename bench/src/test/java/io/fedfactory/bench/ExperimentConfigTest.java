@@ -37,7 +37,7 @@ class ExperimentConfigTest {
         Files.writeString(file, "name=x1\nsplit=dirichlet\nsplit.alpha=0.5\nsites=4\nseeds=3, 4,5\n"
                 + "methods=fedprox,ff-decoder\nsynthesis.decoderPerClass=77\ndecoder.klWeight=0.1\n"
                 + "decoder.fittedPrior=true\ndecoder.priorTemperature=0.8\nclassifier.augmentation=crop-flip\n"
-                + "latent.latentDim=32\ncentralized.inputBlur=1.5\n");
+                + "latent.latentDim=32\ncentralized.inputBlur=1.5\nlatent.architecture=conv\nlatent.convWidth=16\n");
         ExperimentConfig c = ExperimentConfig.load(file);
         assertEquals("x1", c.name());
         assertEquals(0.5, c.dirichletAlpha());
@@ -51,6 +51,8 @@ class ExperimentConfigTest {
         assertEquals("crop-flip", c.classifierAugmentation());
         assertEquals(32, c.latent().latentDim());
         assertEquals(1.5, c.centralizedInputBlur());
+        assertEquals("conv", c.latent().architecture());
+        assertEquals("mlp", c.decoderLayers().architecture(), "the latent kind's layers are its own keys");
         assertEquals("centralized (pooled real data), input blur sigma 1.5 px", ResultsWriter.label(c, "centralized"));
         assertEquals(16, c.decoderLatent(), "the latent kind's latent size is its own key");
         assertEquals(16, ExperimentConfig.fromProperties(props()).latent().latentDim(), "by default the decoder kind's size");
@@ -138,6 +140,8 @@ class ExperimentConfigTest {
         assertMessage("decoder.klWeight must be in (0, 100], got 0.0", props("decoder.klWeight", "0"));
         assertMessage("latent.latentDim must be in [1, 4096], got 0", props("latent.latentDim", "0"));
         assertMessage("centralized.inputBlur must be ", props("centralized.inputBlur", "-1"));
+        assertMessage("latent.architecture must be mlp or conv, got 'unet'", props("latent.architecture", "unet"));
+        assertMessage("latent.convWidth must be a multiple of 4 in [4, 1024], got 6", props("latent.convWidth", "6"));
         assertMessage("decoder.fittedPrior must be true or false, got 'yes'", props("decoder.fittedPrior", "yes"));
         assertMessage("decoder.priorTemperature needs decoder.fittedPrior=true", props("decoder.priorTemperature", "0.5"));
         assertMessage("decoder.priorTemperature must be in (0, 2], got 2.5",
